@@ -1,0 +1,58 @@
+package cachetoolz
+
+import (
+	"context"
+	"time"
+
+	"github.com/cachetoolz/cachetoolz/internal/sentinel"
+)
+
+// Sentinel errors returned by backends. Check them with [errors.Is]; backends
+// wrap them with context.
+var (
+	// ErrNotFound is returned by [Backend.Get] on a miss.
+	ErrNotFound = sentinel.ErrNotFound
+	// ErrClosed is returned by every method of a [Backend] after Close.
+	ErrClosed = sentinel.ErrClosed
+)
+
+// Backend stores encoded values by namespace and key. Remote backends (Redis,
+// MongoDB) implement it; the in-memory backend implements it too, and the
+// cache uses a faster path that stores Go values when it meets one.
+//
+// Namespaces and keys are arbitrary strings: a backend must accept every
+// string, including ones that contain separators or glob characters, and
+// must never let an operation on one namespace touch another.
+//
+// Every namespace has a generation, an opaque number that changes whenever the
+// namespace is cleared. Get reports it, and Set takes it back, so that a value
+// loaded before a clear never becomes visible after it.
+//
+// Implementations must be safe for concurrent use. The conformance suite in
+// package cachetest checks these rules against a real instance.
+type Backend interface {
+	// Get returns the value stored under key in namespace, and the
+	// namespace's current generation. On a miss it returns ErrNotFound, and
+	// still reports the generation, which the caller passes to Set once it
+	// has loaded the value. Any other error means the backend could not
+	// answer.
+	Get(ctx context.Context, namespace, key string) (value []byte, gen uint64, err error)
+
+	// Set stores value under key in namespace for ttl; a ttl of zero or less
+	// means the entry never expires. gen is the generation a previous Get on
+	// the same namespace reported: if the namespace has been cleared since,
+	// the value must never become visible to Get (it may be dropped, or
+	// stored where no reader looks). Values are arbitrary bytes and must
+	// round-trip exactly; a nil value reads back as an empty one.
+	Set(ctx context.Context, namespace, key string, value []byte, ttl time.Duration, gen uint64) error
+
+	// Clear removes every entry of the given namespaces. Once it returns, no
+	// Get sees an entry stored before the call, and no other namespace has
+	// been touched. Clearing a namespace that holds nothing is not an error.
+	Clear(ctx context.Context, namespaces ...string) error
+
+	// Close releases the backend's resources and stops every goroutine it
+	// started. Later calls of any method return ErrClosed; Close itself may
+	// be called more than once.
+	Close() error
+}

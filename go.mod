@@ -1,0 +1,3 @@
+module github.com/cachetoolz/cachetoolz
+
+go 1.25

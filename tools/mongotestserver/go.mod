@@ -1,0 +1,3 @@
+module github.com/cachetoolz/cachetoolz/tools/mongotestserver
+
+go 1.25
