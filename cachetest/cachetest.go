@@ -1,0 +1,70 @@
+// Package cachetest is a conformance suite for implementations of
+// [cachetoolz.Backend], in the spirit of testing/slogtest.
+//
+// A backend module runs it against a real instance of its server:
+//
+//	func TestConformance(t *testing.T) {
+//		cachetest.Run(t, func(t *testing.T) cachetoolz.Backend {
+//			b, err := mybackend.New(url, nil)
+//			if err != nil {
+//				t.Fatal(err)
+//			}
+//			return b
+//		})
+//	}
+//
+// Run calls newBackend once per subtest, and closes what it returns when the
+// subtest ends. Every subtest works in namespaces of its own, prefixed with a
+// random token, so backends may share one server with other tests; only the
+// subtest that checks the empty namespace uses a fixed name.
+//
+// The suite checks: misses and hits, binary values, overwrites, time to live
+// (entries expire, and entries without one do not), keys and namespaces with
+// hostile characters, namespace isolation (clearing "user*" leaves "users"
+// alone), clear, the race between a clear and a load that began before it,
+// concurrent use, cancelled contexts, and Close.
+package cachetest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"testing"
+
+	"github.com/cachetoolz/cachetoolz"
+)
+
+// Run runs the conformance suite as subtests of t.
+func Run(t *testing.T, newBackend func(t *testing.T) cachetoolz.Backend) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b := newBackend(t)
+			if b == nil {
+				t.Fatal("cachetest: newBackend returned nil")
+			}
+			s := &suite{t: t, b: b, prefix: token()}
+			t.Cleanup(func() { _ = b.Close() })
+			c.run(s)
+		})
+	}
+}
+
+type suite struct {
+	t      *testing.T
+	b      cachetoolz.Backend
+	prefix string
+}
+
+// ns returns a namespace unique to this run.
+func (s *suite) ns(name string) string { return s.prefix + name }
+
+func token() string {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	return "cachetest-" + hex.EncodeToString(b[:]) + "-"
+}
+
+var bg = context.Background()
