@@ -1,0 +1,153 @@
+package memory_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cachetoolz/cachetoolz"
+	"github.com/cachetoolz/cachetoolz/memory"
+)
+
+var bg = context.Background()
+
+// fakeClock is a Clock tests move by hand.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func newBackend(t *testing.T, opts *memory.Options) *memory.Backend {
+	t.Helper()
+	b, err := memory.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = b.Close() })
+	return b
+}
+
+func set(t *testing.T, b *memory.Backend, ns, key, value string, ttl time.Duration) {
+	t.Helper()
+	_, gen, err := b.Get(bg, ns, key)
+	if err != nil && !errors.Is(err, cachetoolz.ErrNotFound) {
+		t.Fatal(err)
+	}
+	if err := b.Set(bg, ns, key, []byte(value), ttl, gen); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBounded(t *testing.T) {
+	b := newBackend(t, &memory.Options{MaxEntries: 100})
+	for i := range 1000 {
+		set(t, b, "ns", fmt.Sprint(i), "v", 0)
+		if n := b.Len(); n > 100 {
+			t.Fatalf("after %d sets: %d entries, bound is 100", i+1, n)
+		}
+	}
+	if n := b.Len(); n != 100 {
+		t.Fatalf("Len = %d, want 100", n)
+	}
+}
+
+func TestEvictionKeepsRecentlyRead(t *testing.T) {
+	b := newBackend(t, &memory.Options{MaxEntries: 10})
+	for i := range 10 {
+		set(t, b, "ns", fmt.Sprint(i), "v", 0)
+	}
+	// Read key 0 so that it gets a second chance, then add ten more.
+	for range 10 {
+		if _, _, err := b.Get(bg, "ns", "0"); err != nil {
+			t.Fatal(err)
+		}
+		set(t, b, "ns", fmt.Sprint("new", b.Len()), "v", 0)
+	}
+	set(t, b, "ns", "one-more", "v", 0)
+	if _, _, err := b.Get(bg, "ns", "0"); err != nil {
+		t.Fatalf("key read before every insert was evicted: %v", err)
+	}
+}
+
+func TestExpiredEntriesReclaimedWithoutReads(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(1_000_000, 0)}
+	b := newBackend(t, &memory.Options{Clock: clock, ReclaimInterval: time.Hour})
+	for i := range 50 {
+		set(t, b, "ns", fmt.Sprint("short", i), "v", time.Minute)
+		set(t, b, "ns", fmt.Sprint("long", i), "v", time.Hour*2)
+		set(t, b, "ns", fmt.Sprint("forever", i), "v", 0)
+	}
+	if n := b.Reclaim(); n != 0 {
+		t.Fatalf("Reclaim before any expiry dropped %d entries", n)
+	}
+	clock.Advance(time.Minute)
+	if _, _, err := b.Get(bg, "ns", "short0"); !errors.Is(err, cachetoolz.ErrNotFound) {
+		t.Fatalf("Get of an expired entry: %v, want ErrNotFound", err)
+	}
+	if n := b.Reclaim(); n != 50 {
+		t.Fatalf("Reclaim dropped %d entries, want 50", n)
+	}
+	if n := b.Len(); n != 100 {
+		t.Fatalf("Len = %d, want 100", n)
+	}
+}
+
+func TestReclaimerRunsByItself(t *testing.T) {
+	b := newBackend(t, &memory.Options{ReclaimInterval: 5 * time.Millisecond})
+	for i := range 20 {
+		set(t, b, "ns", fmt.Sprint(i), "v", time.Millisecond)
+	}
+	set(t, b, "ns", "forever", "v", 0)
+	deadline := time.Now().Add(10 * time.Second)
+	for b.Len() != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("Len = %d after 10s, want 1: expired entries not reclaimed", b.Len())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestCloseStopsGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	var backends []*memory.Backend
+	for range 20 {
+		b, err := memory.New(&memory.Options{ReclaimInterval: time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		backends = append(backends, b)
+	}
+	for _, b := range backends {
+		if err := b.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Close waits for the reclaimer, so the count is back at once.
+	if after := runtime.NumGoroutine(); after > before {
+		t.Fatalf("%d goroutines before, %d after Close", before, after)
+	}
+}
+
+func TestOptionsValidated(t *testing.T) {
+	for _, o := range []*memory.Options{{MaxEntries: -1}, {ReclaimInterval: -time.Second}} {
+		if _, err := memory.New(o); err == nil {
+			t.Errorf("New(%+v) accepted a negative option", *o)
+		}
+	}
+}
