@@ -2,6 +2,23 @@ module github.com/cachetoolz/cachetoolz/benchmarks
 
 go 1.25
 
-require github.com/cachetoolz/cachetoolz v0.0.0
+require (
+	github.com/go-redis/cache/v9 v9.0.0
+	github.com/jellydator/ttlcache/v3 v3.4.1
+	github.com/maypok86/otter/v2 v2.4.0
+	github.com/patrickmn/go-cache v2.1.0+incompatible
+	github.com/viccon/sturdyc v1.1.5
+	golang.org/x/sync v0.19.0
+)
+
+require (
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/dgryski/go-rendezvous v0.0.0-20200823014737-9f7001d12a5f // indirect
+	github.com/klauspost/compress v1.13.6 // indirect
+	github.com/redis/go-redis/v9 v9.0.0-rc.4 // indirect
+	github.com/vmihailenco/go-tinylfu v0.2.2 // indirect
+	github.com/vmihailenco/msgpack/v5 v5.3.4 // indirect
+	github.com/vmihailenco/tagparser/v2 v2.0.0 // indirect
+)
 
 replace github.com/cachetoolz/cachetoolz => ../
