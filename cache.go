@@ -1,0 +1,138 @@
+package cachetoolz
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/cachetoolz/cachetoolz/internal/flight"
+	"github.com/cachetoolz/cachetoolz/internal/memstore"
+	"github.com/cachetoolz/cachetoolz/memory"
+)
+
+// Cache caches the results of the functions wrapped with it in a Backend:
+// the Go form of the seed's Cache. It is safe for concurrent use. Create one
+// with New, or use Default.
+type Cache struct {
+	backend Backend
+	mem     *memstore.Store // set when the backend keeps Go values
+	cfg     Config
+	breaker breaker
+	logs    logLimiter
+
+	mu         sync.Mutex // serialises namespace creation
+	namespaces atomic.Pointer[map[string]*namespace]
+}
+
+// namespace is a cache's state for one namespace.
+type namespace struct {
+	name   string
+	epoch  atomic.Uint64 // advanced by every Clear through this cache
+	mem    *memstore.Namespace
+	flight flight.Group
+	stats  counters
+}
+
+// New returns a cache on backend. A nil backend means a new memory backend
+// with default options; cfg may be nil. It returns an error if an option is
+// out of range.
+func New(backend Backend, cfg *Config) (*Cache, error) {
+	c, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if backend == nil {
+		m, err := memory.New(nil)
+		if err != nil {
+			return nil, err
+		}
+		backend = m
+	}
+	cache := &Cache{backend: backend, mem: memstore.FromBackend(backend), cfg: c}
+	cache.breaker.init(c.FailureThreshold, c.Cooldown, time.Now)
+	empty := map[string]*namespace{}
+	cache.namespaces.Store(&empty)
+	return cache, nil
+}
+
+// Must returns v, and panics if err is not nil. It suits package-level
+// variables:
+//
+//	var getUser = cachetoolz.Must(cachetoolz.Wrap1(nil, db.GetUser, nil))
+func Must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+var defaultCache = sync.OnceValue(func() *Cache {
+	return Must(New(nil, nil))
+})
+
+// Default returns the process-wide cache on the in-memory backend with
+// default options: the seed's ready-made cache. Wrappers given a nil *Cache
+// use it.
+func Default() *Cache { return defaultCache() }
+
+// Backend returns the cache's backend.
+func (c *Cache) Backend() Backend { return c.backend }
+
+// Close closes the cache's backend. Wrapped functions keep working after
+// it, calling their functions every time.
+func (c *Cache) Close() error { return c.backend.Close() }
+
+// namespace returns the state of the namespace called name ("" meaning
+// DefaultNamespace), creating it on first use.
+func (c *Cache) namespace(name string) *namespace {
+	if name == "" {
+		name = DefaultNamespace
+	}
+	if n := (*c.namespaces.Load())[name]; n != nil {
+		return n
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := *c.namespaces.Load()
+	if n := old[name]; n != nil {
+		return n
+	}
+	n := &namespace{name: name}
+	if c.mem != nil {
+		n.mem = c.mem.Namespace(name)
+	}
+	next := make(map[string]*namespace, len(old)+1)
+	for k, v := range old {
+		next[k] = v
+	}
+	next[name] = n
+	c.namespaces.Store(&next)
+	return n
+}
+
+// Clear removes every cached result of the given namespaces; with none, of
+// DefaultNamespace. Once it returns, no call sees a result cached before it,
+// and no call that began loading before it stores its result. Other
+// namespaces are not touched.
+func (c *Cache) Clear(ctx context.Context, namespaces ...string) error {
+	if len(namespaces) == 0 {
+		namespaces = []string{DefaultNamespace}
+	}
+	names := make([]string, len(namespaces))
+	for i, name := range namespaces {
+		n := c.namespace(name)
+		n.epoch.Add(1)
+		names[i] = n.name
+	}
+	if c.mem != nil {
+		c.mem.Clear(names...)
+		return nil
+	}
+	return c.backend.Clear(ctx, names...)
+}
+
+// timeout bounds a backend operation by the configured timeout.
+func (c *Cache) timeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, c.cfg.Timeout)
+}

@@ -1,0 +1,124 @@
+package cachetoolz
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/cachetoolz/cachetoolz/codec"
+)
+
+// DefaultNamespace is the namespace of wraps and clears that name none. The
+// empty string stands for it wherever a namespace is taken.
+const DefaultNamespace = "default"
+
+// Defaults of Config.
+const (
+	DefaultTimeout          = 250 * time.Millisecond
+	DefaultFailureThreshold = 5
+	DefaultCooldown         = time.Second
+)
+
+// Config configures a Cache. A nil *Config, and every zero field, takes the
+// documented default.
+type Config struct {
+	// Codec encodes values for backends that store bytes. It is not used
+	// with a memory backend, which keeps Go values, unless that backend
+	// isolates callers. Default: codec.JSON.
+	Codec codec.Codec
+
+	// Logger receives backend trouble, at most once per second for each
+	// kind of operation, with a count of what was not logged. Default:
+	// slog.Default().
+	Logger *slog.Logger
+
+	// Timeout bounds every backend operation a call waits for, so that a
+	// slow backend never delays a call by more than this before the
+	// function runs. Default: DefaultTimeout.
+	Timeout time.Duration
+
+	// FailureThreshold is how many backend failures in a row open the
+	// circuit breaker: while it is open, calls skip the backend and run
+	// their functions straight away. Default: DefaultFailureThreshold.
+	FailureThreshold int
+
+	// Cooldown is how long the breaker stays open before one call probes
+	// the backend again. Default: DefaultCooldown.
+	Cooldown time.Duration
+}
+
+func (c *Config) withDefaults() (Config, error) {
+	var o Config
+	if c != nil {
+		o = *c
+	}
+	switch {
+	case o.Timeout < 0:
+		return o, fmt.Errorf("cachetoolz: Timeout is %v, must not be negative", o.Timeout)
+	case o.FailureThreshold < 0:
+		return o, fmt.Errorf("cachetoolz: FailureThreshold is %d, must not be negative", o.FailureThreshold)
+	case o.Cooldown < 0:
+		return o, fmt.Errorf("cachetoolz: Cooldown is %v, must not be negative", o.Cooldown)
+	}
+	if o.Codec == nil {
+		o.Codec = codec.JSON
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Timeout == 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.FailureThreshold == 0 {
+		o.FailureThreshold = DefaultFailureThreshold
+	}
+	if o.Cooldown == 0 {
+		o.Cooldown = DefaultCooldown
+	}
+	return o, nil
+}
+
+// Options configures one wrapped function: the Go form of the arguments of
+// the seed's @cache decorator. A nil *Options, and every zero field, takes
+// the documented default.
+type Options struct {
+	// TTL is how long a result stays cached. Default: zero, which means the
+	// result never expires (it may still be evicted, or cleared).
+	TTL time.Duration
+
+	// Namespace groups cached results so that they can be cleared together.
+	// Any string is valid. Default: DefaultNamespace.
+	Namespace string
+
+	// Typed caches arguments of different dynamic types separately: with
+	// Typed, an argument of interface type holding int(1) and one holding
+	// float64(1) are different keys. Arguments whose static types differ
+	// are always different keys. Default: false.
+	Typed bool
+
+	// Keys derives the key of a call from its arguments. Default: the
+	// canonical key described at DefaultKey, computed without allocating.
+	Keys KeyGenerator
+
+	// Name identifies the function in its keys, so that different functions
+	// given the same arguments never share results. Default: the function's
+	// qualified name as the runtime reports it, such as
+	// "example.com/app/users.Get". Set it for closures and method values:
+	// every closure made by one function literal shares one name, and so
+	// does a method bound to different receivers.
+	Name string
+}
+
+func (o *Options) withDefaults() (Options, error) {
+	var w Options
+	if o != nil {
+		w = *o
+	}
+	if w.TTL < 0 {
+		return w, fmt.Errorf("cachetoolz: TTL is %v, must not be negative", w.TTL)
+	}
+	if w.Namespace == "" {
+		w.Namespace = DefaultNamespace
+	}
+	return w, nil
+}

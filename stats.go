@@ -1,0 +1,55 @@
+package cachetoolz
+
+import "sync/atomic"
+
+// Stats counts what happened in one namespace of a cache.
+type Stats struct {
+	// Hits counts calls answered from the cache.
+	Hits uint64
+	// Misses counts calls that found nothing cached.
+	Misses uint64
+	// Loads counts runs of wrapped functions: fewer than Misses when
+	// concurrent misses on one key share a run.
+	Loads uint64
+	// Errors counts backend and codec failures. Each one made a call run
+	// its function instead of using the cache; none failed a call.
+	Errors uint64
+}
+
+// Stats returns the counters of every namespace the cache has used.
+func (c *Cache) Stats() map[string]Stats {
+	out := make(map[string]Stats)
+	for name, n := range *c.namespaces.Load() {
+		out[name] = n.stats.snapshot()
+	}
+	return out
+}
+
+const stripes = 8
+
+// counters are a namespace's counters. Hits, the hot one, is striped so
+// that parallel hits do not fight over one cache line.
+type counters struct {
+	hits   [stripes]paddedCounter
+	misses atomic.Uint64
+	loads  atomic.Uint64
+	errors atomic.Uint64
+}
+
+type paddedCounter struct {
+	n atomic.Uint64
+	_ [56]byte
+}
+
+func (c *counters) hit(stripe byte) { c.hits[stripe%stripes].n.Add(1) }
+
+func (c *counters) snapshot() Stats {
+	var s Stats
+	for i := range c.hits {
+		s.Hits += c.hits[i].n.Load()
+	}
+	s.Misses = c.misses.Load()
+	s.Loads = c.loads.Load()
+	s.Errors = c.errors.Load()
+	return s
+}
