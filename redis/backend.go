@@ -1,0 +1,121 @@
+package rediscache
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/cachetoolz/cachetoolz"
+	"github.com/redis/rueidis"
+)
+
+// Backend is a [cachetoolz.Backend] on Redis. It is safe for concurrent use.
+type Backend struct {
+	client    rueidis.Client
+	ownClient bool
+	s         settings
+
+	closed  atomic.Bool
+	stop    context.CancelFunc
+	stopCtx context.Context
+	reclaim reclaimer
+}
+
+var _ cachetoolz.Backend = (*Backend)(nil)
+
+// New connects to the Redis named by url and returns a backend that owns the
+// connection: Close closes it. Accepted forms:
+//
+//	redis://[user:password@]host:port[/db]   plain TCP
+//	rediss://[user:password@]host:port[/db]  TLS
+//	unix://[user:password@]/path/to/socket[?db=N]
+//
+// with query parameters dial_timeout, write_timeout, client_name, protocol=2,
+// master_set=NAME (the addresses are then Sentinels) and addr=host:port
+// (more seed addresses, for a Cluster or Sentinels). opts.Configure may
+// adjust the parsed client options. New dials once to learn the topology
+// (standalone, Sentinel or Cluster) and fails if no server answers.
+func New(url string, opts *Options) (*Backend, error) {
+	co, err := rueidis.ParseURL(url)
+	if err != nil {
+		return nil, fmt.Errorf("cachetoolz: redis: parsing %q: %w", redactURL(url), err)
+	}
+	co.DisableCache = true // the backend does not use client-side caching
+	co.RetryDelay = boundedRetry
+	if opts != nil && opts.Configure != nil {
+		opts.Configure(&co)
+	}
+	client, err := rueidis.NewClient(co)
+	if err != nil {
+		return nil, fmt.Errorf("cachetoolz: redis: connecting to %s: %w", redactURL(url), err)
+	}
+	b := newBackend(client, opts)
+	b.ownClient = true
+	return b, nil
+}
+
+// NewFromClient returns a backend on a client the caller created — for a
+// standalone server, a Sentinel failover group or a Cluster alike. The
+// caller keeps ownership: Close stops the backend's own work but leaves the
+// client open.
+func NewFromClient(client rueidis.Client, opts *Options) *Backend {
+	return newBackend(client, opts)
+}
+
+func newBackend(client rueidis.Client, opts *Options) *Backend {
+	b := &Backend{client: client, s: opts.settings()}
+	b.stopCtx, b.stop = context.WithCancel(context.Background())
+	b.reclaim.init(b)
+	return b
+}
+
+// Close stops the background reclaim, waits for it, and closes the client
+// if New created it. Later calls of any method return
+// [cachetoolz.ErrClosed]; Close may be called more than once.
+func (b *Backend) Close() error {
+	if b.closed.Swap(true) {
+		return nil
+	}
+	b.stop()
+	b.reclaim.wait()
+	if b.ownClient {
+		b.client.Close()
+	}
+	return nil
+}
+
+// ctx applies the default timeout to a context without a deadline.
+func (b *Backend) ctx(ctx context.Context) (context.Context, context.CancelFunc) {
+	if b.s.timeout > 0 {
+		if _, ok := ctx.Deadline(); !ok {
+			return context.WithTimeout(ctx, b.s.timeout)
+		}
+	}
+	return ctx, func() {}
+}
+
+// wrap turns a client error into the backend's: ErrClosed once closed,
+// context errors kept recognisable, everything prefixed.
+func (b *Backend) wrap(op, namespace string, err error) error {
+	if b.closed.Load() {
+		return b.closedErr(op, namespace)
+	}
+	return fmt.Errorf("cachetoolz: redis: %s %q: %w", op, namespace, err)
+}
+
+func (b *Backend) closedErr(op, namespace string) error {
+	return fmt.Errorf("cachetoolz: redis: %s %q: %w", op, namespace, cachetoolz.ErrClosed)
+}
+
+// reclaimer runs the background reclaim: one goroutine at a time, fed by a
+// set of namespaces waiting for it.
+type reclaimer struct {
+	b       *Backend
+	mu      sync.Mutex
+	queue   []string
+	queued  map[string]bool
+	running bool
+	stopped bool
+	wg      sync.WaitGroup
+}

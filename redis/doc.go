@@ -1,0 +1,74 @@
+// Package rediscache is the Redis backend of cachetoolz: it implements
+// [cachetoolz.Backend] on a standalone Redis, a Sentinel-managed failover
+// group or a Redis Cluster, through the rueidis client.
+//
+// Create one from a URL with [New], or around a client you already have with
+// [NewFromClient]:
+//
+//	b, err := rediscache.New("redis://localhost:6379/0", nil)
+//	if err != nil {
+//		return err
+//	}
+//	defer b.Close()
+//	c := cachetoolz.New(b)
+//
+// # Key layout
+//
+// Every key of a namespace shares one Redis Cluster hash tag, so a namespace
+// lives on one slot and its generation and its entries can be read together
+// in one command. With the default prefix "cachetoolz:" a namespace ns uses:
+//
+//	cachetoolz:{ns}:g          generation (decimal string; absent means 0)
+//	cachetoolz:{ns}:k:<key>    entry: "<generation>:" followed by the value bytes,
+//	                           with the entry's time to live (PX) if it has one
+//	cachetoolz:{ns}:i:<gen>    sorted set of the keys written in generation gen,
+//	                           scored by expiry time in milliseconds (+inf: never)
+//	cachetoolz:{ns}:p          set of generations whose entries await reclaiming
+//
+// Keys are stored as given (Redis keys are binary-safe). The namespace is
+// escaped inside the braces: the bytes '%', '{', '}', '*', '?', '[', ']',
+// '\\', control bytes and DEL become %XX (upper-case hex), everything else,
+// unicode included, is kept; the empty namespace is written as a lone "%".
+// The escaping is injective, the braces always delimit a non-empty hash tag,
+// and no namespace can reach into another's keys. Glob characters are
+// escaped so an operator can match a namespace with a literal SCAN pattern;
+// the backend itself never uses patterns.
+//
+// # Generations and clear
+//
+// [Backend.Get] reads the generation and the entry with one MGET and reports a
+// hit only when the entry carries the current generation. [Backend.Set] runs
+// a script that stores the entry only if the generation it was given is
+// still current, so a value loaded before a clear never becomes visible
+// after it. [Backend.Clear] runs a script that moves the generation forward
+// (to the larger of the old one plus one and the server's clock in
+// microseconds, so generations never repeat even if the generation key is
+// lost) and records the old one as pending: the namespace is empty for
+// every reader the moment Clear returns, whatever its size, and the cost
+// does not depend on any other namespace.
+//
+// The old entries are then reclaimed in the background, in batches of
+// [Options.ReclaimBatch] keys taken from the old generation's index (never a
+// scan of the keyspace), each batch one short script that unlinks the keys
+// still holding an old generation. A batch of 256 keys keeps Redis busy for
+// well under a millisecond. Entries with a time to live also expire by
+// themselves; each Set trims a few expired members from its index, so the
+// index of a namespace that is never cleared stays bounded by its live
+// entries. Generations left pending by a process that stopped are reclaimed
+// by the next Clear of the namespace, or by [Backend.Reclaim].
+//
+// # Redis Cluster
+//
+// The hash tag puts each namespace on one slot: the generation check costs
+// no extra round trip and the clear touches one node, but one namespace
+// cannot outgrow one master. Many namespaces spread over the masters as
+// usual. A key prefix that itself contains a {...} hash tag would put every
+// namespace on one slot; that stays correct but does not spread.
+//
+// # Eviction
+//
+// The generation key has no time to live. Under a maxmemory-policy of
+// allkeys-*, Redis may evict it; entries stored before then become misses
+// (never stale hits, since generations do not repeat). Prefer volatile-* or
+// noeviction for a Redis that holds never-expiring entries.
+package rediscache

@@ -1,0 +1,67 @@
+package rediscache
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/redis/rueidis"
+)
+
+// Options configures a [Backend]. A nil *Options, or a zero field, takes the
+// documented default.
+type Options struct {
+	// Prefix starts every key the backend writes, so that several
+	// applications can share one Redis. Default: "cachetoolz:". Use
+	// different prefixes for applications whose namespaces must not meet.
+	Prefix string
+
+	// Timeout bounds an operation whose context has no deadline, so that no
+	// call waits forever on an unreachable server. Default: 5s. A negative
+	// value disables it. Contexts with a deadline are used as they are.
+	Timeout time.Duration
+
+	// ReclaimBatch is how many keys of a cleared generation one reclaim step
+	// removes; each step is one script, so this bounds how long a reclaim
+	// keeps Redis busy at a time. Default: 256.
+	ReclaimBatch int
+
+	// Logger receives errors of the background reclaim. Default:
+	// slog.Default().
+	Logger *slog.Logger
+
+	// Configure, when set, adjusts the client options that [New] parsed from
+	// its URL before the client is created: TLS settings, timeouts, pool
+	// sizes, Sentinel or Cluster addresses. [NewFromClient] ignores it.
+	Configure func(*rueidis.ClientOption)
+}
+
+// settings are the options with defaults applied.
+type settings struct {
+	prefix  string
+	timeout time.Duration
+	batch   int
+	logger  *slog.Logger
+}
+
+// DefaultPrefix is the key prefix used when Options.Prefix is empty.
+const DefaultPrefix = "cachetoolz:"
+
+func (o *Options) settings() settings {
+	s := settings{prefix: DefaultPrefix, timeout: 5 * time.Second, batch: 256, logger: slog.Default()}
+	if o == nil {
+		return s
+	}
+	if o.Prefix != "" {
+		s.prefix = o.Prefix
+	}
+	if o.Timeout != 0 {
+		s.timeout = o.Timeout
+	}
+	if o.ReclaimBatch > 0 {
+		s.batch = o.ReclaimBatch
+	}
+	if o.Logger != nil {
+		s.logger = o.Logger
+	}
+	return s
+}
