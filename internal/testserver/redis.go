@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -209,6 +210,25 @@ func (s *RedisServer) killLocked() error {
 	<-s.exited
 	s.cmd = nil
 	return nil
+}
+
+// Pause stops the server process (SIGSTOP) without closing its sockets, so
+// clients see a server that accepts but never answers; Resume continues it.
+func (s *RedisServer) Pause() error { return s.signal(syscall.SIGSTOP) }
+
+// Resume continues a paused server (SIGCONT).
+func (s *RedisServer) Resume() error { return s.signal(syscall.SIGCONT) }
+
+func (s *RedisServer) signal(sig os.Signal) error {
+	if s.external {
+		return errors.New("testserver: cannot signal an external server")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil {
+		return errors.New("testserver: server not running")
+	}
+	return s.cmd.Process.Signal(sig)
 }
 
 // Restart starts a killed server again on the same port, empty (nothing is
