@@ -1,0 +1,135 @@
+package rediscache_test
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/cachetoolz/cachetoolz"
+	"github.com/cachetoolz/cachetoolz/internal/testserver"
+	rediscache "github.com/cachetoolz/cachetoolz/redis"
+)
+
+// bounded runs op and fails the test if it takes longer than limit: the
+// backend must never hang, whatever the server does.
+func bounded(t *testing.T, limit time.Duration, what string, op func() error) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- op() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(limit):
+		t.Fatalf("%s: still running after %v", what, limit)
+		return nil
+	}
+}
+
+func TestOutageKilledServer(t *testing.T) {
+	srv := testserver.Redis(t)
+	if srv.External() {
+		t.Skip("needs a server it can kill")
+	}
+	b := newBackend(t, srv.URL(), &rediscache.Options{Timeout: 300 * time.Millisecond})
+	roundTrip(t, b)
+	if err := srv.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	// With a deadline, and without one (the backend's Timeout applies).
+	ctx, cancel := context.WithTimeout(bg, 200*time.Millisecond)
+	defer cancel()
+	for _, c := range []context.Context{ctx, bg} {
+		err := bounded(t, 3*time.Second, "Get on a dead server", func() error {
+			_, _, err := b.Get(c, "ns", "k")
+			return err
+		})
+		if err == nil || errors.Is(err, cachetoolz.ErrNotFound) {
+			t.Fatalf("Get on a dead server: %v, want an error", err)
+		}
+		err = bounded(t, 3*time.Second, "Set on a dead server", func() error {
+			return b.Set(c, "ns", "k", []byte("v"), 0, 0)
+		})
+		if err == nil {
+			t.Fatal("Set on a dead server: no error")
+		}
+	}
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	// The same backend recovers by itself.
+	eventually(t, 10*time.Second, "recovery", func() bool {
+		_, _, err := b.Get(bg, "ns", "k")
+		return errors.Is(err, cachetoolz.ErrNotFound)
+	})
+	roundTrip(t, b)
+}
+
+func TestOutagePausedServer(t *testing.T) {
+	srv := testserver.Redis(t)
+	if srv.External() {
+		t.Skip("needs a server it can pause")
+	}
+	b := newBackend(t, srv.URL(), &rediscache.Options{Timeout: 300 * time.Millisecond})
+	roundTrip(t, b)
+	if err := srv.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	resumed := false
+	defer func() {
+		if !resumed {
+			_ = srv.Resume()
+		}
+	}()
+	ctx, cancel := context.WithTimeout(bg, 100*time.Millisecond)
+	defer cancel()
+	for _, c := range []context.Context{ctx, bg} {
+		err := bounded(t, 3*time.Second, "Get on a paused server", func() error {
+			_, _, err := b.Get(c, "ns", "k")
+			return err
+		})
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Get on a paused server: %v, want a deadline error", err)
+		}
+		err = bounded(t, 3*time.Second, "Clear on a paused server", func() error {
+			return b.Clear(c, "ns")
+		})
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Clear on a paused server: %v, want a deadline error", err)
+		}
+	}
+	if err := srv.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	resumed = true
+	eventually(t, 10*time.Second, "recovery", func() bool {
+		return b.Clear(bg, "ns") == nil
+	})
+	roundTrip(t, b)
+}
+
+func TestCloseLeavesNoGoroutines(t *testing.T) {
+	srv := testserver.Redis(t)
+	before := runtime.NumGoroutine()
+	for range 5 {
+		b, err := rediscache.New(srv.URL(), &rediscache.Options{ReclaimBatch: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fill(t, b, "ns", 200, 0)
+		if err := b.Clear(bg, "ns"); err != nil { // starts a background reclaim
+			t.Fatal(err)
+		}
+		if err := b.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := b.Get(bg, "ns", "k"); !errors.Is(err, cachetoolz.ErrClosed) {
+			t.Fatalf("Get after Close: %v", err)
+		}
+	}
+	// Client goroutines finish shortly after Close returns.
+	eventually(t, 5*time.Second, "goroutines to stop", func() bool {
+		return runtime.NumGoroutine() <= before
+	})
+}
