@@ -1,4 +1,3 @@
-// Package codec turns Go values into bytes for remote cache backends and back.
 package codec
 
 // Codec encodes and decodes cached values. Implementations must be safe for

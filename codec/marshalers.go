@@ -1,0 +1,138 @@
+package codec
+
+import (
+	"encoding"
+	"encoding/json"
+	"fmt"
+	"reflect"
+)
+
+// A type that implements both json.Marshaler and json.Unmarshaler (with
+// value or pointer receivers) is written as its MarshalJSON output and read
+// with UnmarshalJSON. Otherwise a type that implements both
+// encoding.TextMarshaler and encoding.TextUnmarshaler is a JSON string of
+// its text. A type with only one half of a pair is encoded by its kind, so
+// that what is written can always be read.
+
+var (
+	jsonMarshalerType   = reflect.TypeFor[json.Marshaler]()
+	jsonUnmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+	textMarshalerType   = reflect.TypeFor[encoding.TextMarshaler]()
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+type marshalKind int
+
+const (
+	marshalNone marshalKind = iota
+	marshalJSON
+	marshalText
+)
+
+func marshalKindOf(t reflect.Type) marshalKind {
+	if t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface {
+		return marshalNone
+	}
+	pt := reflect.PointerTo(t)
+	if pt.Implements(jsonMarshalerType) && pt.Implements(jsonUnmarshalerType) {
+		return marshalJSON
+	}
+	if pt.Implements(textMarshalerType) && pt.Implements(textUnmarshalerType) {
+		return marshalText
+	}
+	return marshalNone
+}
+
+// addressable returns a pointer to v's value, copying it when v is not
+// addressable, to call methods with pointer receivers.
+func addressable(v reflect.Value) reflect.Value {
+	if v.CanAddr() {
+		return v.Addr()
+	}
+	p := reflect.New(v.Type())
+	p.Elem().Set(v)
+	return p
+}
+
+func marshalerEnc(t reflect.Type) encFunc {
+	switch marshalKindOf(t) {
+	case marshalJSON:
+		return encJSONMarshaler
+	case marshalText:
+		return encTextMarshaler
+	}
+	return nil
+}
+
+func marshalerDec(t reflect.Type) decFunc {
+	switch marshalKindOf(t) {
+	case marshalJSON:
+		return decJSONUnmarshaler
+	case marshalText:
+		return decTextUnmarshaler
+	}
+	return nil
+}
+
+// callErr turns a panic in a method or function of the user's into an
+// error, so that one bad value never crashes a cache call.
+func callErr(t reflect.Type, what string, err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("cachetoolz: codec: %s of %v panicked: %v", what, t, r)
+	}
+}
+
+func encJSONMarshaler(e *encState, v reflect.Value) (err error) {
+	defer callErr(v.Type(), "MarshalJSON", &err)
+	out, err := addressable(v).Interface().(json.Marshaler).MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("cachetoolz: codec: MarshalJSON of %v: %w", v.Type(), err)
+	}
+	check := decState{data: out}
+	if _, err := check.skipValue(); err != nil || check.peek() != 0 {
+		return fmt.Errorf("cachetoolz: codec: MarshalJSON of %v returned invalid JSON", v.Type())
+	}
+	e.buf = append(e.buf, out...)
+	return nil
+}
+
+func decJSONUnmarshaler(d *decState, v reflect.Value) (err error) {
+	raw, err := d.skipValue()
+	if err != nil {
+		return err
+	}
+	defer callErr(v.Type(), "UnmarshalJSON", &err)
+	if err := v.Addr().Interface().(json.Unmarshaler).UnmarshalJSON(raw); err != nil {
+		return fmt.Errorf("%w: decoding %v: %w", ErrInvalidData, v.Type(), err)
+	}
+	return nil
+}
+
+func encTextMarshaler(e *encState, v reflect.Value) (err error) {
+	defer callErr(v.Type(), "MarshalText", &err)
+	out, err := addressable(v).Interface().(encoding.TextMarshaler).MarshalText()
+	if err != nil {
+		return fmt.Errorf("cachetoolz: codec: MarshalText of %v: %w", v.Type(), err)
+	}
+	e.buf = appendString(e.buf, out)
+	return nil
+}
+
+func decTextUnmarshaler(d *decState, v reflect.Value) (err error) {
+	if d.null() {
+		v.SetZero()
+		return nil
+	}
+	if d.peek() != '"' {
+		return d.typeErr(v.Type(), "string")
+	}
+	text, err := d.stringBytes()
+	if err != nil {
+		return err
+	}
+	defer callErr(v.Type(), "UnmarshalText", &err)
+	if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText(text); err != nil {
+		return fmt.Errorf("%w: decoding %v: %w", ErrInvalidData, v.Type(), err)
+	}
+	return nil
+}
