@@ -1,0 +1,89 @@
+package mongocache
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Defaults used where [Options] leaves a field zero.
+const (
+	// DefaultURI is the server New connects to when given an empty URI.
+	DefaultURI = "mongodb://localhost:27017"
+	// DefaultDatabase is the database that holds the collections. (The
+	// dotted ".cachetoolz" of other cachetoolz ports is not a valid
+	// database name on every server.)
+	DefaultDatabase = "cachetoolz"
+	// DefaultTimeout bounds an operation whose context has no deadline.
+	DefaultTimeout = 5 * time.Second
+	// DefaultServerSelectionTimeout bounds the wait for a usable server, and
+	// DefaultConnectTimeout the opening of one connection, unless the URI or
+	// Options.Client set them.
+	DefaultServerSelectionTimeout = 2 * time.Second
+	DefaultConnectTimeout         = 2 * time.Second
+)
+
+// Options configures a [Backend]. A nil *Options, or a zero field, means the
+// documented default.
+type Options struct {
+	// Database names the database that holds one collection per namespace.
+	// Default: DefaultDatabase.
+	Database string
+
+	// Client holds driver options for [New], applied after the URI, so
+	// that what it sets wins over the URI and over this package's defaults
+	// (DefaultServerSelectionTimeout, DefaultConnectTimeout). NewFromClient
+	// ignores it.
+	Client *options.ClientOptions
+
+	// Timeout bounds every operation whose context has no deadline.
+	// Default: DefaultTimeout; a negative value leaves such operations
+	// unbounded.
+	Timeout time.Duration
+
+	// Logger receives the backend's rare log records, such as a server
+	// that cannot build TTL indexes. Default: slog.Default().
+	Logger *slog.Logger
+}
+
+// resolved is Options with the defaults applied.
+type resolved struct {
+	database string
+	client   *options.ClientOptions
+	timeout  time.Duration
+	logger   *slog.Logger
+}
+
+func (o *Options) resolve() (resolved, error) {
+	var r resolved
+	if o != nil {
+		r = resolved{database: o.Database, client: o.Client, timeout: o.Timeout, logger: o.Logger}
+	}
+	if r.database == "" {
+		r.database = DefaultDatabase
+	}
+	if err := checkDatabase(r.database); err != nil {
+		return r, err
+	}
+	if r.timeout == 0 {
+		r.timeout = DefaultTimeout
+	}
+	if r.logger == nil {
+		r.logger = slog.Default()
+	}
+	return r, nil
+}
+
+// checkDatabase rejects database names that MongoDB or FerretDB refuse.
+func checkDatabase(name string) error {
+	if len(name) > 63 {
+		return fmt.Errorf("cachetoolz: mongo: database name %q is longer than 63 bytes", name)
+	}
+	if i := strings.IndexAny(name, "/\\. \"$*<>:|?\x00"); i >= 0 {
+		return fmt.Errorf("cachetoolz: mongo: database name %q holds %q, which servers refuse", name, name[i])
+	}
+	return nil
+}

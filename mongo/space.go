@@ -1,0 +1,145 @@
+package mongocache
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// maxSpaces bounds the per-namespace state a backend remembers; past it the
+// state is forgotten, which costs one more index check per namespace.
+const maxSpaces = 4096
+
+// Field names and the _id of the generation document.
+const (
+	fieldValue   = "value"
+	fieldExpires = "expires_at"
+	fieldGen     = "gen"
+	fieldWrite   = "write_id"
+	fieldCommit  = "commit_id"
+	genID        = "g"
+)
+
+// space is what a backend remembers about one namespace.
+type space struct {
+	coll *mongo.Collection
+
+	gen     atomic.Uint64 // last generation seen; 0: unknown
+	mu      sync.Mutex    // serialises index creation
+	indexed atomic.Uint64 // generation whose collection has its indexes
+}
+
+// space returns the state of namespace, creating it on first use.
+func (b *Backend) space(namespace string) *space {
+	if s, ok := b.spaces.Load(namespace); ok {
+		return s.(*space)
+	}
+	if b.spaceCount.Add(1) > maxSpaces {
+		b.spaces.Clear()
+		b.spaceCount.Store(1)
+	}
+	s, _ := b.spaces.LoadOrStore(namespace, &space{coll: b.db.Collection(CollectionName(namespace))})
+	return s.(*space)
+}
+
+// generation returns the namespace's generation: the one last seen, or
+// the one its generation document holds, which is created when missing.
+func (b *Backend) generation(ctx context.Context, s *space) (uint64, error) {
+	if g := s.gen.Load(); g != 0 {
+		return g, nil
+	}
+	g, err := b.readGeneration(ctx, s)
+	if err == nil && g == 0 {
+		g, err = b.newGeneration(ctx, s)
+	}
+	if err != nil {
+		return 0, err
+	}
+	s.gen.Store(g)
+	return g, nil
+}
+
+// readGeneration reads the generation document; 0 means there is none.
+func (b *Backend) readGeneration(ctx context.Context, s *space) (uint64, error) {
+	raw, err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: genID}}).Raw()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("cachetoolz: mongo: read generation: %w", err)
+	}
+	g, _ := raw.Lookup(fieldGen).Int64OK()
+	return uint64(g), nil
+}
+
+// newGeneration creates the generation document of a collection that has
+// none (new, or dropped since), and returns the generation it holds: this
+// backend's random value, or the one a concurrent creator stored first.
+func (b *Backend) newGeneration(ctx context.Context, s *space) (uint64, error) {
+	gen := rand.Uint64()
+	for gen == 0 {
+		gen = rand.Uint64()
+	}
+	filter := bson.D{{Key: "_id", Value: genID}}
+	update := bson.D{{Key: "$setOnInsert", Value: bson.D{{Key: fieldGen, Value: int64(gen)}}}}
+	opts := options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)
+	var raw bson.Raw
+	var err error
+	for range 2 { // two racing upserts may collide on _id; the loser reads the winner's
+		raw, err = s.coll.FindOneAndUpdate(ctx, filter, update, opts).Raw()
+		if !mongo.IsDuplicateKeyError(err) {
+			break
+		}
+	}
+	if err != nil {
+		return 0, fmt.Errorf("cachetoolz: mongo: create generation: %w", err)
+	}
+	g, ok := raw.Lookup(fieldGen).Int64OK()
+	if !ok || g == 0 {
+		return 0, errors.New("cachetoolz: mongo: generation document without a generation")
+	}
+	return uint64(g), nil
+}
+
+// ensureIndexes creates the TTL index of the collection that holds
+// generation gen, once per collection: a drop changes the generation, so
+// the index is created again for the collection that follows. A failure
+// other than an unsupported TTL index is retried by a later write.
+func (b *Backend) ensureIndexes(ctx context.Context, s *space, gen uint64) {
+	if s.indexed.Load() == gen {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.indexed.Load() == gen {
+		return
+	}
+	model := mongo.IndexModel{
+		Keys:    bson.D{{Key: fieldExpires, Value: 1}},
+		Options: options.Index().SetExpireAfterSeconds(0).SetName("expires_at_ttl"),
+	}
+	_, err := s.coll.Indexes().CreateOne(ctx, model)
+	if err != nil && !unsupported(err) {
+		return
+	}
+	if err != nil {
+		b.ttlOnce.Do(func() {
+			b.log.Warn("cachetoolz: mongo: the server cannot build TTL indexes; expired entries are hidden on read and stay until overwritten or cleared",
+				"collection", s.coll.Name(), "error", err)
+		})
+	}
+	s.indexed.Store(gen)
+}
+
+// unsupported reports an error that says the server lacks a feature.
+func unsupported(err error) bool {
+	var se mongo.ServerError
+	return errors.As(err, &se) && (se.HasErrorCode(238) || se.HasErrorCode(115)) // NotImplemented, CommandNotSupported
+}
