@@ -1,6 +1,6 @@
 module github.com/cachetoolz/cachetoolz/benchmarks
 
-go 1.25
+go 1.26.0
 
 require (
 	github.com/go-redis/cache/v9 v9.0.0
@@ -12,13 +12,22 @@ require (
 )
 
 require (
+	github.com/redis/rueidis v1.0.79 // indirect
+	go.uber.org/atomic v1.12.0 // indirect
+	golang.org/x/sys v0.48.0 // indirect
+)
+
+require (
+	github.com/cachetoolz/cachetoolz/redis v0.0.0
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/dgryski/go-rendezvous v0.0.0-20200823014737-9f7001d12a5f // indirect
 	github.com/klauspost/compress v1.13.6 // indirect
-	github.com/redis/go-redis/v9 v9.0.0-rc.4 // indirect
+	github.com/redis/go-redis/v9 v9.23.0 // indirect
 	github.com/vmihailenco/go-tinylfu v0.2.2 // indirect
 	github.com/vmihailenco/msgpack/v5 v5.3.4 // indirect
 	github.com/vmihailenco/tagparser/v2 v2.0.0 // indirect
 )
 
 replace github.com/cachetoolz/cachetoolz => ../
+
+replace github.com/cachetoolz/cachetoolz/redis => ../redis

@@ -1,0 +1,176 @@
+package benchmarks
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"sync/atomic"
+	"testing"
+
+	"github.com/cachetoolz/cachetoolz"
+	"github.com/cachetoolz/cachetoolz/internal/testserver"
+	rc "github.com/cachetoolz/cachetoolz/redis"
+	goredis "github.com/redis/go-redis/v9"
+	"github.com/redis/rueidis"
+)
+
+// BenchmarkRedis compares cachetoolz on its Redis backend with the limit: a
+// raw client GET of the same value plus its JSON decode (and on a miss, the
+// load, a JSON encode and a SET with ttl). Every row talks to the same
+// redis-server, started for the run on a free loopback port (or the one in
+// CACHETOOLZ_TEST_REDIS_URL).
+//
+//   - rueidis-raw: the limit, on the client the backend uses;
+//   - goredis-raw: the same on go-redis v9, for the choice of client;
+//   - cachetoolz-backend: the backend alone, Get and JSON decode, as a
+//     cache built on it would do without the wrapper;
+//   - cachetoolz: load wrapped with cachetoolz.Wrap1 on the Redis backend.
+func BenchmarkRedis(b *testing.B) {
+	srv := testserver.Redis(b)
+	url := srv.URL()
+	runAll(b, []lib{
+		{"rueidis-raw", rueidisRaw(url)},
+		{"goredis-raw", goRedisRaw(url)},
+		{"cachetoolz-backend", redisBackendDirect(url)},
+		{"cachetoolz", redisWrapped(url)},
+	})
+}
+
+// redisRun numbers the factories of a run: every row and every round of
+// b.N writes under its own prefix, so no round finds the keys of another.
+var redisRun atomic.Int64
+
+func redisPrefix(row string) string {
+	return "bench:" + row + ":" + strconv.FormatInt(redisRun.Add(1), 10) + ":"
+}
+
+func rueidisClient(b *testing.B, url string) rueidis.Client {
+	opt, err := rueidis.ParseURL(url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt.DisableCache = true
+	c, err := rueidis.NewClient(opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(c.Close)
+	return c
+}
+
+func rueidisRaw(url string) factory {
+	return func(b *testing.B, load loader) memo {
+		c := rueidisClient(b, url)
+		prefix := redisPrefix("rueidis")
+		return func(ctx context.Context, id int) (User, error) {
+			key := prefix + strconv.Itoa(id)
+			raw, err := c.Do(ctx, c.B().Get().Key(key).Build()).AsBytes()
+			if err == nil {
+				var u User
+				err = json.Unmarshal(raw, &u)
+				return u, err
+			}
+			if !rueidis.IsRedisNil(err) {
+				return User{}, err
+			}
+			u, err := load(ctx, id)
+			if err != nil {
+				return User{}, err
+			}
+			enc, err := json.Marshal(u)
+			if err != nil {
+				return User{}, err
+			}
+			return u, c.Do(ctx, c.B().Set().Key(key).Value(rueidis.BinaryString(enc)).Px(ttl).Build()).Error()
+		}
+	}
+}
+
+func goRedisRaw(url string) factory {
+	return func(b *testing.B, load loader) memo {
+		opt, err := goredis.ParseURL(url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		opt.PoolSize = 2 * goroutines
+		c := goredis.NewClient(opt)
+		b.Cleanup(func() { _ = c.Close() })
+		prefix := redisPrefix("goredis")
+		return func(ctx context.Context, id int) (User, error) {
+			key := prefix + strconv.Itoa(id)
+			raw, err := c.Get(ctx, key).Bytes()
+			if err == nil {
+				var u User
+				err = json.Unmarshal(raw, &u)
+				return u, err
+			}
+			if err != goredis.Nil {
+				return User{}, err
+			}
+			u, err := load(ctx, id)
+			if err != nil {
+				return User{}, err
+			}
+			enc, err := json.Marshal(u)
+			if err != nil {
+				return User{}, err
+			}
+			return u, c.Set(ctx, key, enc, ttl).Err()
+		}
+	}
+}
+
+func newRedisBackend(b *testing.B, url string) *rc.Backend {
+	be, err := rc.New(url, &rc.Options{Prefix: redisPrefix("cachetoolz")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = be.Close() })
+	return be
+}
+
+// redisBackendDirect uses the backend the way a cache without wrappers
+// would: Get and decode; on a miss, load, encode and Set with the
+// generation Get reported.
+func redisBackendDirect(url string) factory {
+	return func(b *testing.B, load loader) memo {
+		be := newRedisBackend(b, url)
+		return func(ctx context.Context, id int) (User, error) {
+			key := strconv.Itoa(id)
+			raw, gen, err := be.Get(ctx, "users", key)
+			if err == nil {
+				var u User
+				err = json.Unmarshal(raw, &u)
+				return u, err
+			}
+			if err != cachetoolz.ErrNotFound {
+				return User{}, err
+			}
+			u, err := load(ctx, id)
+			if err != nil {
+				return User{}, err
+			}
+			enc, err := json.Marshal(u)
+			if err != nil {
+				return User{}, err
+			}
+			return u, be.Set(ctx, "users", key, enc, ttl, gen)
+		}
+	}
+}
+
+// redisWrapped is load wrapped with cachetoolz.Wrap1 on the Redis backend.
+func redisWrapped(url string) factory {
+	return func(b *testing.B, load loader) memo {
+		c, err := cachetoolz.New(newRedisBackend(b, url), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { c.Close() })
+		m, err := cachetoolz.Wrap1(c, load, &cachetoolz.Options{TTL: ttl, Name: "benchmarks.load"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return m
+	}
+}
