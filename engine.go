@@ -84,27 +84,33 @@ func (w *wrapper[R]) custom(b []byte, args ...any) ([]byte, error) {
 type probe struct {
 	gen   uint64
 	genOK bool   // the backend answered: gen is valid and a store may follow
+	retry bool   // the caller's context ended the lookup: the load looks again
 	key   string // the backend key (bytes path only)
 }
 
 // lookup returns the cached result under key, or what a load needs to know.
 // It does not retain key.
-func (w *wrapper[R]) lookup(ctx context.Context, key []byte) (r R, p probe, ok bool) {
+// Hits are counted unless the lookup is a load's second look.
+func (w *wrapper[R]) lookup(ctx context.Context, key []byte, count bool) (r R, p probe, ok bool) {
 	if n := w.ns.mem; n != nil {
 		v, gen, hit := n.Get(key)
 		if hit {
 			if r, ok = v.(R); ok {
-				w.ns.stats.hit(key[len(key)-1])
+				if count {
+					w.ns.stats.hit(key[len(key)-1])
+				}
 				return r, p, true
 			}
 			if _, isNil := v.(nilResult); isNil {
-				w.ns.stats.hit(key[len(key)-1])
+				if count {
+					w.ns.stats.hit(key[len(key)-1])
+				}
 				return r, p, true
 			}
 		}
 		return r, probe{gen: gen, genOK: true}, false
 	}
-	return w.lookupRemote(ctx, key)
+	return w.lookupRemote(ctx, key, count)
 }
 
 func (w *wrapper[R]) backendKey(key []byte) string {
@@ -114,7 +120,7 @@ func (w *wrapper[R]) backendKey(key []byte) string {
 	return remoteKey(w.fn.Name, key[len(w.prefix):])
 }
 
-func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte) (r R, p probe, ok bool) {
+func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (r R, p probe, ok bool) {
 	p.key = w.backendKey(key)
 	c := w.c
 	if !c.breaker.allow() {
@@ -130,13 +136,16 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte) (r R, p probe
 			c.trouble(w.ns, "decode", err)
 			return r, probe{gen: gen, genOK: true, key: p.key}, false
 		}
-		w.ns.stats.hit(key[len(key)-1])
+		if count {
+			w.ns.stats.hit(key[len(key)-1])
+		}
 		return r, p, true
 	case errors.Is(err, ErrNotFound):
 		c.breaker.success()
 		return r, probe{gen: gen, genOK: true, key: p.key}, false
 	case ctx.Err() != nil:
 		c.breaker.abandon()
+		p.retry = true
 	default:
 		c.breaker.failure()
 		c.trouble(w.ns, "get", err)
@@ -144,9 +153,14 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte) (r R, p probe
 	return r, p, false
 }
 
-// load runs call once for every concurrent miss on key, then stores its
-// result unless it failed. It does not retain key. A caller whose ctx is done
-// gets ctx.Err() at once; the load goes on for the others.
+// load runs call once for every concurrent miss on key and stores its result
+// unless it failed, before any caller returns: once a call has returned, the
+// next one with the same arguments is a hit. It does not retain key. A caller
+// whose ctx is done gets ctx.Err() at once; the load goes on for the others.
+//
+// A load first looks again: a caller that missed just before another load
+// stored its result, and started its own just after that load ended, finds
+// the result there instead of running the function a second time.
 func (w *wrapper[R]) load(ctx context.Context, key []byte, p probe, call func(context.Context) (R, error)) (R, error) {
 	n := w.ns
 	n.stats.misses.Add(1)
@@ -154,16 +168,22 @@ func (w *wrapper[R]) load(ctx context.Context, key []byte, p probe, call func(co
 	fkey := flightKey(n.epoch.Load(), p.gen, skey)
 	lctx := context.WithoutCancel(ctx)
 	v, err := n.flight.Do(ctx, fkey, func() (any, error) {
+		if p.genOK || p.retry { // the cache may hold the result by now
+			r, p2, ok := w.lookup(lctx, []byte(skey), false)
+			if ok {
+				return r, nil
+			}
+			p = p2
+		}
 		n.stats.loads.Add(1)
 		r, err := call(lctx)
 		if err != nil {
 			return nil, err
 		}
-		return r, nil
-	}, func(v any, err error) {
-		if err == nil && p.genOK {
-			w.store(lctx, skey, v, p)
+		if p.genOK {
+			w.store(lctx, skey, r, p)
 		}
+		return r, nil
 	})
 	r, _ := v.(R) // nil, for a nil interface result or an error
 	return r, err
@@ -177,7 +197,8 @@ func flightKey(epoch, gen uint64, key string) string {
 }
 
 // store caches v, the result of a load that began with lookup p.
-func (w *wrapper[R]) store(ctx context.Context, key string, v any, p probe) {
+func (w *wrapper[R]) store(ctx context.Context, key string, r R, p probe) {
+	var v any = r
 	c := w.c
 	if n := w.ns.mem; n != nil {
 		if v == nil {

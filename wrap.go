@@ -53,7 +53,7 @@ func Wrap0[R any](c *Cache, fn func(context.Context) (R, error), opts *Options) 
 			var zero R
 			return zero, err
 		}
-		r, p, ok := w.lookup(ctx, key)
+		r, p, ok := w.lookup(ctx, key, true)
 		if ok {
 			return r, nil
 		}
@@ -75,7 +75,7 @@ func Wrap0NoCtx[R any](c *Cache, fn func() (R, error), opts *Options) (func() (R
 			var zero R
 			return zero, err
 		}
-		r, p, ok := w.lookup(ctx, key)
+		r, p, ok := w.lookup(ctx, key, true)
 		if ok {
 			return r, nil
 		}
@@ -96,7 +96,7 @@ func Wrap0NoErr[R any](c *Cache, fn func(context.Context) R, opts *Options) (fun
 			w.uncached(err)
 			return fn(ctx)
 		}
-		r, p, ok := w.lookup(ctx, key)
+		r, p, ok := w.lookup(ctx, key, true)
 		if ok {
 			return r
 		}
@@ -119,7 +119,7 @@ func Wrap0Plain[R any](c *Cache, fn func() R, opts *Options) (func() R, error) {
 			w.uncached(err)
 			return fn()
 		}
-		r, p, ok := w.lookup(ctx, key)
+		r, p, ok := w.lookup(ctx, key, true)
 		if ok {
 			return r
 		}
@@ -154,7 +154,7 @@ func Wrap1[A1, R any](c *Cache, fn func(context.Context, A1) (R, error), opts *O
 			var zero R
 			return zero, err
 		}
-		r, p, ok := w.lookup(ctx, key)
+		r, p, ok := w.lookup(ctx, key, true)
 		if ok {
 			return r, nil
 		}
@@ -176,7 +176,7 @@ func Wrap1NoCtx[A1, R any](c *Cache, fn func(A1) (R, error), opts *Options) (fun
 			var zero R
 			return zero, err
 		}
-		r, p, ok := w.lookup(ctx, key)
+		r, p, ok := w.lookup(ctx, key, true)
 		if ok {
 			return r, nil
 		}
@@ -197,7 +197,7 @@ func Wrap1NoErr[A1, R any](c *Cache, fn func(context.Context, A1) R, opts *Optio
 			w.uncached(err)
 			return fn(ctx, a1)
 		}
-		r, p, ok := w.lookup(ctx, key)
+		r, p, ok := w.lookup(ctx, key, true)
 		if ok {
 			return r
 		}
@@ -220,7 +220,7 @@ func Wrap1Plain[A1, R any](c *Cache, fn func(A1) R, opts *Options) (func(A1) R, 
 			w.uncached(err)
 			return fn(a1)
 		}
-		r, p, ok := w.lookup(ctx, key)
+		r, p, ok := w.lookup(ctx, key, true)
 		if ok {
 			return r
 		}
@@ -258,7 +258,7 @@ func Wrap2[A1, A2, R any](c *Cache, fn func(context.Context, A1, A2) (R, error),
 			var zero R
 			return zero, err
 		}
-		r, p, ok := w.lookup(ctx, key)
+		r, p, ok := w.lookup(ctx, key, true)
 		if ok {
 			return r, nil
 		}
@@ -280,7 +280,7 @@ func Wrap2NoCtx[A1, A2, R any](c *Cache, fn func(A1, A2) (R, error), opts *Optio
 			var zero R
 			return zero, err
 		}
-		r, p, ok := w.lookup(ctx, key)
+		r, p, ok := w.lookup(ctx, key, true)
 		if ok {
 			return r, nil
 		}
@@ -301,7 +301,7 @@ func Wrap2NoErr[A1, A2, R any](c *Cache, fn func(context.Context, A1, A2) R, opt
 			w.uncached(err)
 			return fn(ctx, a1, a2)
 		}
-		r, p, ok := w.lookup(ctx, key)
+		r, p, ok := w.lookup(ctx, key, true)
 		if ok {
 			return r
 		}
@@ -324,7 +324,7 @@ func Wrap2Plain[A1, A2, R any](c *Cache, fn func(A1, A2) R, opts *Options) (func
 			w.uncached(err)
 			return fn(a1, a2)
 		}
-		r, p, ok := w.lookup(ctx, key)
+		r, p, ok := w.lookup(ctx, key, true)
 		if ok {
 			return r
 		}
@@ -365,7 +365,7 @@ func Wrap3[A1, A2, A3, R any](c *Cache, fn func(context.Context, A1, A2, A3) (R,
 			var zero R
 			return zero, err
 		}
-		r, p, ok := w.lookup(ctx, key)
+		r, p, ok := w.lookup(ctx, key, true)
 		if ok {
 			return r, nil
 		}
@@ -387,7 +387,7 @@ func Wrap3NoCtx[A1, A2, A3, R any](c *Cache, fn func(A1, A2, A3) (R, error), opt
 			var zero R
 			return zero, err
 		}
-		r, p, ok := w.lookup(ctx, key)
+		r, p, ok := w.lookup(ctx, key, true)
 		if ok {
 			return r, nil
 		}
@@ -408,7 +408,7 @@ func Wrap3NoErr[A1, A2, A3, R any](c *Cache, fn func(context.Context, A1, A2, A3
 			w.uncached(err)
 			return fn(ctx, a1, a2, a3)
 		}
-		r, p, ok := w.lookup(ctx, key)
+		r, p, ok := w.lookup(ctx, key, true)
 		if ok {
 			return r
 		}
@@ -431,7 +431,7 @@ func Wrap3Plain[A1, A2, A3, R any](c *Cache, fn func(A1, A2, A3) R, opts *Option
 			w.uncached(err)
 			return fn(a1, a2, a3)
 		}
-		r, p, ok := w.lookup(ctx, key)
+		r, p, ok := w.lookup(ctx, key, true)
 		if ok {
 			return r
 		}

@@ -1,9 +1,7 @@
 // Package flight runs one load per key at a time, like
-// golang.org/x/sync/singleflight, with two differences that a cache needs:
-// the load runs in a goroutine of its own, so a caller whose context is done
-// returns at once while the load goes on for the others; and a call stays
-// joinable until its owner forgets it, so that callers arriving while the
-// result is being stored get it instead of starting a second load.
+// golang.org/x/sync/singleflight, except that the load runs in a goroutine of
+// its own, so that a caller whose context is done returns at once while the
+// load goes on for the others.
 package flight
 
 import (
@@ -48,15 +46,13 @@ func (p *PanicError) Unwrap() error {
 }
 
 // Do returns the result of the call for key, starting one with load if none
-// is in progress. load runs in a new goroutine; after it returns, its result
-// goes to every caller, then after(val, err) runs (still joinable by new
-// callers, who get the result at once), then the call is forgotten. after is
-// not run if load panicked or called runtime.Goexit.
+// is in progress. load runs in a new goroutine; once it returns, the call is
+// forgotten and its result goes to every caller.
 //
 // If ctx is done before the result is ready, Do returns ctx.Err() and the
 // load goes on. If load panicked, Do panics with a *PanicError; if it called
 // runtime.Goexit, Do calls runtime.Goexit too.
-func (g *Group) Do(ctx context.Context, key string, load func() (any, error), after func(any, error)) (any, error) {
+func (g *Group) Do(ctx context.Context, key string, load func() (any, error)) (any, error) {
 	g.mu.Lock()
 	c, ok := g.m[key]
 	if !ok {
@@ -65,7 +61,7 @@ func (g *Group) Do(ctx context.Context, key string, load func() (any, error), af
 		}
 		c = &Call{done: make(chan struct{})}
 		g.m[key] = c
-		go g.run(key, c, load, after)
+		go g.run(key, c, load)
 	}
 	g.mu.Unlock()
 	return c.wait(ctx)
@@ -93,18 +89,18 @@ func (c *Call) wait(ctx context.Context) (any, error) {
 	return c.val, c.err
 }
 
-func (g *Group) run(key string, c *Call, load func() (any, error), after func(any, error)) {
+func (g *Group) run(key string, c *Call, load func() (any, error)) {
 	normal := false
 	defer func() {
 		if !normal && c.panic == nil {
 			c.goexit = true
 		}
-		if c.panic != nil || c.goexit {
-			close(c.done)
-		}
+		// Forget the call before waking anyone, so that no caller joins
+		// it once its result is out.
 		g.mu.Lock()
 		delete(g.m, key)
 		g.mu.Unlock()
+		close(c.done)
 	}()
 	func() {
 		defer func() {
@@ -117,11 +113,4 @@ func (g *Group) run(key string, c *Call, load func() (any, error), after func(an
 		c.val, c.err = load()
 		normal = true
 	}()
-	if !normal {
-		return
-	}
-	close(c.done)
-	if after != nil {
-		after(c.val, c.err)
-	}
 }

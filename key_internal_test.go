@@ -1,0 +1,70 @@
+package cachetoolz
+
+import (
+	"bytes"
+	"math"
+	"reflect"
+	"testing"
+
+	"github.com/cachetoolz/cachetoolz/internal/canon"
+)
+
+// fastMatchesReflect checks that the allocation-free encoding of a equals the
+// reflective one that DefaultKey uses, typed and untyped.
+func fastMatchesReflect[A any](t *testing.T, a A) {
+	t.Helper()
+	for _, typed := range []bool{false, true} {
+		info := newArgInfo(reflect.TypeFor[A](), typed)
+		fast, err := appendArg(nil, a, &info)
+		if err != nil {
+			t.Fatalf("appendArg(%#v): %v", a, err)
+		}
+		slow, err := canon.Append(nil, any(a), typed)
+		if err != nil {
+			t.Fatalf("canon.Append(%#v): %v", a, err)
+		}
+		if !bytes.Equal(fast, slow) {
+			t.Fatalf("typed=%v %T(%#v): fast %x, reflect %x", typed, a, a, fast, slow)
+		}
+	}
+}
+
+type userID int
+
+func TestFastPathMatchesReflection(t *testing.T) {
+	fastMatchesReflect(t, 0)
+	fastMatchesReflect(t, math.MinInt)
+	fastMatchesReflect(t, int64(-5))
+	fastMatchesReflect(t, int32(7))
+	fastMatchesReflect(t, uint(9))
+	fastMatchesReflect(t, uint64(math.MaxUint64))
+	fastMatchesReflect(t, uint32(1))
+	fastMatchesReflect(t, "héllo")
+	fastMatchesReflect(t, true)
+	fastMatchesReflect(t, 1.5)
+	fastMatchesReflect(t, math.NaN())
+	fastMatchesReflect(t, []byte{0, 0xff})
+	fastMatchesReflect(t, userID(3))
+	fastMatchesReflect(t, any(3))
+	fastMatchesReflect(t, any(nil))
+	fastMatchesReflect(t, any("s"))
+	fastMatchesReflect(t, struct{ A any }{A: 2.0})
+}
+
+func FuzzFastPathMatchesReflection(f *testing.F) {
+	f.Add(int64(1), 1.0, "a", []byte("b"), true)
+	f.Add(int64(-1), math.Inf(1), "", []byte{}, false)
+	f.Add(int64(math.MaxInt64), -0.0, "\x00\xff", []byte{0xff}, true)
+	f.Fuzz(func(t *testing.T, i int64, x float64, s string, b []byte, ok bool) {
+		fastMatchesReflect(t, i)
+		fastMatchesReflect(t, int(i))
+		fastMatchesReflect(t, uint64(i))
+		fastMatchesReflect(t, x)
+		fastMatchesReflect(t, s)
+		fastMatchesReflect(t, b)
+		fastMatchesReflect(t, ok)
+		fastMatchesReflect(t, any(i))
+		fastMatchesReflect(t, any(x))
+		fastMatchesReflect(t, any(s))
+	})
+}
