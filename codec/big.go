@@ -28,6 +28,9 @@ func encBigInt(e *encState, v reflect.Value) error {
 }
 
 func decBigInt(d *decState, v reflect.Value) error {
+	if !d.numberNext() {
+		return d.typeErr(v.Type(), "integer")
+	}
 	if d.null() {
 		v.SetZero()
 		return nil

@@ -119,10 +119,12 @@ func encObjectMap(e *encState, v reflect.Value, shape mapShape, elem *encPlan) e
 }
 
 // encPairMap writes a set or a map of pairs. The keys are encoded first, at
-// the end of the buffer, to sort the entries by their bytes.
+// the end of the buffer, to sort the entries by their bytes. Keys encode
+// alike only when they are NaNs; their entries are then ordered by their
+// encoded values too.
 func encPairMap(e *encState, v reflect.Value, shape mapShape, key, elem *encPlan) error {
 	type entry struct {
-		key        []byte
+		key, val   []byte
 		start, end int
 		value      reflect.Value
 	}
@@ -141,6 +143,21 @@ func encPairMap(e *encState, v reflect.Value, shape mapShape, key, elem *encPlan
 		entries[i].key = keys[entries[i].start:entries[i].end]
 	}
 	slices.SortFunc(entries, func(a, b entry) int { return bytes.Compare(a.key, b.key) })
+	alike := false
+	for i := 1; i < len(entries); i++ {
+		alike = alike || bytes.Equal(entries[i-1].key, entries[i].key)
+	}
+	if alike && shape != shapeSet {
+		for i := range entries {
+			if err := elem.fn(e, entries[i].value); err != nil {
+				return err
+			}
+			entries[i].val = bytes.Clone(e.buf[base:])
+			e.buf = e.buf[:base]
+		}
+		slices.SortStableFunc(entries, func(a, b entry) int { return bytes.Compare(a.val, b.val) })
+		slices.SortStableFunc(entries, func(a, b entry) int { return bytes.Compare(a.key, b.key) })
+	}
 	e.buf = append(e.buf, '[')
 	for i, en := range entries {
 		if i > 0 {
@@ -153,7 +170,9 @@ func encPairMap(e *encState, v reflect.Value, shape mapShape, key, elem *encPlan
 		e.buf = append(e.buf, '[')
 		e.buf = append(e.buf, en.key...)
 		e.buf = append(e.buf, ',')
-		if err := elem.fn(e, en.value); err != nil {
+		if en.val != nil {
+			e.buf = append(e.buf, en.val...)
+		} else if err := elem.fn(e, en.value); err != nil {
 			return err
 		}
 		e.buf = append(e.buf, ']')

@@ -44,6 +44,9 @@ func encUint(e *encState, v reflect.Value) error {
 }
 
 func decInt(d *decState, v reflect.Value) error {
+	if !d.numberNext() {
+		return d.typeErr(v.Type(), "integer")
+	}
 	if d.null() {
 		v.SetInt(0)
 		return nil
@@ -71,6 +74,9 @@ func decInt(d *decState, v reflect.Value) error {
 }
 
 func decUint(d *decState, v reflect.Value) error {
+	if !d.numberNext() {
+		return d.typeErr(v.Type(), "integer")
+	}
 	if d.null() {
 		v.SetUint(0)
 		return nil
@@ -166,6 +172,9 @@ func decFloat(d *decState, v reflect.Value) error {
 		v.SetFloat(0)
 		return nil
 	}
+	if !d.numberNext() && d.peek() != '"' {
+		return d.typeErr(v.Type(), "number")
+	}
 	f, err := d.float(v.Type(), v.Type().Bits())
 	if err != nil {
 		return err
@@ -209,4 +218,10 @@ func decComplex(d *decState, v reflect.Value) error {
 	}
 	v.SetComplex(complex(re, im))
 	return nil
+}
+
+// numberNext reports whether a number, or null, comes next.
+func (d *decState) numberNext() bool {
+	c := d.peek()
+	return c == '-' || isDigit(c) || c == 'n'
 }
