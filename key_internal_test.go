@@ -54,7 +54,7 @@ func TestFastPathMatchesReflection(t *testing.T) {
 func FuzzFastPathMatchesReflection(f *testing.F) {
 	f.Add(int64(1), 1.0, "a", []byte("b"), true)
 	f.Add(int64(-1), math.Inf(1), "", []byte{}, false)
-	f.Add(int64(math.MaxInt64), -0.0, "\x00\xff", []byte{0xff}, true)
+	f.Add(int64(math.MaxInt64), math.Copysign(0, -1), "\x00\xff", []byte{0xff}, true)
 	f.Fuzz(func(t *testing.T, i int64, x float64, s string, b []byte, ok bool) {
 		fastMatchesReflect(t, i)
 		fastMatchesReflect(t, int(i))

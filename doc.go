@@ -1,0 +1,79 @@
+// Package cachetoolz caches the results of function calls. Wrap a function
+// once, and repeated calls with the same arguments are answered from a cache
+// held in memory, in Redis or in MongoDB, grouped in namespaces that can be
+// cleared together when the data behind them changes.
+//
+// # Wrapping
+//
+// A wrapper takes a function and returns one of the very same type:
+//
+//	getUser, err := cachetoolz.Wrap1(nil, db.GetUser, &cachetoolz.Options{
+//		TTL:       10 * time.Minute,
+//		Namespace: "users",
+//	})
+//	...
+//	u, err := getUser(ctx, 42) // runs db.GetUser once, then answers from the cache
+//
+// There is a wrapper for each usual shape: WrapN for
+// func(context.Context, A1, ..., AN) (R, error), WrapNNoCtx without the
+// context, WrapNNoErr without the error, WrapNPlain without either, for N from
+// zero to three. More arguments go in a struct. A nil *Cache means Default,
+// the process-wide cache on the in-memory backend; nil *Options means the
+// defaults: no expiry, the namespace DefaultNamespace, untyped keys, the
+// default key derivation, and the function's own name as its identity.
+//
+// # Keys
+//
+// A call's key is derived from the function's identity and a canonical
+// encoding of its arguments: pointers are followed, map entries sorted,
+// numbers encoded by value, so equal arguments give equal keys in every
+// process. On the in-memory backend the encoding itself is the key; for
+// other backends it is hashed to 128 bits with SHA-256 (see DefaultKey).
+// Functions, channels and unsafe pointers have no stable identity and are
+// rejected, at wrap time where the static type shows them. Options.Keys
+// replaces the derivation; Options.Name sets the identity, which closures and
+// method values need (see Options.Name).
+//
+// # Loads
+//
+// Concurrent calls that miss on the same key share one run of the function.
+// The run is detached from the callers' cancellation: a caller whose context
+// is done returns its error at once, and the others still get the result. A
+// panic reaches every waiting caller, with the original stack, and nothing is
+// cached; nor is a result that comes with an error. The result is stored
+// before any caller returns, so the next call is a hit.
+//
+// # Clearing
+//
+// Cache.Clear removes every result of some namespaces, and ClearAfter wraps a
+// function that changes data so that a successful call clears them. Any
+// string is a namespace; the empty string means DefaultNamespace. A clear
+// never touches another namespace, and a run that began before a clear never
+// makes its result visible after it.
+//
+// # Backends
+//
+// The memory package is the default: bounded, no server, and it stores the Go
+// values themselves, so a hit costs no decoding and no allocation (and cached
+// values are shared: treat them as read-only, or set memory.Options.Isolate).
+// The Redis and MongoDB backends live in modules of their own,
+// github.com/cachetoolz/cachetoolz/redis and .../mongo, so that a program
+// that caches in memory pulls in no database driver. Any type that implements
+// Backend can serve; package cachetest checks one against the contract.
+//
+// # Failures
+//
+// The cache is an optimisation, so its trouble never fails a call. A backend
+// operation that errs or takes longer than Config.Timeout makes the call run
+// its function instead; the failure is counted in Stats and logged through
+// log/slog once per burst. After Config.FailureThreshold failures in a row a
+// circuit breaker skips the backend for Config.Cooldown, so that an outage
+// does not add a timeout to every call; then one call probes it again.
+//
+// # Encoding
+//
+// Backends other than memory store bytes made by Config.Codec, by default
+// codec.JSON, which round-trips Go values exactly (binary []byte, maps with
+// non-string keys, time zones, big numbers, IP addresses, URLs and more) and
+// takes custom encoders through a registry.
+package cachetoolz
