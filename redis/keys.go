@@ -25,6 +25,25 @@ func (k keys) pending() string         { return k.base + "p" }
 func (k keys) entryPrefix() string     { return k.base + "k:" }
 func (k keys) indexPrefix() string     { return k.base + "i:" }
 
+// getKeys returns the generation and entry keys that Get reads, built in one
+// allocation: both are slices of the same string.
+func getKeys(prefix, namespace, key string) (gen, entry string) {
+	var b strings.Builder
+	n := len(prefix) + len(namespace) + 4
+	b.Grow(2*n + 3 + len(key))
+	b.WriteString(prefix)
+	b.WriteByte('{')
+	escapeNamespace(&b, namespace)
+	b.WriteString("}:")
+	base := b.Len()
+	b.WriteByte('g')
+	b.WriteString(b.String()[:base])
+	b.WriteString("k:")
+	b.WriteString(key)
+	s := b.String()
+	return s[:base+1], s[base+1:]
+}
+
 const hexDigits = "0123456789ABCDEF"
 
 // mustEscape reports whether escapeNamespace replaces c.

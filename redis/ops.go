@@ -19,8 +19,8 @@ func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint6
 	}
 	ctx, cancel := b.ctx(ctx)
 	defer cancel()
-	k := newKeys(b.s.prefix, namespace)
-	arr, err := b.client.Do(ctx, b.client.B().Mget().Key(k.gen(), k.entry(key)).Build()).ToArray()
+	genKey, entryKey := getKeys(b.s.prefix, namespace, key)
+	arr, err := b.client.Do(ctx, b.client.B().Mget().Key(genKey, entryKey).Build()).ToArray()
 	if err != nil {
 		return nil, 0, b.wrap("get", namespace, err)
 	}
