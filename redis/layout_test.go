@@ -38,12 +38,12 @@ func TestKeyLayout(t *testing.T) {
 	b := newBackend(t, srv.URL(), &rediscache.Options{Prefix: "layout:"})
 	raw := rawClient(t, srv.Addr())
 	cases := map[string]string{
-		"users":         "layout:{users}:",
-		"user*":         "layout:{user%2A}:",
-		"":              "layout:{%}:",
-		"%":             "layout:{%25}:",
-		"a:b/c":         "layout:{a:b/c}:",
-		"{x}?[y]\\":     "layout:{%7Bx%7D%3F%5By%5D%5C}:",
+		"users":          "layout:{users}:",
+		"user*":          "layout:{user%2A}:",
+		"":               "layout:{%}:",
+		"%":              "layout:{%25}:",
+		"a:b/c":          "layout:{a:b/c}:",
+		"{x}?[y]\\":      "layout:{%7Bx%7D%3F%5By%5D%5C}:",
 		"ünï 名前\x00\x7f": "layout:{ünï 名前%00%7F}:",
 	}
 	for ns, base := range cases {
