@@ -32,7 +32,7 @@ func cachetoolzWrap(mo memory.Options, wo cachetoolz.Options) factory {
 		if err != nil {
 			b.Fatal(err)
 		}
-		c, err := cachetoolz.New(backend, nil)
+		c, err := cachetoolz.New(backend, &cachetoolz.Config{Logger: benchLogger(b)})
 		if err != nil {
 			b.Fatal(err)
 		}

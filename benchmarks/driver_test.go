@@ -35,8 +35,8 @@ type scenario struct {
 // scenarios are the four measurements every library goes through:
 //
 //   - hit: the 1,024 keys are loaded before the clock starts; the loop reads
-//     them in the order of hitKeys. A single call of the loader during the
-//     loop fails the benchmark.
+//     them in the order of hitKeys. Loads during the loop are logged, and
+//     fail the benchmark past one in a thousand calls.
 //   - miss: every call asks for a key never asked for before (a counter from
 //     numKeys upwards), so every call runs the loader once and stores its
 //     value; bounded caches fill up and then evict. The loader must run
@@ -94,6 +94,20 @@ func warm(b *testing.B, m memo) {
 	}
 }
 
+// checkHitLoads fails a hit benchmark whose loop ran the loader for more
+// than one call in a thousand, and logs any smaller number: a cache may fall
+// back to the function now and then (an entry evicted, a backend too slow)
+// without the figure ceasing to be a hit figure.
+func checkHitLoads(b *testing.B, loads int64) {
+	switch {
+	case loads == 0:
+	case loads*1000 > int64(b.N):
+		b.Fatalf("%d loads during %d hits: not a hit benchmark", loads, b.N)
+	default:
+		b.Logf("%d loads during %d hits", loads, b.N)
+	}
+}
+
 func benchHit(b *testing.B, f factory) {
 	var loads atomic.Int64
 	m := f(b, counting(&loads))
@@ -110,9 +124,7 @@ func benchHit(b *testing.B, f factory) {
 			b.Fatalf("hit on key %d: got ID %d, err %v", id, u.ID, err)
 		}
 	}
-	if n := loads.Load() - before; n != 0 {
-		b.Fatalf("%d loads during %d hits", n, b.N)
-	}
+	checkHitLoads(b, loads.Load()-before)
 }
 
 func benchHitParallel(b *testing.B, f factory) {
@@ -138,9 +150,7 @@ func benchHitParallel(b *testing.B, f factory) {
 		}
 	})
 	b.StopTimer()
-	if n := loads.Load() - before; n != 0 {
-		b.Fatalf("%d loads during %d hits", n, b.N)
-	}
+	checkHitLoads(b, loads.Load()-before)
 }
 
 func benchMiss(b *testing.B, f factory) {

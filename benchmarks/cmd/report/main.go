@@ -6,7 +6,8 @@
 //
 // It describes the machine it runs on (so run it where the benchmarks ran),
 // takes the median of each benchmark's runs, and writes one table per
-// backend; scripts/bench runs it after the benchmarks.
+// backend; scripts/bench runs it after the benchmarks. When the output holds
+// failed benchmarks it still writes the report, listing them, and exits 1.
 package main
 
 import (
@@ -88,6 +89,8 @@ func run(args []string) error {
 		Command:   *command,
 		Rows:      report.Summarize(parsed.Results),
 		Benchstat: benchstat,
+		Failures:  parsed.Failures,
+		Logs:      parsed.Logs,
 	}
 
 	var buf bytes.Buffer
@@ -96,10 +99,11 @@ func run(args []string) error {
 	}
 	if *out == "" {
 		_, err = os.Stdout.Write(buf.Bytes())
-		return err
+	} else if err = os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+		err = fmt.Errorf("report: %w", err)
 	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("report: %w", err)
+	if err == nil && len(parsed.Failures) > 0 {
+		err = fmt.Errorf("report: written, but %d benchmark failure lines are in %s", len(parsed.Failures), *in)
 	}
-	return nil
+	return err
 }

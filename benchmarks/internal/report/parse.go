@@ -33,6 +33,20 @@ type Output struct {
 	Config map[string]string
 	// Results are the result lines in the order they appeared.
 	Results []Result
+	// Logs are the lines benchmarks logged without failing (under a
+	// "--- BENCH:" header), in order.
+	Logs []Log
+	// Failures are the lines of failed benchmarks (under a "--- FAIL:"
+	// header), in order; a failure with no message has an empty Text.
+	Failures []Log
+}
+
+// Log is one line a benchmark logged.
+type Log struct {
+	// Name is the benchmark's name as in Result.Name.
+	Name string
+	// Text is the logged line, without its indentation.
+	Text string
 }
 
 // Parse reads go test -bench output. Lines that are neither a result nor a
@@ -42,10 +56,36 @@ func Parse(r io.Reader) (Output, error) {
 	out := Output{Config: map[string]string{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
-	line := 0
+	var (
+		line    int
+		pending string // a benchmark whose figures may follow other output
+		section *[]Log // where indented lines go, after --- BENCH or --- FAIL
+		owner   string // the benchmark of section
+	)
 	for sc.Scan() {
 		line++
 		text := sc.Text()
+		if h, name, ok := header(text); ok {
+			pending = ""
+			owner, _ = splitProcs(name)
+			if h == "FAIL" {
+				section = &out.Failures
+				out.Failures = append(out.Failures, Log{Name: owner})
+			} else {
+				section = &out.Logs
+			}
+			continue
+		}
+		if section != nil && (strings.HasPrefix(text, "    ") || strings.HasPrefix(text, "\t")) {
+			entry := Log{Name: owner, Text: strings.TrimSpace(text)}
+			if n := len(*section); section == &out.Failures && n > 0 && (*section)[n-1].Name == owner && (*section)[n-1].Text == "" {
+				(*section)[n-1] = entry
+			} else {
+				*section = append(*section, entry)
+			}
+			continue
+		}
+		section = nil
 		if strings.HasPrefix(text, "Benchmark") {
 			res, ok, err := parseResult(text)
 			if err != nil {
@@ -53,8 +93,20 @@ func Parse(r io.Reader) (Output, error) {
 			}
 			if ok {
 				out.Results = append(out.Results, res)
+				pending = ""
+			} else {
+				pending = strings.Fields(text)[0]
 			}
 			continue
+		}
+		if pending != "" {
+			// Output the benchmark printed itself split its name from its
+			// figures: go test prints the name, then runs it.
+			if res, ok, err := parseResult(pending + " " + text); err == nil && ok {
+				out.Results = append(out.Results, res)
+				pending = ""
+				continue
+			}
 		}
 		if k, v, ok := strings.Cut(text, ": "); ok && isConfigKey(k) {
 			if _, seen := out.Config[k]; !seen {
@@ -66,6 +118,22 @@ func Parse(r io.Reader) (Output, error) {
 		return Output{}, fmt.Errorf("report: reading benchmark output: %w", err)
 	}
 	return out, nil
+}
+
+// header reads a "--- BENCH: name" or "--- FAIL: name" line, which may
+// follow a benchmark's name on the same line when the benchmark failed.
+func header(text string) (kind, name string, ok bool) {
+	for _, kind := range []string{"BENCH", "FAIL"} {
+		marker := "--- " + kind + ": Benchmark"
+		if i := strings.Index(text, marker); i >= 0 {
+			rest := strings.Fields(text[i+len(marker):])
+			if len(rest) == 0 {
+				return "", "", false
+			}
+			return kind, rest[0], true
+		}
+	}
+	return "", "", false
 }
 
 // isConfigKey reports whether k is a header key as go test prints them: a

@@ -224,3 +224,63 @@ func TestCPUModel(t *testing.T) {
 		t.Errorf("CPUModel without model name = %q", got)
 	}
 }
+
+// interleaved.txt is captured output of a benchmark that writes to stderr
+// while it runs (splitting its name from its figures), logs without failing,
+// and fails.
+func TestParseInterleavedLogsAndFailures(t *testing.T) {
+	out := parseFile(t, "testdata/interleaved.txt")
+	if len(out.Results) != 2 {
+		t.Fatalf("parsed %d results, want 2: %+v", len(out.Results), out.Results)
+	}
+	for i, want := range []float64{1.120, 1.119} {
+		if r := out.Results[i]; r.Name != "A/sub" || r.Iterations != 100000 || r.Metrics["ns/op"] != want {
+			t.Errorf("result %d = %+v", i, r)
+		}
+	}
+	if len(out.Logs) != 2 || out.Logs[0] != (Log{Name: "A/sub", Text: "x_test.go:7: a note 100000"}) {
+		t.Errorf("logs = %+v", out.Logs)
+	}
+	wantFail := Log{Name: "A/par", Text: "x_test.go:11: fail at 100000"}
+	if len(out.Failures) != 3 || out.Failures[0] != wantFail || out.Failures[1] != wantFail || out.Failures[2] != (Log{Name: "A"}) {
+		t.Errorf("failures = %+v", out.Failures)
+	}
+
+	md := writeReportWith(t, Report{Rows: Summarize(out.Results), Logs: out.Logs, Failures: out.Failures})
+	for _, want := range []string{
+		"## Failures during the run\n",
+		"- `A/par`:\n  - x_test.go:11: fail at 100000\n\n",
+		"## Notes from the run\n",
+		"- `A/sub`:\n  - x_test.go:7: a note 100000\n\n",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report lacks %q\n%s", want, md)
+		}
+	}
+	if strings.Contains(md, "- `A`") {
+		t.Errorf("report lists the parent benchmark, which logged nothing:\n%s", md)
+	}
+	if strings.Index(md, "## Failures") > strings.Index(md, "## A") {
+		t.Errorf("failures should come before the tables:\n%s", md)
+	}
+}
+
+func TestWriteLogsBounded(t *testing.T) {
+	var logs []Log
+	for i := range 5 {
+		logs = append(logs, Log{Name: "X", Text: "line " + string(rune('a'+i))}, Log{Name: "X", Text: "line a"})
+	}
+	md := writeReportWith(t, Report{Logs: logs})
+	if !strings.Contains(md, "  - line a\n  - line b\n  - line c\n  - … and 2 more\n") {
+		t.Errorf("logs not bounded and deduplicated:\n%s", md)
+	}
+}
+
+func writeReportWith(t *testing.T, r Report) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Write(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}

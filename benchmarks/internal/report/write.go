@@ -35,7 +35,16 @@ type Report struct {
 	// Benchstat is benchstat's output for the same run; it is appended
 	// verbatim when not empty.
 	Benchstat string
+	// Failures are the failed benchmarks' messages; they are listed before
+	// the tables.
+	Failures []Log
+	// Logs are what benchmarks logged without failing; they are listed
+	// after the tables.
+	Logs []Log
 }
+
+// maxLogsPerBenchmark bounds the lines listed for one benchmark.
+const maxLogsPerBenchmark = 3
 
 // backendOrder is the order of the known backends' sections; others follow
 // in the order they ran.
@@ -61,6 +70,12 @@ func Write(w io.Writer, r Report) error {
 	p("| runs per benchmark | %s |\n\n", runsOf(r.Rows))
 	p("```sh\n%s\n```\n\n", r.Command)
 
+	if len(r.Failures) > 0 {
+		p("## Failures during the run\n\n")
+		p("These benchmarks failed in some runs; their rows fold only the runs that passed.\n\n")
+		writeLogs(p, r.Failures)
+	}
+
 	p("## How to read the tables\n\n")
 	p("Every library memoizes the same `func(ctx context.Context, id int) (User, error)`\n")
 	p("(`User` is a small struct with a string slice) over the same key sequence and values.\n")
@@ -80,6 +95,12 @@ func Write(w io.Writer, r Report) error {
 	}
 
 	writeGaps(p, r.Rows)
+
+	if len(r.Logs) > 0 {
+		p("## Notes from the run\n\n")
+		p("What benchmarks logged (at most %d lines each):\n\n", maxLogsPerBenchmark)
+		writeLogs(p, r.Logs)
+	}
 
 	if strings.TrimSpace(r.Benchstat) != "" {
 		p("## benchstat\n\n")
@@ -146,6 +167,36 @@ func writeGaps(p func(string, ...any), rows []Row) {
 			cell(r.Backend), cell(r.Scenario), cell(r.Library),
 			metric(r, "ns/op"), metric(r, "allocs/op"),
 			nameOf(limit), ratio(r, limit), nameOf(fastest), ratio(r, fastest))
+	}
+	p("\n")
+}
+
+// writeLogs lists log lines by benchmark, at most maxLogsPerBenchmark lines
+// each, identical lines once.
+func writeLogs(p func(string, ...any), logs []Log) {
+	var names []string
+	byName := map[string][]string{}
+	for _, l := range logs {
+		if _, ok := byName[l.Name]; !ok {
+			names = append(names, l.Name)
+		}
+		if l.Text != "" && !slices.Contains(byName[l.Name], l.Text) {
+			byName[l.Name] = append(byName[l.Name], l.Text)
+		}
+	}
+	for _, name := range names {
+		texts := byName[name]
+		if len(texts) == 0 {
+			continue // a parent of failed sub-benchmarks
+		}
+		p("- `%s`:\n", name)
+		for i, t := range texts {
+			if i == maxLogsPerBenchmark {
+				p("  - … and %d more\n", len(texts)-i)
+				break
+			}
+			p("  - %s\n", strings.ReplaceAll(t, "`", "'"))
+		}
 	}
 	p("\n")
 }
