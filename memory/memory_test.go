@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -123,8 +124,15 @@ func TestReclaimerRunsByItself(t *testing.T) {
 	}
 }
 
+// reclaimers counts the goroutines running a store's reclaimer.
+func reclaimers() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	return strings.Count(string(buf), "memstore.(*Store).reclaimLoop")
+}
+
 func TestCloseStopsGoroutines(t *testing.T) {
-	before := runtime.NumGoroutine()
+	before := reclaimers()
 	var backends []*memory.Backend
 	for range 20 {
 		b, err := memory.New(&memory.Options{ReclaimInterval: time.Millisecond})
@@ -133,14 +141,17 @@ func TestCloseStopsGoroutines(t *testing.T) {
 		}
 		backends = append(backends, b)
 	}
+	if n := reclaimers(); n != before+20 {
+		t.Fatalf("%d reclaimers running, want %d", n, before+20)
+	}
 	for _, b := range backends {
 		if err := b.Close(); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// Close waits for the reclaimer, so the count is back at once.
-	if after := runtime.NumGoroutine(); after > before {
-		t.Fatalf("%d goroutines before, %d after Close", before, after)
+	if n := reclaimers(); n != before {
+		t.Fatalf("%d reclaimers running after Close, want %d", n, before)
 	}
 }
 
