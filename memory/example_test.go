@@ -29,6 +29,7 @@ func ExampleOptions_isolate() {
 	// With Isolate, every caller gets its own copy of a cached value.
 	backend := memory.Must(memory.New(&memory.Options{Isolate: true}))
 	c := cachetoolz.Must(cachetoolz.New(backend, nil))
+	defer c.Close()
 	tags := cachetoolz.Must(cachetoolz.Wrap0Plain(c, func() []string { return []string{"a", "b"} }, nil))
 
 	t := tags()

@@ -97,3 +97,16 @@ func (n *Namespace) remove(e *entry) {
 	}
 	sh.mu.Unlock()
 }
+
+// Len returns the number of entries the namespace holds, expired ones not
+// yet reclaimed included.
+func (n *Namespace) Len() int {
+	total := 0
+	for i := range n.shards {
+		sh := &n.shards[i]
+		sh.mu.RLock()
+		total += len(sh.m)
+		sh.mu.RUnlock()
+	}
+	return total
+}

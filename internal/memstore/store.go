@@ -7,7 +7,6 @@
 package memstore
 
 import (
-	"hash/maphash"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,7 +27,6 @@ type Config struct {
 // clears and evictions also take the store's lock, which orders them against
 // each other and keeps the eviction ring and the expiry heap consistent.
 type Store struct {
-	seed       maphash.Seed
 	now        func() time.Time
 	maxEntries int
 
@@ -50,7 +48,6 @@ type Store struct {
 // New returns a store and starts its reclaimer, which Close stops.
 func New(cfg Config) *Store {
 	s := &Store{
-		seed:       maphash.MakeSeed(),
 		now:        cfg.Now,
 		maxEntries: cfg.MaxEntries,
 		stop:       make(chan struct{}),
@@ -190,6 +187,49 @@ func (s *Store) set(n *Namespace, key string, value any, ttl time.Duration, gen 
 	s.link(e)
 }
 
-func (s *Store) hash(key []byte) uint64           { return maphash.Bytes(s.seed, key) }
-func (s *Store) hashString(key string) uint64     { return maphash.String(s.seed, key) }
+func (s *Store) hash(key []byte) uint64           { return shardHash(key) }
+func (s *Store) hashString(key string) uint64     { return shardHash(key) }
 func (s *Store) expired(e *entry, now int64) bool { return e.expires != 0 && now >= e.expires }
+
+// EntryInfo describes one live entry.
+type EntryInfo struct {
+	Key     string
+	Value   any
+	Expires int64 // Unix nanoseconds; 0: never
+}
+
+// Namespaces returns the names of the namespaces that hold entries, with
+// their entry counts.
+func (s *Store) Namespaces() map[string]int {
+	out := map[string]int{}
+	for name, n := range *s.namespaces.Load() {
+		if c := n.Len(); c > 0 {
+			out[name] = c
+		}
+	}
+	return out
+}
+
+// Entries returns the live entries of the namespace called name.
+func (s *Store) Entries(name string) []EntryInfo {
+	n := s.lookupNamespace(name)
+	if n == nil {
+		return nil
+	}
+	now := s.now().UnixNano()
+	var out []EntryInfo
+	for i := range n.shards {
+		sh := &n.shards[i]
+		sh.mu.RLock()
+		for _, e := range sh.m {
+			if !s.expired(e, now) {
+				out = append(out, EntryInfo{Key: e.key, Value: e.value, Expires: e.expires})
+			}
+		}
+		sh.mu.RUnlock()
+	}
+	return out
+}
+
+// Now returns the store's clock reading.
+func (s *Store) Now() time.Time { return s.now() }
