@@ -48,7 +48,7 @@ const maxLogsPerBenchmark = 3
 
 // backendOrder is the order of the known backends' sections; others follow
 // in the order they ran.
-var backendOrder = []string{"Memory", "Redis", "Mongo", "Clear"}
+var backendOrder = []string{"Memory", "Redis", "Mongo", "Clear", "RedisClear", "MongoClear"}
 
 // Write writes r as Markdown.
 func Write(w io.Writer, r Report) error {
@@ -86,9 +86,10 @@ func Write(w io.Writer, r Report) error {
 	p("  function once and stores its result (bounded caches fill up, then evict).\n")
 	p("- **hit-parallel**, **miss-parallel**: the same from 32 goroutines\n")
 	p("  (`b.SetParallelism(ceil(32/GOMAXPROCS))`); ns/op is wall time per call over all of them.\n\n")
-	p("**× limit** divides a row's ns/op by the limit's (the `-raw` row: the bare store,\n")
-	p("no memoization around it) in the same scenario. **× fastest peer** divides it by the\n")
-	p("fastest other library's (neither the limit nor cachetoolz) in the same scenario.\n\n")
+	p("**× limit** divides a row's ns/op by the limit's (the first `-raw` row: the bare store\n")
+	p("or client, no memoization around it) in the same scenario; other `-raw` rows are the\n")
+	p("same on another client. **× fastest peer** divides it by the fastest other library's\n")
+	p("(neither `-raw` nor cachetoolz) in the same scenario. cachetoolz rows are in bold.\n\n")
 
 	for _, backend := range backends(r.Rows) {
 		writeBackend(p, backend, rowsOf(r.Rows, backend))
@@ -110,24 +111,34 @@ func Write(w io.Writer, r Report) error {
 	return bw.Flush()
 }
 
-// writeBackend writes one backend's table.
+// writeBackend writes one backend's table. The ratio columns appear when the
+// backend has a limit or a cachetoolz row to compare.
 func writeBackend(p func(string, ...any), backend string, rows []Row) {
 	units := unitsOf(rows)
+	ratios := slices.ContainsFunc(rows, func(r Row) bool { return r.Limit() || r.Own() })
 	p("## %s\n\n", backend)
 	p("| scenario | library |")
 	for _, u := range units {
 		p(" %s |", u)
 	}
-	p(" × limit | × fastest peer |\n|---|---|")
+	if ratios {
+		p(" × limit | × fastest peer |")
+	}
+	p("\n|---|---|")
 	for range units {
 		p("---:|")
 	}
-	p("---:|---:|\n")
+	if ratios {
+		p("---:|---:|")
+	}
+	p("\n")
 	for _, row := range rows {
 		lib := row.Library
 		switch {
-		case row.Limit():
+		case row.Limit() && limitOf(rows, row.Scenario).Library == row.Library:
 			lib += " (limit)"
+		case row.Limit():
+			lib += " (raw)"
 		case row.Own():
 			lib = "**" + lib + "**"
 		}
@@ -140,7 +151,10 @@ func writeBackend(p func(string, ...any), backend string, rows []Row) {
 			}
 			p(" %s |", number(v))
 		}
-		p(" %s | %s |\n", ratio(row, limitOf(rows, row.Scenario)), ratio(row, fastestPeer(rows, row.Scenario)))
+		if ratios {
+			p(" %s | %s |", ratio(row, limitOf(rows, row.Scenario)), ratio(row, fastestPeer(rows, row.Scenario)))
+		}
+		p("\n")
 	}
 	p("\n")
 }
