@@ -20,16 +20,21 @@ import (
 // Libraries keyed by string get strconv.Itoa(id): that conversion is part of
 // what memoizing a func of an int costs with them.
 func BenchmarkMemory(b *testing.B) {
+	runAll(b, memoryLibs())
+}
+
+// memoryLibs lists the rows of BenchmarkMemory: the limit, cachetoolz, then
+// the peers.
+func memoryLibs() []lib {
 	libs := []lib{{"otter-raw", otterRaw}}
 	libs = append(libs, cachetoolzMemory()...)
-	libs = append(libs,
+	return append(libs,
 		lib{"otter-loader", otterLoader},
 		lib{"sturdyc", sturdycFetch},
 		lib{"ttlcache", ttlcacheLoader},
 		lib{"gocache-singleflight", goCacheSingleflight},
 		lib{"goredis-cache-local", goRedisCacheLocal},
 	)
-	runAll(b, libs)
 }
 
 // errNoItem is returned by the ttlcache row when its loader gave no item.
