@@ -14,12 +14,19 @@ import (
 //     when the denominator is 1: "-7/3", "12";
 //   - a big.Float is a string of its value, precision in bits and rounding
 //     mode: "1.1 200 ToZero". The value has the fewest decimal digits that
-//     read back exactly at that precision. The accuracy (Acc) is not kept.
+//     read back exactly at that precision; it takes the exact hexadecimal
+//     form "0x.8p+8" instead when those do not (at some powers of two of
+//     low precision) or when its binary exponent is beyond ±4096. The
+//     accuracy (Acc) is not kept.
 //
 // Precisions beyond maxFloatPrec bits are refused both ways, so that data
 // cannot make a decoder allocate without bound.
 
 const maxFloatPrec = 1 << 20
+
+// maxDecimalExp is the largest binary exponent of a big.Float written in
+// decimal; larger ones are written in hexadecimal.
+const maxDecimalExp = 4096
 
 func encBigInt(e *encState, v reflect.Value) error {
 	x := addressable(v).Interface().(*big.Int)
@@ -100,7 +107,19 @@ func encBigFloat(e *encState, v reflect.Value) error {
 		return unsupported(v.Type(), "precision %d is above the limit of %d bits", x.Prec(), maxFloatPrec)
 	}
 	e.buf = append(e.buf, '"')
-	e.buf = x.Append(e.buf, 'g', -1)
+	start := len(e.buf)
+	if exp := x.MantExp(nil); exp > maxDecimalExp || exp < -maxDecimalExp {
+		// Decimal digits would take time and space in proportion to the
+		// exponent.
+		e.buf = x.Append(e.buf, 'p', 0)
+	} else if e.buf = x.Append(e.buf, 'g', -1); x.Prec() > 0 && !x.IsInf() {
+		// Check that the shortest digits read back to x: they do not at
+		// some powers of two.
+		back, _, err := new(big.Float).SetPrec(x.Prec()).Parse(string(e.buf[start:]), 10)
+		if err != nil || back.Cmp(x) != 0 {
+			e.buf = x.Append(e.buf[:start], 'p', 0)
+		}
+	}
 	e.buf = append(e.buf, ' ')
 	e.buf = strconv.AppendUint(e.buf, uint64(x.Prec()), 10)
 	e.buf = append(e.buf, ' ')
@@ -167,7 +186,7 @@ func parseBigFloat(s string) (*big.Float, bool) {
 	}
 	// The shortest digits read back exactly when rounded to the nearest.
 	x.SetPrec(uint(prec)).SetMode(big.ToNearestEven)
-	if _, _, err := x.Parse(parts[0], 10); err != nil {
+	if _, _, err := x.Parse(parts[0], 0); err != nil {
 		return nil, false
 	}
 	return x.SetMode(mode), true

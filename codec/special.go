@@ -34,10 +34,13 @@ func init() {
 		reflect.TypeFor[big.Rat]():       fixed(encBigRat, decBigRat),
 		reflect.TypeFor[big.Float]():     fixed(encBigFloat, decBigFloat),
 		reflect.TypeFor[regexp.Regexp](): fixed(encRegexp, decRegexp),
-		reflect.TypeFor[url.URL]():       fixed(encURL, decURL),
 		reflect.TypeFor[url.Userinfo]():  fixed(encUserinfo, decUserinfo),
 		reflect.TypeFor[net.IP]():        fixed(encIP, decIP),
 		reflect.TypeFor[netip.Prefix]():  fixed(encPrefix, decTextUnmarshaler),
+		reflect.TypeFor[url.URL](): {
+			enc: func(b *builder, t reflect.Type) (encFunc, error) { return b.urlEnc(t) },
+			dec: func(b *builder, t reflect.Type) (decFunc, error) { return b.urlDec(t) },
+		},
 		reflect.TypeFor[net.IPNet](): {
 			enc: func(b *builder, t reflect.Type) (encFunc, error) { return b.ipNetEnc(t) },
 			dec: func(b *builder, t reflect.Type) (decFunc, error) { return b.ipNetDec(t) },
