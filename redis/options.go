@@ -22,7 +22,8 @@ type Options struct {
 
 	// ReclaimBatch is how many keys of a cleared generation one reclaim step
 	// removes; each step is one script, so this bounds how long a reclaim
-	// keeps Redis busy at a time. Default: 256.
+	// keeps Redis busy at a time. Default: 256, which Redis runs in about a
+	// millisecond; values above 4096 are taken as 4096.
 	ReclaimBatch int
 
 	// Logger receives errors of the background reclaim. Default:
@@ -43,6 +44,10 @@ type settings struct {
 	logger  *slog.Logger
 }
 
+// maxReclaimBatch bounds Options.ReclaimBatch: one UNLINK takes the whole
+// batch as arguments, and Lua's unpack has a limit of a few thousand.
+const maxReclaimBatch = 4096
+
 // DefaultPrefix is the key prefix used when Options.Prefix is empty.
 const DefaultPrefix = "cachetoolz:"
 
@@ -58,7 +63,7 @@ func (o *Options) settings() settings {
 		s.timeout = o.Timeout
 	}
 	if o.ReclaimBatch > 0 {
-		s.batch = o.ReclaimBatch
+		s.batch = min(o.ReclaimBatch, maxReclaimBatch)
 	}
 	if o.Logger != nil {
 		s.logger = o.Logger

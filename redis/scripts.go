@@ -65,14 +65,15 @@ end
 local idx = ARGV[2] .. gen
 local popped = redis.call('ZPOPMIN', idx, tonumber(ARGV[3]))
 local live = cur .. ':'
-local n = 0
+local dead = {}
 for i = 1, #popped, 2 do
 	local key = ARGV[1] .. popped[i]
 	if redis.call('GETRANGE', key, 0, #live - 1) ~= live then
-		redis.call('UNLINK', key)
+		dead[#dead + 1] = key
 	end
-	n = n + 1
 end
+if #dead > 0 then redis.call('UNLINK', unpack(dead)) end
+local n = #popped / 2
 if n < tonumber(ARGV[3]) then redis.call('SREM', KEYS[2], gen) end
 return n
 `)
