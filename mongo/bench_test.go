@@ -52,3 +52,16 @@ func BenchmarkRawFindOne(b *testing.B) {
 		i++
 	}
 }
+
+func BenchmarkSet(b *testing.B) {
+	be, ns, gen := benchBackend(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if err := be.Set(ctx, ns, fmt.Sprint(i%benchKeys), []byte("v"), 0, gen); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

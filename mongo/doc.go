@@ -68,9 +68,17 @@
 //
 // # Outage
 //
-// Unless the URI or [Options.Client] say otherwise, server selection and
-// connecting give up after two seconds, and an operation whose context has
-// no deadline after five (the driver's client-side timeout). Every method
-// honours its context. The driver reconnects by itself once the server is
-// back; Close stops every goroutine the backend started.
+// Every method honours its context, and an operation whose context has no
+// deadline gives up after [Options.Timeout] (default five seconds). Unless
+// the URI or [Options.Client] say otherwise, waiting for a usable server
+// gives up after two seconds ([DefaultServerSelectionTimeout]), so while the
+// server is down operations fail quickly instead of queueing. The driver
+// reconnects by itself once the server is back; Close stops every goroutine
+// the backend started (those of a client given to [NewFromClient] belong to
+// the program).
+//
+// A miss reports the last generation this backend saw of the namespace. If
+// another process cleared the namespace since, the store that follows finds
+// the new generation, discards its value (it may have been loaded before
+// the clear) and remembers the new one; the next load stores normally.
 package mongocache

@@ -71,6 +71,12 @@ func newTestBackend(t testing.TB, opts *Options) *Backend {
 	if o.Database == "" {
 		o.Database = randomName("t_")
 	}
+	if o.Timeout == 0 {
+		// The shared test server is FerretDB on SQLite, which runs one
+		// write at a time: the conformance suite's 16 concurrent writers
+		// queue behind each other, more so on a busy machine.
+		o.Timeout = 30 * time.Second
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}

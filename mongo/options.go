@@ -19,11 +19,16 @@ const (
 	DefaultDatabase = "cachetoolz"
 	// DefaultTimeout bounds an operation whose context has no deadline.
 	DefaultTimeout = 5 * time.Second
-	// DefaultServerSelectionTimeout bounds the wait for a usable server, and
-	// DefaultConnectTimeout the opening of one connection, unless the URI or
-	// Options.Client set them.
+	// DefaultServerSelectionTimeout bounds an operation's wait for a usable
+	// server (the driver's default is 30s), unless the URI or Options.Client
+	// set it. It is what bounds operations while the server is down.
 	DefaultServerSelectionTimeout = 2 * time.Second
-	DefaultConnectTimeout         = 2 * time.Second
+	// DefaultConnectTimeout bounds opening a connection and each check of
+	// the server's health, unless the URI or Options.Client set it. It is
+	// not shorter because a health check that times out closes every
+	// connection in use, which would turn a slow server into failed
+	// operations.
+	DefaultConnectTimeout = 10 * time.Second
 )
 
 // Options configures a [Backend]. A nil *Options, or a zero field, means the

@@ -63,7 +63,10 @@ func run() error {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
-	sqlite := &url.URL{Scheme: "file", Path: absDir + "/"}
+	// WAL without an fsync per commit: a killed server keeps every write
+	// (only an operating-system crash could lose the last ones), and writes
+	// are not bound by the disk's flush latency.
+	sqlite := &url.URL{Scheme: "file", Path: absDir + "/", RawQuery: "_pragma=synchronous(normal)"}
 	f, err := ferretdb.New(&ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listen},
 		Logger:    logger,
