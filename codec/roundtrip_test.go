@@ -205,9 +205,10 @@ func seedCases(t *testing.T) []rtCase {
 		rt("datetime/Paris winter", time.Date(2024, 1, 1, 12, 0, 0, 0, paris), `"2024-01-01T12:00:00+01:00 Europe/Paris"`),
 		rt("datetime/New York DST edge", time.Date(2024, 11, 3, 1, 30, 0, 0, newYork).Add(time.Hour), ""),
 		rt("datetime/local mean time", time.Date(1800, 1, 1, 0, 0, 0, 0, paris), `"1800-01-01T00:00:00+00:09:21 Europe/Paris"`),
-		rt("datetime/fixed zone", time.Date(2024, 5, 1, 10, 0, 0, 0, kolkata), `"2024-05-01T10:00:00+05:30 IST"`),
-		rt("datetime/fixed zone named like a real one", time.Date(2024, 7, 1, 10, 0, 0, 0, time.FixedZone("CET", 3600)), `"2024-07-01T10:00:00+01:00 CET"`),
-		rt("datetime/unnamed fixed zone", time.Date(2024, 5, 1, 10, 0, 0, 0, time.FixedZone("", -7200)), `"2024-05-01T10:00:00-02:00 "`),
+		rt("datetime/fixed zone", time.Date(2024, 5, 1, 10, 0, 0, 0, kolkata), `"2024-05-01T10:00:00+05:30 (IST)"`),
+		rt("datetime/fixed zone named like a real one", time.Date(2024, 7, 1, 10, 0, 0, 0, time.FixedZone("CET", 3600)), `"2024-07-01T10:00:00+01:00 (CET)"`),
+		rt("datetime/unnamed fixed zone", time.Date(2024, 5, 1, 10, 0, 0, 0, time.FixedZone("", -7200)), `"2024-05-01T10:00:00-02:00 ()"`),
+		rt("datetime/fixed zone named like a real one, same offset", time.Date(2024, 5, 1, 10, 0, 0, 0, time.FixedZone("Asia/Tokyo", 9*3600)), `"2024-05-01T10:00:00+09:00 (Asia/Tokyo)"`),
 		rt("datetime/Local", time.Date(2024, 5, 1, 10, 0, 0, 0, time.Local), ""),
 		rt("datetime/zero", time.Time{}, `"0001-01-01T00:00:00Z"`),
 		rt("datetime/year 12345", time.Date(12345, 1, 1, 0, 0, 0, 0, time.UTC), `"12345-01-01T00:00:00Z"`),
@@ -413,11 +414,14 @@ func TestTimeZoneFallback(t *testing.T) {
 		wantLoaded bool
 	}{
 		{`"2024-05-01T10:00:00+03:00 Mars/Olympus_Mons"`, "Mars/Olympus_Mons", 3 * 3600, false},
-		{`"2024-07-01T10:00:00+01:00 CET"`, "CET", 3600, false},
+		{`"2024-07-01T10:00:00+01:00 (CET)"`, "CET", 3600, false},
 		{`"2024-01-01T10:00:00+01:00 CET"`, "CET", 3600, true},
 		{`"2024-05-01T10:00:00Z UTC"`, "UTC", 0, true},
 		{`"2024-05-01T10:00:00+01:00 UTC"`, "UTC", 3600, false},
 		{`"2024-05-01T10:00:00+01:00 "`, "", 3600, false},
+		{`"2024-05-01T10:00:00+01:00 ()"`, "", 3600, false},
+		{`"2024-01-01T10:00:00+01:00 (Europe/Paris)"`, "Europe/Paris", 3600, false},
+		{`"2024-01-01T10:00:00+01:00 ((x))"`, "(x)", 3600, false},
 	} {
 		var got time.Time
 		if err := codec.JSON.Unmarshal([]byte(tc.in), &got); err != nil {
@@ -429,10 +433,14 @@ func TestTimeZoneFallback(t *testing.T) {
 		if name != tc.name || offset != tc.offset {
 			t.Errorf("Unmarshal(%s) = %v in %q offset %d; want %q offset %d", tc.in, got, name, offset, tc.name, tc.offset)
 		}
+		later := got.AddDate(0, 6, 0)
+		_, laterOffset := later.Zone()
 		if loaded, err := time.LoadLocation(tc.name); tc.wantLoaded && err == nil {
-			if _, off := got.AddDate(0, 6, 0).Zone(); off != func() int { _, o := got.AddDate(0, 6, 0).In(loaded).Zone(); return o }() {
+			if _, want := later.In(loaded).Zone(); laterOffset != want {
 				t.Errorf("Unmarshal(%s): zone is not the loaded %s", tc.in, tc.name)
 			}
+		} else if !tc.wantLoaded && laterOffset != tc.offset {
+			t.Errorf("Unmarshal(%s): zone is not fixed: offset %d six months later", tc.in, laterOffset)
 		}
 	}
 	var local time.Time

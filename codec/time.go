@@ -11,17 +11,21 @@ import (
 // A time.Time is a JSON string: the date and time of day in its own zone,
 // with nanoseconds, then the zone offset (Z for zero, seconds when the
 // offset has them, as local mean time does), then, unless the location is
-// UTC, a space and the location's name. For example:
+// UTC, a space and the location's name; in parentheses when the location
+// is a fixed zone (time.FixedZone) rather than one time.LoadLocation gives
+// by that name. For example:
 //
-//	"2024-05-01T12:00:00.5+02:00 Europe/Paris"
 //	"2024-05-01T10:00:00Z"
+//	"2024-05-01T12:00:00.5+02:00 Europe/Paris"
+//	"2024-05-01T15:30:00+05:30 (IST)"
 //
 // Years beyond 0000-9999 keep every digit and a sign. Decoding restores
-// the instant exactly and the location by name: UTC, Local (the decoding
-// process's local zone), or time.LoadLocation's zone when it gives the same
-// offset at that instant; otherwise a fixed zone with the written name and
-// offset, so the wall clock and the zone name are kept even where the zone
-// database is missing. The monotonic clock reading is not kept.
+// the instant exactly, and the location: UTC; Local, the decoding
+// process's local zone; a fixed zone with the written name and offset; or
+// time.LoadLocation's zone of that name, provided it gives the written
+// offset at that instant, else again a fixed zone, so that the wall clock
+// and the zone name are kept even where the zone database is missing. The
+// monotonic clock reading is not kept.
 
 func encTime(e *encState, v reflect.Value) error {
 	t, _ := reflect.TypeAssert[time.Time](v)
@@ -77,9 +81,31 @@ func appendTimeText(b []byte, t time.Time) []byte {
 	}
 	if loc := t.Location(); loc != time.UTC {
 		b = append(b, ' ')
-		b = append(b, loc.String()...)
+		if isFixed(t, loc) {
+			b = append(b, '(')
+			b = append(b, loc.String()...)
+			b = append(b, ')')
+		} else {
+			b = append(b, loc.String()...)
+		}
 	}
 	return b
+}
+
+// isFixed reports whether loc, t's location, would not be restored by
+// loading its name: it has a name no zone has, or the zone of that name
+// gives t another abbreviation or offset.
+func isFixed(t time.Time, loc *time.Location) bool {
+	if loc == time.Local {
+		return false
+	}
+	loaded := loadZone(loc.String())
+	if loaded == nil {
+		return true
+	}
+	abbr, off := t.Zone()
+	la, lo := t.In(loaded).Zone()
+	return la != abbr || lo != off
 }
 
 // appendPadded appends n, which is not negative, with leading zeros up to
@@ -203,6 +229,9 @@ func parseTimeText(s []byte) (time.Time, bool) {
 	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.FixedZone("", offset))
 	if !hasName {
 		return t.UTC(), true
+	}
+	if n := len(p.s); n >= 2 && p.s[0] == '(' && p.s[n-1] == ')' {
+		return t.In(time.FixedZone(string(p.s[1:n-1]), offset)), true
 	}
 	return t.In(zone(string(p.s), t, offset)), true
 }
