@@ -41,6 +41,15 @@ func TestConformanceCluster(t *testing.T) {
 	})
 }
 
+// TestConformanceSentinel reaches the master through a Sentinel, from a URL
+// with master_set.
+func TestConformanceSentinel(t *testing.T) {
+	s := testserver.NewRedisSentinel(t)
+	cachetest.Run(t, func(t *testing.T) cachetoolz.Backend {
+		return newBackend(t, s.URL(), nil)
+	})
+}
+
 func TestConformancePrefixed(t *testing.T) {
 	srv := testserver.Redis(t)
 	cachetest.Run(t, func(t *testing.T) cachetoolz.Backend {

@@ -69,6 +69,7 @@ type RedisServer struct {
 	dir      string
 	ownDir   bool
 	args     []string
+	confFile string // first argument when set (Sentinel needs a file)
 	password string
 	unix     string
 	cmd      *exec.Cmd
@@ -281,14 +282,18 @@ func (s *RedisServer) start() error {
 }
 
 func (s *RedisServer) startLocked() error {
-	args := []string{
+	var args []string
+	if s.confFile != "" {
+		args = append(args, s.confFile)
+	}
+	args = append(args,
 		"--port", strconv.Itoa(s.port),
 		"--bind", "127.0.0.1",
 		"--save", "",
 		"--appendonly", "no",
 		"--daemonize", "no",
 		"--logfile", filepath.Join(s.dir, "redis.log"),
-	}
+	)
 	if s.tlsPort != 0 {
 		args = append(args, "--tls-port", strconv.Itoa(s.tlsPort))
 	}

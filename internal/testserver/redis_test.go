@@ -50,3 +50,19 @@ func TestRedisCluster(t *testing.T) {
 		t.Fatalf("CLUSTER NODES lists %d masters, want 3:\n%s", n, reply)
 	}
 }
+
+func TestRedisSentinel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts servers")
+	}
+	s := NewRedisSentinel(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	reply, err := s.Sentinel.Do(ctx, "SENTINEL", "MASTERS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if masters, ok := reply.([]any); !ok || len(masters) != 1 {
+		t.Fatalf("SENTINEL MASTERS = %v, want one master", reply)
+	}
+}
