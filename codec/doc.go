@@ -44,7 +44,10 @@
 //     are arrays of keys; other maps are arrays of [key, value] pairs.
 //   - Structs are objects of their exported fields, honouring json tags
 //     ("name", "-", omitempty and omitzero, which omit only the zero value)
-//     and promoting the fields of embedded structs as encoding/json does.
+//     and promoting the fields of embedded structs as encoding/json does;
+//     but an embedded type with an encoding of its own, such as time.Time,
+//     is a field named after its type, and its methods do not make the
+//     outer struct encode as it.
 //   - A pointer is what it points to; a non-nil pointer to a pointer,
 //     slice, map or interface is wrapped in a one-element array so that it
 //     stays apart from a nil pointer.

@@ -27,8 +27,10 @@ type field struct {
 // omittable ("omitempty", "omitzero"); fields of embedded structs are
 // promoted unless the embedded field has a tag name; a name found at a
 // shallower depth, or tagged, wins over others; names left ambiguous are
-// dropped. The result is in field order.
-func structFields(t reflect.Type) []field {
+// dropped. The result is in field order. Unlike encoding/json, an embedded
+// struct with an encoding of its own (plain reports false for it, as for
+// time.Time) is a field named after its type, not promoted.
+func structFields(t reflect.Type, plain func(reflect.Type) bool) []field {
 	type level struct {
 		t     reflect.Type
 		index []int
@@ -60,14 +62,12 @@ func structFields(t reflect.Type) []field {
 						}
 						ft = ft.Elem()
 					}
-					if !sf.IsExported() && ft.Kind() != reflect.Struct {
-						continue
-					}
-					if name == "" && ft.Kind() == reflect.Struct {
+					if name == "" && ft.Kind() == reflect.Struct && plain(sf.Type) && plain(ft) {
 						next = append(next, level{t: ft, index: index})
 						continue
 					}
-				} else if !sf.IsExported() {
+				}
+				if !sf.IsExported() {
 					continue
 				}
 				f := field{name: name, index: index, typ: sf.Type, tagged: name != "", depth: depth}

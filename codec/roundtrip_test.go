@@ -301,6 +301,7 @@ func goCases() []rtCase {
 			B struct{ C []byte }
 		}{1, struct{ C []byte }{[]byte("x")}}, `{"A":1,"B":{"C":"eA=="}}`),
 		rt("struct/empty", struct{}{}, "{}"),
+		rt("struct/embedding types with encodings", Stamped{time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC), big.NewInt(7), netip.MustParseAddr("::1"), 3}, `{"Time":"2024-05-01T00:00:00Z","Int":7,"Addr":"::1","Value":3}`),
 		rt("struct/recursive", &Node{1, &Node{2, nil, nil}, []Node{{Value: 3}}}, `{"Value":1,"Next":{"Value":2,"Next":null,"Kids":null},"Kids":[{"Value":3,"Next":null,"Kids":null}]}`),
 		rt("struct/text marshaler", []Level{1, 0}, `["high","low"]`),
 		rt("struct/json marshaler", Raw{"x"}, `{"raw": "x"}`),

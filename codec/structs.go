@@ -14,7 +14,7 @@ import (
 // keys exactly or else case-insensitively, and skips unknown keys.
 
 func (b *builder) structEnc(t reflect.Type) (encFunc, error) {
-	fields := structFields(t)
+	fields := structFields(t, b.isPlain)
 	if len(fields) == 0 && hasHiddenData(t) {
 		return nil, unsupported(t, "no exported fields to encode; register a coder for it")
 	}
@@ -53,7 +53,7 @@ func (b *builder) structEnc(t reflect.Type) (encFunc, error) {
 }
 
 func (b *builder) structDec(t reflect.Type) (decFunc, error) {
-	fields := structFields(t)
+	fields := structFields(t, b.isPlain)
 	if len(fields) == 0 && hasHiddenData(t) {
 		return nil, unsupported(t, "no exported fields to decode; register a coder for it")
 	}

@@ -3,8 +3,11 @@ package codec_test
 import (
 	"encoding/json"
 	"fmt"
+	"math/big"
+	"net/netip"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/cachetoolz/cachetoolz/codec"
 )
@@ -127,4 +130,13 @@ func must(err error) {
 	if err != nil {
 		panic(err)
 	}
+}
+
+// Stamped embeds types with encodings of their own, whose methods it gets
+// by promotion.
+type Stamped struct {
+	time.Time
+	*big.Int
+	netip.Addr
+	Value int
 }
