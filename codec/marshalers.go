@@ -98,7 +98,19 @@ func callErr(t reflect.Type, what string, err *error) {
 	}
 }
 
+// isNil reports whether v is a nil slice or map, which marshaler types of
+// those kinds (such as json.RawMessage) write as null without calling
+// their methods, and read back as nil.
+func isNil(v reflect.Value) bool {
+	k := v.Kind()
+	return (k == reflect.Slice || k == reflect.Map) && v.IsNil()
+}
+
 func encJSONMarshaler(e *encState, v reflect.Value) (err error) {
+	if isNil(v) {
+		e.buf = append(e.buf, "null"...)
+		return nil
+	}
 	defer callErr(v.Type(), "MarshalJSON", &err)
 	out, err := addressable(v).Interface().(json.Marshaler).MarshalJSON()
 	if err != nil {
@@ -113,6 +125,10 @@ func encJSONMarshaler(e *encState, v reflect.Value) (err error) {
 }
 
 func decJSONUnmarshaler(d *decState, v reflect.Value) (err error) {
+	if k := v.Kind(); (k == reflect.Slice || k == reflect.Map) && d.null() {
+		v.SetZero()
+		return nil
+	}
 	raw, err := d.skipValue()
 	if err != nil {
 		return err
@@ -125,6 +141,10 @@ func decJSONUnmarshaler(d *decState, v reflect.Value) (err error) {
 }
 
 func encTextMarshaler(e *encState, v reflect.Value) (err error) {
+	if isNil(v) {
+		e.buf = append(e.buf, "null"...)
+		return nil
+	}
 	defer callErr(v.Type(), "MarshalText", &err)
 	out, err := addressable(v).Interface().(encoding.TextMarshaler).MarshalText()
 	if err != nil {

@@ -2,6 +2,7 @@ package codec_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"math"
 	"math/big"
 	"net"
@@ -305,7 +306,9 @@ func goCases() []rtCase {
 		rt("struct/recursive", &Node{1, &Node{2, nil, nil}, []Node{{Value: 3}}}, `{"Value":1,"Next":{"Value":2,"Next":null,"Kids":null},"Kids":[{"Value":3,"Next":null,"Kids":null}]}`),
 		rt("struct/text marshaler", []Level{1, 0}, `["high","low"]`),
 		rt("struct/json marshaler", Raw{"x"}, `{"raw": "x"}`),
-		rt("struct/json.RawMessage", struct{ M []byte }{[]byte(`{"a":1}`)}, ""),
+		rt("struct/json.RawMessage", struct{ M json.RawMessage }{json.RawMessage(`{"a": [1, 2]}`)}, `{"M":{"a": [1, 2]}}`),
+		rt("struct/json.RawMessage nil", struct{ M json.RawMessage }{}, `{"M":null}`),
+		rt("struct/net.HardwareAddr", net.HardwareAddr{0, 1, 2, 3, 4, 5}, `"AAECAwQF"`),
 
 		rt("pointer/to int", ptr(5), "5"),
 		rt("pointer/to nil pointer", &zero, "[null]"),
