@@ -249,14 +249,15 @@ func zone(name string, t time.Time, offset int) *time.Location {
 	return time.FixedZone(name, offset)
 }
 
-// Zones loaded by name, and names that failed to load; bounded, since the
-// names come from data.
+// Zones loaded by name, and names that failed to load. Loaded zones are
+// few (the zone database's); failures are bounded, since names come from
+// data.
 var (
-	zones      sync.Map // string -> *time.Location, nil for a failure
-	zonesCount atomic.Int64
+	zones        sync.Map // string -> *time.Location, nil for a failure
+	zoneFailures atomic.Int64
 )
 
-const maxCachedZones = 1024
+const maxZoneMisses = 1024
 
 func loadZone(name string) *time.Location {
 	if name == "" {
@@ -266,11 +267,14 @@ func loadZone(name string) *time.Location {
 		return loc.(*time.Location)
 	}
 	loc, err := time.LoadLocation(name)
-	if err != nil {
-		loc = nil
-	}
-	if zonesCount.Add(1) <= maxCachedZones {
+	switch {
+	case err == nil:
 		zones.Store(name, loc)
+	case zoneFailures.Add(1) <= maxZoneMisses:
+		zones.Store(name, (*time.Location)(nil))
+	}
+	if err != nil {
+		return nil
 	}
 	return loc
 }
