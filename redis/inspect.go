@@ -1,0 +1,274 @@
+package rediscache
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cachetoolz/cachetoolz"
+	"github.com/redis/rueidis"
+)
+
+// The backend describes what it holds to operators' tools such as the
+// cachetoolz command; the cache itself never calls these methods.
+var _ cachetoolz.Inspector = (*Backend)(nil)
+
+// inspectBatch is how many keys one pipelined round trip of the inspector
+// examines.
+const inspectBatch = 512
+
+// Namespaces lists the namespaces whose current generation holds live
+// entries, with their number and the size of their values (without the
+// generation header), sorted by name.
+//
+// Redis keeps no list of namespaces, so this walks the keyspace of every
+// node with SCAN, matching only the index keys of the backend's prefix
+// (one small sorted set per namespace and generation, never the entries):
+// an O(keyspace) walk in small steps that is meant for operators' listings
+// and is never used by the cache. Counting and sizing then reads each
+// namespace's current index and entries, in pipelined batches.
+func (b *Backend) Namespaces(ctx context.Context) ([]cachetoolz.NamespaceInfo, error) {
+	if b.closed.Load() {
+		return nil, b.closedErr("namespaces", "")
+	}
+	names, err := b.scanNamespaces(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cachetoolz.NamespaceInfo, 0, len(names))
+	for _, ns := range names {
+		info := cachetoolz.NamespaceInfo{Name: ns}
+		cursor := ""
+		for {
+			page, next, err := b.Entries(ctx, ns, cursor, inspectBatch)
+			if err != nil {
+				return nil, err
+			}
+			for _, e := range page {
+				info.Entries++
+				info.Bytes += e.Size
+			}
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if info.Entries > 0 {
+			out = append(out, info)
+		}
+	}
+	return out, nil
+}
+
+// scanNamespaces returns the sorted names of the namespaces that have an
+// index key of any generation on any node.
+func (b *Backend) scanNamespaces(ctx context.Context) ([]string, error) {
+	pattern := globEscape(b.s.prefix) + "{*}:i:*"
+	seen := map[string]bool{}
+	for _, node := range b.client.Nodes() {
+		var cursor uint64
+		for {
+			if err := ctx.Err(); err != nil {
+				return nil, b.wrap("namespaces", "", err)
+			}
+			step, cancel := b.ctx(ctx)
+			e, err := node.Do(step, node.B().Scan().Cursor(cursor).Match(pattern).Count(1000).Type("zset").Build()).AsScanEntry()
+			cancel()
+			if err != nil {
+				return nil, b.wrap("namespaces", "", err)
+			}
+			for _, key := range e.Elements {
+				if ns, ok := b.namespaceOfIndex(key); ok {
+					seen[ns] = true
+				}
+			}
+			if e.Cursor == 0 {
+				break
+			}
+			cursor = e.Cursor
+		}
+	}
+	names := make([]string, 0, len(seen))
+	for ns := range seen {
+		names = append(names, ns)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// namespaceOfIndex returns the namespace of an index key
+// (prefix + "{" + escaped namespace + "}:i:" + generation).
+func (b *Backend) namespaceOfIndex(key string) (string, bool) {
+	rest, ok := strings.CutPrefix(key, b.s.prefix+"{")
+	if !ok {
+		return "", false
+	}
+	end := strings.IndexByte(rest, '}')
+	if end < 0 || !strings.HasPrefix(rest[end:], "}:i:") {
+		return "", false
+	}
+	return unescapeNamespace(rest[:end])
+}
+
+// unescapeNamespace reverses escapeNamespace, rejecting what it cannot
+// have written.
+func unescapeNamespace(s string) (string, bool) {
+	if s == "%" {
+		return "", true
+	}
+	if s == "" {
+		return "", false
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '%' {
+			if mustEscape(c) {
+				return "", false
+			}
+			b.WriteByte(c)
+			continue
+		}
+		if i+2 >= len(s) {
+			return "", false
+		}
+		v, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+		if err != nil || !mustEscape(byte(v)) || s[i+1:i+3] != strings.ToUpper(s[i+1:i+3]) {
+			return "", false
+		}
+		b.WriteByte(byte(v))
+		i += 2
+	}
+	return b.String(), true
+}
+
+// globEscape escapes the characters that SCAN's MATCH treats as a pattern.
+func globEscape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '*', '?', '[', ']', '\\':
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// Entries lists up to limit live entries of namespace's current generation
+// (100 when limit <= 0), in the order of their expiry, with the time each
+// has left (PTTL) and the size of its value (STRLEN less the generation
+// header). The cursor is the position in the generation's index: a page
+// may hold fewer than limit entries when some have expired or been
+// overwritten since they were indexed, and a clear ends the listing.
+func (b *Backend) Entries(ctx context.Context, namespace, cursor string, limit int) ([]cachetoolz.EntryInfo, string, error) {
+	if b.closed.Load() {
+		return nil, "", b.closedErr("entries", namespace)
+	}
+	if limit <= 0 {
+		limit = 100
+	}
+	ctx, cancel := b.ctx(ctx)
+	defer cancel()
+	k := newKeys(b.s.prefix, namespace)
+	gen, err := b.client.Do(ctx, b.client.B().Get().Key(k.gen()).Build()).ToString()
+	if rueidis.IsRedisNil(err) {
+		gen, err = "0", nil
+	}
+	if err != nil {
+		return nil, "", b.wrap("entries", namespace, err)
+	}
+	var offset int64
+	if cursor != "" {
+		g, o, ok := strings.Cut(cursor, ":")
+		n, err := strconv.ParseInt(o, 10, 64)
+		if !ok || err != nil || n < 0 {
+			return nil, "", b.wrap("entries", namespace, fmt.Errorf("malformed cursor %q", cursor))
+		}
+		if g != gen { // cleared since the listing began
+			return nil, "", nil
+		}
+		offset = n
+	}
+	members, err := b.client.Do(ctx, b.client.B().Zrange().Key(k.index(gen)).
+		Min(strconv.FormatInt(offset, 10)).Max(strconv.FormatInt(offset+int64(limit)-1, 10)).Build()).AsStrSlice()
+	if err != nil {
+		return nil, "", b.wrap("entries", namespace, err)
+	}
+	next := ""
+	if len(members) == limit {
+		next = gen + ":" + strconv.FormatInt(offset+int64(limit), 10)
+	}
+	if len(members) == 0 {
+		return nil, next, nil
+	}
+	header := gen + ":"
+	cmds := make(rueidis.Commands, 0, 3*len(members))
+	for _, m := range members {
+		key := k.entry(m)
+		cmds = append(cmds,
+			b.client.B().Getrange().Key(key).Start(0).End(int64(len(header))-1).Build(),
+			b.client.B().Pttl().Key(key).Build(),
+			b.client.B().Strlen().Key(key).Build())
+	}
+	out := make([]cachetoolz.EntryInfo, 0, len(members))
+	res := b.client.DoMulti(ctx, cmds...)
+	for i, m := range members {
+		head, err := res[3*i].ToString()
+		if err != nil {
+			return nil, "", b.wrap("entries", namespace, err)
+		}
+		ms, err1 := res[3*i+1].AsInt64()
+		size, err2 := res[3*i+2].AsInt64()
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, "", b.wrap("entries", namespace, err)
+		}
+		if head != header || ms == -2 { // overwritten by a later generation, or gone
+			continue
+		}
+		ttl := cachetoolz.NoExpiry
+		if ms >= 0 {
+			ttl = time.Duration(ms) * time.Millisecond
+		}
+		out = append(out, cachetoolz.EntryInfo{Key: m, TTL: ttl, Size: size - int64(len(header))})
+	}
+	return out, next, nil
+}
+
+// Pending returns how many keys of namespace's earlier generations still
+// wait to be reclaimed (some may already be gone: they expired, or were
+// overwritten). It reads the pending set and the size of each pending
+// generation's index, for operators' tools that show a reclaim's progress.
+func (b *Backend) Pending(ctx context.Context, namespace string) (int64, error) {
+	if b.closed.Load() {
+		return 0, b.closedErr("pending", namespace)
+	}
+	ctx, cancel := b.ctx(ctx)
+	defer cancel()
+	k := newKeys(b.s.prefix, namespace)
+	gens, err := b.client.Do(ctx, b.client.B().Smembers().Key(k.pending()).Build()).AsStrSlice()
+	if err != nil {
+		return 0, b.wrap("pending", namespace, err)
+	}
+	if len(gens) == 0 {
+		return 0, nil
+	}
+	cmds := make(rueidis.Commands, len(gens))
+	for i, g := range gens {
+		cmds[i] = b.client.B().Zcard().Key(k.index(g)).Build()
+	}
+	var total int64
+	for _, r := range b.client.DoMulti(ctx, cmds...) {
+		n, err := r.AsInt64()
+		if err != nil {
+			return 0, b.wrap("pending", namespace, err)
+		}
+		total += n
+	}
+	return total, nil
+}
