@@ -44,7 +44,7 @@ func TestConformanceCluster(t *testing.T) {
 // TestConformanceSentinel reaches the master through a Sentinel, from a URL
 // with master_set.
 func TestConformanceSentinel(t *testing.T) {
-	s := testserver.NewRedisSentinel(t)
+	s := testserver.NewRedisSentinel(t, 0)
 	cachetest.Run(t, func(t *testing.T) cachetoolz.Backend {
 		return newBackend(t, s.URL(), nil)
 	})

@@ -55,7 +55,7 @@ func TestRedisSentinel(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts servers")
 	}
-	s := NewRedisSentinel(t)
+	s := NewRedisSentinel(t, 1)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	reply, err := s.Sentinel.Do(ctx, "SENTINEL", "MASTERS")
