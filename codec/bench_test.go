@@ -2,6 +2,7 @@ package codec_test
 
 import (
 	"encoding/json"
+	"math"
 	"testing"
 
 	"github.com/cachetoolz/cachetoolz/codec"
@@ -82,4 +83,22 @@ func BenchmarkMarshalMixed(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestMarshalAllocs pins the allocations of Marshal for values without
+// maps (which allocate to sort their keys): the returned slice only,
+// whatever the strings hold.
+func TestMarshalAllocs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("counts allocations")
+	}
+	for _, v := range []any{&benchUser, ptr("héllo \xff 世界"), &[]float64{1.5, math.NaN()}, &[2]Point{}} {
+		if n := testing.AllocsPerRun(100, func() {
+			if _, err := codec.JSON.Marshal(v); err != nil {
+				t.Fatal(err)
+			}
+		}); n != 1 {
+			t.Errorf("Marshal(%T) allocates %v times", v, n)
+		}
+	}
 }

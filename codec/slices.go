@@ -69,7 +69,12 @@ func (b *builder) sliceDec(t reflect.Type) (decFunc, error) {
 		if err != nil {
 			return err
 		}
-		v.Set(reflect.MakeSlice(t, 0, 0))
+		if !more {
+			v.Set(reflect.MakeSlice(t, 0, 0)) // empty, not nil
+			d.leave()
+			return nil
+		}
+		v.SetZero()
 		for n := 0; more; n++ {
 			if n == v.Cap() {
 				v.Grow(max(4, n))
