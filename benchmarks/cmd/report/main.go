@@ -2,7 +2,7 @@
 //
 // Usage:
 //
-//	report -in bench.txt [-benchstat stat.txt] -command CMD [-go VERSION] [-date RFC3339] [-out BENCHMARKS.md]
+//	report -in bench.txt [-benchstat stat.txt] [-notes notes.md] -command CMD [-go VERSION] [-date RFC3339] [-out BENCHMARKS.md]
 //
 // It describes the machine it runs on (so run it where the benchmarks ran),
 // takes the median of each benchmark's runs, and writes one table per
@@ -33,6 +33,7 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	in := fs.String("in", "", "file holding the go test -bench output (required)")
 	stat := fs.String("benchstat", "", "file holding benchstat's output of the same run")
+	notesFile := fs.String("notes", "", "Markdown file describing how each row is set up")
 	command := fs.String("command", "", "the exact command that produced the figures (required)")
 	goVersion := fs.String("go", runtime.Version(), "the Go version the benchmarks were built with")
 	date := fs.String("date", "", "when the run started, RFC 3339 (default: now)")
@@ -71,6 +72,15 @@ func run(args []string) error {
 		benchstat = string(b)
 	}
 
+	var notes string
+	if *notesFile != "" {
+		b, err := os.ReadFile(*notesFile)
+		if err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		notes = string(b)
+	}
+
 	cpu := parsed.Config["cpu"]
 	if info, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		if m := report.CPUModel(string(info)); m != "" {
@@ -91,6 +101,7 @@ func run(args []string) error {
 		Benchstat: benchstat,
 		Failures:  parsed.Failures,
 		Logs:      parsed.Logs,
+		Notes:     notes,
 	}
 
 	var buf bytes.Buffer

@@ -271,7 +271,10 @@ func TestWriteLogsBounded(t *testing.T) {
 	for i := range 5 {
 		logs = append(logs, Log{Name: "X", Text: "line " + string(rune('a'+i))}, Log{Name: "X", Text: "line a"})
 	}
-	md := writeReportWith(t, Report{Logs: logs})
+	md := writeReportWith(t, Report{Logs: logs, Notes: "## Set-up\n\nby hand\n"})
+	if !strings.Contains(md, "## Set-up\n\nby hand\n\n") {
+		t.Errorf("notes missing:\n%s", md)
+	}
 	if !strings.Contains(md, "  - line a\n  - line b\n  - line c\n  - … and 2 more\n") {
 		t.Errorf("logs not bounded and deduplicated:\n%s", md)
 	}

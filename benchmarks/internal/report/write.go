@@ -41,6 +41,9 @@ type Report struct {
 	// Logs are what benchmarks logged without failing; they are listed
 	// after the tables.
 	Logs []Log
+	// Notes is Markdown describing how each row is set up; it is placed
+	// before the tables when not empty.
+	Notes string
 }
 
 // maxLogsPerBenchmark bounds the lines listed for one benchmark.
@@ -90,6 +93,10 @@ func Write(w io.Writer, r Report) error {
 	p("or client, no memoization around it) in the same scenario; other `-raw` rows are the\n")
 	p("same on another client. **× fastest peer** divides it by the fastest other library's\n")
 	p("(neither `-raw` nor cachetoolz) in the same scenario. cachetoolz rows are in bold.\n\n")
+
+	if notes := strings.TrimSpace(r.Notes); notes != "" {
+		p("%s\n\n", notes)
+	}
 
 	for _, backend := range backends(r.Rows) {
 		writeBackend(p, backend, rowsOf(r.Rows, backend))
