@@ -2,6 +2,7 @@ package rediscache_test
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -44,17 +45,24 @@ func TestUnreachableURL(t *testing.T) {
 	}
 }
 
-// roundTrip stores and reads back one entry through b.
+// roundTrip stores and reads back one entry through b, in a namespace of
+// its own (tests may share one server).
 func roundTrip(t *testing.T, b cachetoolz.Backend) {
 	t.Helper()
-	_, gen, err := b.Get(bg, "ns", "k")
+	roundTripIn(t, b, fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano()))
+}
+
+// roundTripIn stores and reads back one entry under key "k" of ns.
+func roundTripIn(t *testing.T, b cachetoolz.Backend, ns string) {
+	t.Helper()
+	_, gen, err := b.Get(bg, ns, "k")
 	if !errors.Is(err, cachetoolz.ErrNotFound) {
 		t.Fatalf("Get on a fresh key: %v, want ErrNotFound", err)
 	}
-	if err := b.Set(bg, "ns", "k", []byte("v\x00"), time.Minute, gen); err != nil {
+	if err := b.Set(bg, ns, "k", []byte("v\x00"), time.Minute, gen); err != nil {
 		t.Fatal(err)
 	}
-	got, _, err := b.Get(bg, "ns", "k")
+	got, _, err := b.Get(bg, ns, "k")
 	if err != nil || string(got) != "v\x00" {
 		t.Fatalf("Get = %q, %v; want v\\x00", got, err)
 	}
@@ -63,7 +71,7 @@ func roundTrip(t *testing.T, b cachetoolz.Backend) {
 func TestPasswordAndDB(t *testing.T) {
 	srv := testserver.RedisWith(t, testserver.RedisOptions{Password: "s3cret", Unix: true})
 	b := newBackend(t, "redis://:s3cret@"+srv.Addr()+"/3", &rediscache.Options{Prefix: "db3:"})
-	roundTrip(t, b)
+	roundTripIn(t, b, "ns")
 	// The entry is in database 3, not 0.
 	for db, want := range map[int]int64{0: 0, 3: 1} {
 		c, err := rueidis.NewClient(rueidis.ClientOption{InitAddress: []string{srv.Addr()}, Password: "s3cret", SelectDB: db, DisableCache: true})
