@@ -436,3 +436,19 @@ func TestNilInterfaceResultIsCached(t *testing.T) {
 		}
 	})
 }
+
+func TestInterfaceResultsRoundTrip(t *testing.T) {
+	each(t, func(t *testing.T, c *cachetoolz.Cache) {
+		runs := 0
+		get := cachetoolz.Must(cachetoolz.Wrap1Plain(c, func(n int) any { runs++; return map[string]any{"n": n, "list": []any{"a", 1.5}} }, nil))
+		for range 2 {
+			v, ok := get(3).(map[string]any)
+			if !ok || v["n"] != 3 {
+				t.Fatalf("any result = %#v", get(3))
+			}
+		}
+		if runs != 1 {
+			t.Fatalf("%d runs, want 1", runs)
+		}
+	})
+}

@@ -198,16 +198,17 @@ func flightKey(epoch, gen uint64, key string) string {
 
 // store caches v, the result of a load that began with lookup p.
 func (w *wrapper[R]) store(ctx context.Context, key string, r R, p probe) {
-	var v any = r
 	c := w.c
 	if n := w.ns.mem; n != nil {
+		var v any = r
 		if v == nil {
 			v = nilResult{}
 		}
 		c.mem.SetString(n, key, v, w.ttl, p.gen)
 		return
 	}
-	data, err := c.cfg.Codec.Marshal(v)
+	// A pointer, so that an interface-typed result keeps its dynamic type.
+	data, err := c.cfg.Codec.Marshal(&r)
 	if err != nil {
 		c.trouble(w.ns, "encode", err)
 		return
