@@ -1,0 +1,60 @@
+package cachetoolz_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/cachetoolz/cachetoolz"
+	"github.com/cachetoolz/cachetoolz/memory"
+)
+
+// benchGet wraps a loader of users on a memory backend.
+func benchGet(b *testing.B, opts *memory.Options) func(context.Context, int) (user, error) {
+	backend := memory.Must(memory.New(opts))
+	c := cachetoolz.Must(cachetoolz.New(backend, nil))
+	b.Cleanup(func() { _ = c.Close() })
+	return cachetoolz.Must(cachetoolz.Wrap1(c, func(ctx context.Context, id int) (user, error) {
+		return user{ID: id, Name: "name", Tags: []string{"a", "b"}}, nil
+	}, &cachetoolz.Options{Name: "bench.get"}))
+}
+
+// BenchmarkHit reads 1,024 cached keys; the memory backend must not allocate.
+func BenchmarkHit(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		opts *memory.Options
+	}{{"values", nil}, {"isolate", &memory.Options{Isolate: true}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			get := benchGet(b, bc.opts)
+			ctx := context.Background()
+			for i := range 1024 {
+				_, _ = get(ctx, i)
+			}
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				i := 0
+				for pb.Next() {
+					if u, err := get(ctx, i&1023); err != nil || u.ID != i&1023 {
+						b.Error("wrong result")
+						return
+					}
+					i++
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkMiss asks for a new key on every call.
+func BenchmarkMiss(b *testing.B) {
+	get := benchGet(b, &memory.Options{MaxEntries: 1 << 16})
+	ctx := context.Background()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := get(ctx, i); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
