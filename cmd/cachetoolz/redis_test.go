@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -77,5 +76,13 @@ func TestRedisErrors(t *testing.T) {
 	srv := testserver.Redis(t)
 	c.fails("", 1, `unknown namespace "\x00"`, "inspect", "-url", srv.URL(), "\x00")
 	c.fails("", 1, "unknown namespace ghost", "clear", "-url", srv.URL(), "-yes", "ghost")
-	_ = fmt.Sprint()
+}
+
+func TestRedisUnixSocket(t *testing.T) {
+	srv := testserver.RedisWith(t, testserver.RedisOptions{Unix: true})
+	fill(t, newRedis(t, srv.URL()), "sock", 3, 0)
+	r := cli{t: t}.ok("stats", "-url", "unix://"+srv.UnixSocket())
+	if !strings.Contains(r.stdout, "sock  ") {
+		t.Errorf("stats over a unix socket:\n%s", r.stdout)
+	}
 }
