@@ -25,9 +25,15 @@ func runClear(ctx context.Context, e *env, args []string) error {
 	yes := fs.Bool("yes", false, "do not ask for confirmation")
 	force := fs.Bool("force", false, "clear namespaces that hold no entries, or that the backend cannot list")
 	wait := fs.Bool("wait", true, "wait until the old entries are reclaimed, where the backend reclaims in the background (Redis)")
+	quotedArgs := fs.Bool("quoted", false, `namespaces are given Go-quoted, as stats shows them (such as "a\x00b"), for names a shell cannot pass`)
 	names, err := parseArgs(fs, args)
 	if err != nil {
 		return err
+	}
+	if *quotedArgs {
+		if err := unquoteAll(names); err != nil {
+			return err
+		}
 	}
 	if len(names) == 0 {
 		return fmt.Errorf("%w: clear takes one or more namespaces", errUsage)

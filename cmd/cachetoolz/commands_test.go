@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -106,6 +107,10 @@ func testCommands(t *testing.T, mem *memory.Backend, b cachetoolz.Backend, sized
 				t.Errorf("row %q: want a key and a TTL of about an hour", row)
 			}
 		}
+		if r := c.ok(with("inspect", "-quoted", strconv.Quote(hostile))...); strings.Count(r.stdout, "\n") != 4 {
+			t.Errorf("inspect -quoted %q:\n%s", strconv.Quote(hostile), r.stdout)
+		}
+		c.fails("", 2, "not a Go-quoted string", with("inspect", "-quoted", `"bad`)...)
 		c.fails("", 1, "unknown namespace nothing-here", with("inspect", "nothing-here")...)
 		c.fails("", 2, "-cursor", with("inspect", "-cursor", "!!", "alpha")...)
 	})

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -123,4 +124,20 @@ func spaces(n int) string {
 		b[i] = ' '
 	}
 	return string(b)
+}
+
+// unquoteAll replaces each Go-quoted string of names by its value; a name
+// that is not quoted stays as it is.
+func unquoteAll(names []string) error {
+	for i, n := range names {
+		if !strings.HasPrefix(n, `"`) {
+			continue
+		}
+		v, err := strconv.Unquote(n)
+		if err != nil {
+			return fmt.Errorf("%w: -quoted: %s is not a Go-quoted string", errUsage, n)
+		}
+		names[i] = v
+	}
+	return nil
 }

@@ -17,9 +17,15 @@ func runInspect(ctx context.Context, e *env, args []string) error {
 	limit := fs.Int("limit", 50, "entries per page")
 	cursor := fs.String("cursor", "", "continue after the page that printed this cursor")
 	all := fs.Bool("all", false, "print every page without stopping")
+	quotedArgs := fs.Bool("quoted", false, `namespaces are given Go-quoted, as stats shows them (such as "a\x00b"), for names a shell cannot pass`)
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return err
+	}
+	if *quotedArgs {
+		if err := unquoteAll(rest); err != nil {
+			return err
+		}
 	}
 	if len(rest) != 1 {
 		return fmt.Errorf("%w: inspect takes one namespace", errUsage)
