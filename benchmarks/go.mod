@@ -1,6 +1,6 @@
 module github.com/cachetoolz/cachetoolz/benchmarks
 
-go 1.26.0
+go 1.25
 
 require (
 	github.com/cachetoolz/cachetoolz v0.0.0
@@ -29,7 +29,7 @@ require (
 	github.com/cachetoolz/cachetoolz/redis v0.0.0
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/klauspost/compress v1.20.3 // indirect
-	github.com/redis/go-redis/v9 v9.23.0
+	github.com/redis/go-redis/v9 v9.22.0
 	github.com/vmihailenco/go-tinylfu v0.2.2 // indirect
 	github.com/vmihailenco/msgpack/v5 v5.3.4 // indirect
 	github.com/vmihailenco/tagparser/v2 v2.0.0 // indirect
