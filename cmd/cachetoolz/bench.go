@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"math"
 	mrand "math/rand/v2"
 	"strings"
 	"sync"
@@ -133,12 +134,17 @@ func bench(ctx context.Context, e *env, b *backend, cfg benchConfig, timeout tim
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	for id := int(nextID.Load()); id < cfg.keys; id++ { // warm what the miss phase did not reach
+	// Make sure every key of the hit phase is cached: the miss phase may
+	// not have reached them all, and a bounded backend may have evicted
+	// the first ones since.
+	before := c.Stats()[ns]
+	for id := range cfg.keys {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		_, _ = get(ctx, id)
 	}
+	warm := c.Stats()[ns]
 	hit := runPhase(ctx, e, "hit", cfg, workers, func(w *benchWorker) {
 		call(w, w.rng.IntN(cfg.keys))
 	})
@@ -162,16 +168,17 @@ func bench(ctx context.Context, e *env, b *backend, cfg benchConfig, timeout tim
 		if r.elapsed > 0 {
 			rate = float64(all.n) / r.elapsed.Seconds()
 		}
-		hits := "-"
-		if all.n > 0 {
-			hits = fmt.Sprintf("%.1f%%", 100*float64(r.hit.n)/float64(all.n))
-		}
+		hits := hitRatio(r.hit.n, all.n)
 		rows = append(rows, []string{r.name, fmt.Sprint(all.n), fmt.Sprintf("%.0f", rate), hits,
 			formatLatency(all.quantile(0.50)), formatLatency(all.quantile(0.90)),
 			formatLatency(all.quantile(0.99)), formatLatency(all.max)})
 	}
 	table(e.stdout, map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true}, rows)
-	s := c.Stats()[ns]
+	s := c.Stats()[ns] // of the two phases, without the warming between them
+	s.Hits -= warm.Hits - before.Hits
+	s.Misses -= warm.Misses - before.Misses
+	s.Loads -= warm.Loads - before.Loads
+	s.Errors -= warm.Errors - before.Errors
 	fmt.Fprintf(e.stdout, "\ncache stats: %d hits, %d misses, %d loads, %d backend errors\n", s.Hits, s.Misses, s.Loads, s.Errors)
 	if s.Errors > 0 {
 		fmt.Fprintf(e.stderr, "cachetoolz bench: warning: %d backend errors; calls that met one ran the function instead\n", s.Errors)
@@ -245,4 +252,19 @@ loop:
 		r.miss.merge(&w.miss)
 	}
 	return r
+}
+
+// hitRatio returns hits/calls as a percentage that reads 100% or 0% only
+// when it is exactly that.
+func hitRatio(hits, calls uint64) string {
+	switch {
+	case calls == 0:
+		return "-"
+	case hits == calls:
+		return "100%"
+	case hits == 0:
+		return "0%"
+	}
+	pct := math.Floor(10000*float64(hits)/float64(calls)) / 100
+	return fmt.Sprintf("%.2f%%", min(max(pct, 0.01), 99.99))
 }

@@ -140,8 +140,8 @@ func testCommands(t *testing.T, mem *memory.Backend, b cachetoolz.Backend, sized
 		r := c.ok(with("bench", "-ops", "300", "-keys", "50", "-concurrency", "4", "-size", "16")...)
 		for _, want := range []*regexp.Regexp{
 			regexp.MustCompile(`(?m)^PHASE +CALLS +CALLS/S +HITS +P50 +P90 +P99 +MAX$`),
-			regexp.MustCompile(`(?m)^miss +300 +\d+ +0\.0% +\S+ +\S+ +\S+ +\S+$`),
-			regexp.MustCompile(`(?m)^hit +300 +\d+ +100\.0% +\S+ +\S+ +\S+ +\S+$`),
+			regexp.MustCompile(`(?m)^miss +300 +\d+ +0% +\S+ +\S+ +\S+ +\S+$`),
+			regexp.MustCompile(`(?m)^hit +300 +\d+ +100% +\S+ +\S+ +\S+ +\S+$`),
 			regexp.MustCompile(`cache stats: 300 hits, 300 misses, 300 loads, 0 backend errors`),
 		} {
 			if !want.MatchString(r.stdout) {

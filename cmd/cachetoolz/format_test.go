@@ -39,6 +39,12 @@ func TestFormats(t *testing.T) {
 		{formatCount(-1), "?"},
 		{formatLatency(1234567 * time.Nanosecond), "1.23ms"},
 		{formatLatency(123 * time.Nanosecond), "123ns"},
+		{hitRatio(0, 0), "-"},
+		{hitRatio(0, 5), "0%"},
+		{hitRatio(5, 5), "100%"},
+		{hitRatio(99999, 100000), "99.99%"},
+		{hitRatio(1, 100000), "0.01%"},
+		{hitRatio(1, 3), "33.33%"},
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)
