@@ -1,6 +1,6 @@
 module github.com/cachetoolz/cachetoolz/benchmarks
 
-go 1.25
+go 1.25.0
 
 require (
 	github.com/cachetoolz/cachetoolz v0.0.0
@@ -20,7 +20,7 @@ require (
 	github.com/youmark/pkcs8 v0.0.0-20240726163527-a2c0da244d78 // indirect
 	go.uber.org/atomic v1.12.0 // indirect
 	golang.org/x/crypto v0.54.0 // indirect
-	golang.org/x/sys v0.48.0 // indirect
+	golang.org/x/sys v0.47.0 // indirect
 	golang.org/x/text v0.41.0 // indirect
 )
 
