@@ -221,8 +221,10 @@ func BenchmarkMongoHitRatio(b *testing.B) {
 	}
 }
 
-// mongoRatioBlock is how many hits each goroutine makes in one turn.
-const mongoRatioBlock = 20
+// mongoRatioBlock is how many hits each goroutine makes in one turn: few,
+// so that the two sides alternate every few tens of milliseconds and a
+// burst of other work on the machine falls on both.
+const mongoRatioBlock = 5
 
 // mongoHitTurn makes mongoRatioBlock hits on m from each of g goroutines and
 // returns the wall time of the turn.
