@@ -39,7 +39,7 @@ var _ cachetoolz.Backend = (*Backend)(nil)
 func New(url string, opts *Options) (*Backend, error) {
 	co, err := rueidis.ParseURL(url)
 	if err != nil {
-		return nil, fmt.Errorf("cachetoolz: redis: parsing %q: %w", redactURL(url), err)
+		return nil, fmt.Errorf("cachetoolz: redis: parsing %q: %w", redactURL(url), withoutURL(err))
 	}
 	co.DisableCache = true // the backend does not use client-side caching
 	co.RetryDelay = boundedRetry

@@ -51,7 +51,7 @@
 // [Options.ReclaimBatch] keys taken from the old generation's index (never a
 // scan of the keyspace), each batch one short script that unlinks the keys
 // still holding an old generation. A batch of 256 keys keeps Redis busy for
-// well under a millisecond. Entries with a time to live also expire by
+// about a millisecond. Entries with a time to live also expire by
 // themselves; each Set trims a few expired members from its index, so the
 // index of a namespace that is never cleared stays bounded by its live
 // entries. Generations left pending by a process that stopped are reclaimed

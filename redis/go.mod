@@ -2,11 +2,11 @@ module github.com/cachetoolz/cachetoolz/redis
 
 go 1.25.0
 
-require github.com/cachetoolz/cachetoolz v0.0.0
-
 require (
-	github.com/redis/rueidis v1.0.79 // indirect
-	golang.org/x/sys v0.47.0 // indirect
+	github.com/cachetoolz/cachetoolz v0.0.0
+	github.com/redis/rueidis v1.0.79
 )
+
+require golang.org/x/sys v0.47.0 // indirect
 
 replace github.com/cachetoolz/cachetoolz => ../

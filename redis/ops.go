@@ -20,7 +20,11 @@ func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint6
 	ctx, cancel := b.ctx(ctx)
 	defer cancel()
 	genKey, entryKey := getKeys(b.s.prefix, namespace, key)
-	arr, err := b.client.Do(ctx, b.client.B().Mget().Key(genKey, entryKey).Build()).ToArray()
+	// Built as an arbitrary command so that the client never retries it (it
+	// retries read-only commands until the context ends, which for a
+	// context without a deadline could be forever) and sends it to the
+	// primary, never a replica: a cache prefers a fast error to a wait.
+	arr, err := b.client.Do(ctx, b.client.B().Arbitrary("MGET").Keys(genKey, entryKey).Build()).ToArray()
 	if err != nil {
 		return nil, 0, b.wrap("get", namespace, err)
 	}

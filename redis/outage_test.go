@@ -133,3 +133,41 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 		return runtime.NumGoroutine() <= before
 	})
 }
+
+// TestNoDeadlineIsBounded: with no Options.Timeout and a context without a
+// deadline, a call on a server that stopped answering still returns, once the
+// client's write timeout (1s here, from the URL) gives up on the connection;
+// on a dead server it returns at once, without retrying.
+func TestNoDeadlineIsBounded(t *testing.T) {
+	srv := testserver.Redis(t)
+	if srv.External() {
+		t.Skip("needs a server it can pause")
+	}
+	b := newBackend(t, srv.URL()+"?write_timeout=1s", nil)
+	roundTrip(t, b)
+	if err := srv.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	err := bounded(t, 10*time.Second, "Get on a paused server", func() error {
+		_, _, err := b.Get(bg, "ns", "k")
+		return err
+	})
+	if err == nil || errors.Is(err, cachetoolz.ErrNotFound) {
+		t.Fatalf("Get on a paused server: %v, want an error", err)
+	}
+	if err := srv.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range []func() error{
+		func() error { _, _, err := b.Get(bg, "ns", "k"); return err },
+		func() error { return b.Set(bg, "ns", "k", []byte("v"), 0, 0) },
+		func() error { return b.Clear(bg, "ns") },
+	} {
+		if err := bounded(t, 3*time.Second, "an operation on a dead server", op); err == nil {
+			t.Fatal("operation on a dead server: no error")
+		}
+	}
+}

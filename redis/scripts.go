@@ -9,7 +9,7 @@ import "github.com/redis/rueidis"
 // ARGV: generation the caller loaded under, entry ("<gen>:" + value),
 // time to live in milliseconds (0: none), key (index member).
 // Returns 1 if stored, 0 if the generation was stale.
-var setScript = rueidis.NewLuaScriptRetryable(`
+var setScript = rueidis.NewLuaScript(`
 local cur = redis.call('GET', KEYS[1]) or '0'
 if cur ~= ARGV[1] then return 0 end
 local t = redis.call('TIME')
@@ -33,7 +33,7 @@ return 1
 //
 // KEYS: generation, pending set.
 // Returns the new generation as a string.
-var clearScript = rueidis.NewLuaScriptRetryable(`
+var clearScript = rueidis.NewLuaScript(`
 local cur = redis.call('GET', KEYS[1]) or '0'
 local t = redis.call('TIME')
 local nxt = tonumber(cur) + 1
@@ -54,7 +54,7 @@ return s
 // ARGV: entry key prefix, index key prefix, batch size.
 // Returns the number of index members handled, or -1 when nothing is
 // pending.
-var reclaimScript = rueidis.NewLuaScriptRetryable(`
+var reclaimScript = rueidis.NewLuaScript(`
 local gen = redis.call('SRANDMEMBER', KEYS[2])
 if not gen then return -1 end
 local cur = redis.call('GET', KEYS[1]) or '0'

@@ -1,6 +1,7 @@
 package rediscache
 
 import (
+	"errors"
 	"net/url"
 	"time"
 
@@ -14,6 +15,16 @@ func redactURL(s string) string {
 		return "(unparsable URL)"
 	}
 	return u.Redacted()
+}
+
+// withoutURL drops the URL that url.Parse puts in its errors, which may hold
+// a password.
+func withoutURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
 
 // boundedRetry retries read-only commands after network errors a few times,

@@ -128,3 +128,13 @@ func TestNewFromClient(t *testing.T) {
 		t.Fatalf("client closed with the backend: %v", err)
 	}
 }
+
+func TestBadURLHidesPassword(t *testing.T) {
+	_, err := rediscache.New("redis://user:s3cret@localhost:notaport/0", nil)
+	if err == nil {
+		t.Fatal("New accepted a URL with a bad port")
+	}
+	if strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("the error shows the password: %v", err)
+	}
+}

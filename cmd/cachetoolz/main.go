@@ -6,10 +6,49 @@
 //
 // The commands are:
 //
-//	demo    show the cache at work on the in-memory backend, no server needed
+//	stats      list the namespaces of a backend, with entry counts and sizes
+//	inspect    list the entries of one namespace (key, time to live, size), a page at a time
+//	clear      clear namespaces, after a confirmation
+//	bench      measure hit and miss latencies and throughput against a backend
+//	demo       show the cache at work on the in-memory backend, no server needed
 //
-// Run "cachetoolz <command> -h" for a command's flags. Errors go to standard
-// error, with exit status 1; a usage error exits with status 2.
+// Every command but demo takes the backend as a URL:
+//
+//	-url memory                        a new in-memory backend (the default; empty)
+//	-url redis://[user:pass@]host:port[/db]
+//	-url rediss://…                    Redis over TLS
+//	-url unix:///path/to/redis.sock
+//	-url mongodb://host:port           with -db NAME (default "cachetoolz")
+//	-url mongodb+srv://…
+//
+// and -timeout (default 5s) bounds the wait for the server.
+//
+// stats prints a table, or JSON with -json. On Redis it walks the keyspace
+// with SCAN, matching only the cache's index keys: a command for operators,
+// not for a hot path.
+//
+// inspect NAMESPACE prints -limit entries (default 50). When there are more,
+// it prints a -cursor value that continues the listing; -all prints every
+// page; on a terminal it offers the next page interactively. Keys that are
+// not plain printable text are shown Go-quoted.
+//
+// clear NAMESPACE... asks for confirmation on standard input unless -yes
+// (or --yes) is given; any answer but "y" aborts. A namespace that holds no
+// entries is an error unless -force. Cleared entries are invisible at once;
+// on Redis the command then reclaims their keys, showing how many are left,
+// unless -wait=false leaves that to the background.
+//
+// bench wraps a function with cachetoolz.Wrap1 on a cache over the backend
+// and calls it from -concurrency goroutines, first with new arguments only
+// (the miss phase), then with -keys arguments already cached (the hit
+// phase), each for -duration or -ops calls, with -size-byte values. It shows
+// progress on standard error and prints the throughput and the p50, p90,
+// p99 and largest latency of each phase. It works in a namespace of its own,
+// "cachetoolz-bench-" and random hex digits, cleared at the end.
+//
+// Run "cachetoolz <command> -h" for a command's flags. Errors are printed on
+// one line to standard error, with exit status 1; a usage error exits with
+// status 2, and -h with status 0.
 package main
 
 import (
@@ -21,6 +60,9 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
+
+	"github.com/cachetoolz/cachetoolz/memory"
 )
 
 // command is one subcommand.
@@ -33,10 +75,18 @@ type command struct {
 type env struct {
 	stdout, stderr io.Writer
 	stdin          io.Reader
+
+	// memory, when set, is the backend "-url memory" names, shared between
+	// runs and left open; otherwise each run makes its own.
+	memory *memory.Backend
 }
 
 var commands = map[string]command{
-	"demo": {"show the cache at work on the in-memory backend, no server needed", runDemo},
+	"stats":   {"list the namespaces of a backend, with entry counts and sizes", runStats},
+	"inspect": {"list the entries of one namespace (key, time to live, size), a page at a time", runInspect},
+	"clear":   {"clear namespaces, after a confirmation", runClear},
+	"bench":   {"measure hit and miss latencies and throughput against a backend", runBench},
+	"demo":    {"show the cache at work on the in-memory backend, no server needed", runDemo},
 }
 
 // errUsage marks an error in the command line; main exits with status 2.
@@ -70,12 +120,18 @@ func run(ctx context.Context, e *env, args []string) int {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(e.stderr, "cachetoolz %s: %v\n", args[0], err)
+		fmt.Fprintf(e.stderr, "cachetoolz %s: %s\n", args[0], oneLine(err))
 		return 2
 	default:
-		fmt.Fprintf(e.stderr, "cachetoolz %s: %v\n", args[0], err)
+		fmt.Fprintf(e.stderr, "cachetoolz %s: %s\n", args[0], oneLine(err))
 		return 1
 	}
+}
+
+// oneLine returns err's message on one line: some drivers' messages span
+// several.
+func oneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
 }
 
 func usage(w io.Writer) {
@@ -97,7 +153,7 @@ func newFlags(e *env, name, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: cachetoolz %s [flags] %s\n", name, args)
+		fmt.Fprintln(e.stderr, strings.TrimSpace(fmt.Sprintf("Usage: cachetoolz %s [flags] %s", name, args)))
 		fs.PrintDefaults()
 	}
 	return fs
@@ -112,4 +168,24 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	return nil
+}
+
+// parseArgs parses args with flags before, between or after the
+// arguments, which it returns; after "--" everything is an argument.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var out []string
+	for {
+		if err := parse(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return out, nil
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(out, rest...), nil
+		}
+		out = append(out, rest[0])
+		args = rest[1:]
+	}
 }

@@ -38,7 +38,29 @@ func TestUsageErrors(t *testing.T) {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and a message on stderr", args, code, out, errOut)
 		}
 	}
-	if code, _, _ := runCLI(t, "demo", "-h"); code != 0 {
-		t.Errorf("demo -h: exit %d, want 0", code)
+	for _, args := range [][]string{{"stats", "extra"}, {"inspect"}, {"inspect", "a", "b"}, {"inspect", "-limit", "0", "a"},
+		{"clear"}, {"bench", "x"}, {"bench", "-duration", "0"}, {"bench", "-keys", "0"}, {"stats", "-timeout", "0s"}} {
+		code, out, errOut := runCLI(t, args...)
+		if code != 2 || out != "" || !strings.HasPrefix(errOut, "cachetoolz "+args[0]+": usage: ") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and one line on stderr", args, code, out, errOut)
+		}
 	}
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}, {"demo", "-h"}, {"stats", "-h"}, {"inspect", "--help"}, {"clear", "-h"}, {"bench", "-h"}} {
+		if code, _, errOut := runCLI(t, args...); code != 0 || !strings.Contains(errOut, "Usage: cachetoolz") {
+			t.Errorf("%q: exit %d, want 0 and the usage", args, code)
+		}
+	}
+}
+
+func TestFlagsAfterArguments(t *testing.T) {
+	mem := newMemory(t)
+	fill(t, mem, "-dash", 1, 0)
+	c := cli{t, mem}
+	if r := c.ok("inspect", "-limit", "5", "--", "-dash"); !strings.Contains(r.stdout, "key0") {
+		t.Errorf("inspect -- -dash:\n%s", r.stdout)
+	}
+	if r := c.ok("clear", "-yes", "--", "-dash"); !strings.Contains(r.stdout, "cleared -dash") {
+		t.Errorf("clear -yes -- -dash: %+v", r)
+	}
+	_ = c.fails("", 1, "unknown namespace -dash", "inspect", "--", "-dash")
 }

@@ -300,6 +300,7 @@ func (s *RedisServer) startLocked() error {
 	args = append(args, s.args...)
 	cmd := exec.Command("redis-server", args...)
 	cmd.Dir = s.dir
+	redisDieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("testserver: starting redis-server: %w", err)
 	}

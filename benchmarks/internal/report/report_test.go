@@ -266,6 +266,16 @@ func TestParseInterleavedLogsAndFailures(t *testing.T) {
 	}
 }
 
+func TestWriteFailureWithoutMessage(t *testing.T) {
+	md := writeReportWith(t, Report{Failures: []Log{{Name: "Mongo/hit/x"}, {Name: "Mongo"}}})
+	if !strings.Contains(md, "## Failures during the run") || !strings.Contains(md, "- `Mongo/hit/x` (no message)\n") {
+		t.Errorf("a failure without message is not listed:\n%s", md)
+	}
+	if strings.Contains(md, "- `Mongo` ") {
+		t.Errorf("the parent of a listed failure is listed:\n%s", md)
+	}
+}
+
 func TestWriteLogsBounded(t *testing.T) {
 	var logs []Log
 	for i := range 5 {

@@ -51,7 +51,12 @@ const maxLogsPerBenchmark = 3
 
 // backendOrder is the order of the known backends' sections; others follow
 // in the order they ran.
-var backendOrder = []string{"Memory", "Redis", "Mongo", "Clear", "RedisClear", "MongoClear"}
+var backendOrder = []string{
+	"Memory", "MemoryHitRatio",
+	"Redis", "RedisHitRatio", "RedisClear",
+	"Mongo", "MongoHitRatio", "MongoClear",
+	"Clear",
+}
 
 // Write writes r as Markdown.
 func Write(w io.Writer, r Report) error {
@@ -171,9 +176,11 @@ func writeBackend(p func(string, ...any), backend string, rows []Row) {
 // the fastest peer.
 func writeGaps(p func(string, ...any), rows []Row) {
 	var own []Row
-	for _, r := range rows {
-		if r.Own() {
-			own = append(own, r)
+	for _, backend := range backends(rows) {
+		for _, r := range rowsOf(rows, backend) {
+			if r.Own() {
+				own = append(own, r)
+			}
 		}
 	}
 	if len(own) == 0 {
@@ -194,7 +201,8 @@ func writeGaps(p func(string, ...any), rows []Row) {
 }
 
 // writeLogs lists log lines by benchmark, at most maxLogsPerBenchmark lines
-// each, identical lines once.
+// each, identical lines once. A benchmark with no line is listed by name,
+// unless it is the parent of another listed one.
 func writeLogs(p func(string, ...any), logs []Log) {
 	var names []string
 	byName := map[string][]string{}
@@ -209,7 +217,10 @@ func writeLogs(p func(string, ...any), logs []Log) {
 	for _, name := range names {
 		texts := byName[name]
 		if len(texts) == 0 {
-			continue // a parent of failed sub-benchmarks
+			if !slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, name+"/") }) {
+				p("- `%s` (no message)\n", name)
+			}
+			continue // else a parent of failed sub-benchmarks
 		}
 		p("- `%s`:\n", name)
 		for i, t := range texts {
