@@ -10,7 +10,7 @@
 //		return err
 //	}
 //	defer b.Close()
-//	c := cachetoolz.New(b)
+//	c, err := cachetoolz.New(b, nil)
 //
 // # Key layout
 //
