@@ -71,6 +71,10 @@ func parallelism() int {
 	return (goroutines + procs - 1) / procs
 }
 
+// settle collects the garbage of earlier benchmarks before the clock starts,
+// so that a row does not pay for the heap its predecessors left.
+func settle() { runtime.GC() }
+
 // counting returns load wrapped to add one to n per call.
 func counting(n *atomic.Int64) loader {
 	return func(ctx context.Context, id int) (User, error) {
@@ -112,6 +116,7 @@ func benchHit(b *testing.B, f factory) {
 	var loads atomic.Int64
 	m := f(b, counting(&loads))
 	warm(b, m)
+	settle()
 	before := loads.Load()
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -131,6 +136,7 @@ func benchHitParallel(b *testing.B, f factory) {
 	var loads atomic.Int64
 	m := f(b, counting(&loads))
 	warm(b, m)
+	settle()
 	before := loads.Load()
 	var next atomic.Int64
 	b.SetParallelism(parallelism())
@@ -156,6 +162,7 @@ func benchHitParallel(b *testing.B, f factory) {
 func benchMiss(b *testing.B, f factory) {
 	var loads atomic.Int64
 	m := f(b, counting(&loads))
+	settle()
 	ctx := context.Background()
 	b.ReportAllocs()
 	id := numKeys
@@ -176,6 +183,7 @@ func benchMiss(b *testing.B, f factory) {
 // line of the run. The keys are new by construction.
 func benchMissParallel(b *testing.B, f factory) {
 	m := f(b, load)
+	settle()
 	var next atomic.Int64
 	b.SetParallelism(parallelism())
 	b.ReportAllocs()

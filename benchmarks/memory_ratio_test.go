@@ -29,6 +29,7 @@ func BenchmarkMemoryHitRatio(b *testing.B) {
 			warm(b, raw)
 			warm(b, ours)
 			before := loads.Load()
+			settle()
 			ctx := context.Background()
 			var tRaw, tOurs time.Duration
 			b.ReportAllocs()

@@ -266,6 +266,17 @@ func TestParseInterleavedLogsAndFailures(t *testing.T) {
 	}
 }
 
+func TestWriteNoRatiosWithoutLimit(t *testing.T) {
+	rows := Summarize([]Result{{Name: "MemoryHitRatio/cachetoolz", Procs: 2, Metrics: map[string]float64{"ns/op": 10, "ratio": 1.3}}})
+	md := writeReportWith(t, Report{Rows: rows})
+	if strings.Contains(md, "| × limit |") || strings.Contains(md, "cachetoolz against") {
+		t.Errorf("ratio columns or gaps for a backend without a limit:\n%s", md)
+	}
+	if !strings.Contains(md, "| — | **cachetoolz** | 10 | 1.30 |\n") {
+		t.Errorf("row missing:\n%s", md)
+	}
+}
+
 func TestWriteFailureWithoutMessage(t *testing.T) {
 	md := writeReportWith(t, Report{Failures: []Log{{Name: "Mongo/hit/x"}, {Name: "Mongo"}}})
 	if !strings.Contains(md, "## Failures during the run") || !strings.Contains(md, "- `Mongo/hit/x` (no message)\n") {

@@ -125,10 +125,10 @@ func Write(w io.Writer, r Report) error {
 }
 
 // writeBackend writes one backend's table. The ratio columns appear when the
-// backend has a limit or a cachetoolz row to compare.
+// backend has a limit row to compare with.
 func writeBackend(p func(string, ...any), backend string, rows []Row) {
 	units := unitsOf(rows)
-	ratios := slices.ContainsFunc(rows, func(r Row) bool { return r.Limit() || r.Own() })
+	ratios := slices.ContainsFunc(rows, Row.Limit)
 	p("## %s\n\n", backend)
 	p("| scenario | library |")
 	for _, u := range units {
@@ -172,12 +172,16 @@ func writeBackend(p func(string, ...any), backend string, rows []Row) {
 	p("\n")
 }
 
-// writeGaps lists, for every cachetoolz row, its distance to the limit and to
-// the fastest peer.
+// writeGaps lists, for every cachetoolz row of a backend with a limit, its
+// distance to the limit and to the fastest peer.
 func writeGaps(p func(string, ...any), rows []Row) {
 	var own []Row
 	for _, backend := range backends(rows) {
-		for _, r := range rowsOf(rows, backend) {
+		all := rowsOf(rows, backend)
+		if !slices.ContainsFunc(all, Row.Limit) {
+			continue // a table of its own kind, such as a ratio by alternation
+		}
+		for _, r := range all {
 			if r.Own() {
 				own = append(own, r)
 			}
