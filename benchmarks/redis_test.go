@@ -10,6 +10,7 @@ import (
 	"github.com/cachetoolz/cachetoolz"
 	"github.com/cachetoolz/cachetoolz/internal/testserver"
 	rc "github.com/cachetoolz/cachetoolz/redis"
+	rediscache "github.com/go-redis/cache/v9"
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/redis/rueidis"
 )
@@ -24,7 +25,9 @@ import (
 //   - goredis-raw: the same on go-redis v9, for the choice of client;
 //   - cachetoolz-backend: the backend alone, Get and JSON decode, as a
 //     cache built on it would do without the wrapper;
-//   - cachetoolz: load wrapped with cachetoolz.Wrap1 on the Redis backend.
+//   - cachetoolz: load wrapped with cachetoolz.Wrap1 on the Redis backend;
+//   - goredis-cache-remote: go-redis/cache v9 Once on go-redis, no local
+//     cache (the peer).
 func BenchmarkRedis(b *testing.B) {
 	srv := testserver.Redis(b)
 	url := srv.URL()
@@ -33,6 +36,7 @@ func BenchmarkRedis(b *testing.B) {
 		{"goredis-raw", goRedisRaw(url)},
 		{"cachetoolz-backend", redisBackendDirect(url)},
 		{"cachetoolz", redisWrapped(url)},
+		{"goredis-cache-remote", goRedisCacheRemote(url)},
 	})
 }
 
@@ -172,5 +176,33 @@ func redisWrapped(url string) factory {
 			b.Fatal(err)
 		}
 		return m
+	}
+}
+
+// goRedisCacheRemote is go-redis/cache v9 with Redis only: Once looks the key
+// up, and on a miss runs the loader (deduplicated within the process),
+// encodes its result with msgpack and stores it with the ttl.
+func goRedisCacheRemote(url string) factory {
+	return func(b *testing.B, load loader) memo {
+		opt, err := goredis.ParseURL(url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		opt.PoolSize = 2 * goroutines
+		client := goredis.NewClient(opt)
+		b.Cleanup(func() { _ = client.Close() })
+		c := rediscache.New(&rediscache.Options{Redis: client})
+		prefix := redisPrefix("goredis-cache")
+		return func(ctx context.Context, id int) (User, error) {
+			var u User
+			err := c.Once(&rediscache.Item{
+				Ctx:   ctx,
+				Key:   prefix + strconv.Itoa(id),
+				Value: &u,
+				TTL:   ttl,
+				Do:    func(*rediscache.Item) (any, error) { return load(ctx, id) },
+			})
+			return u, err
+		}
 	}
 }
