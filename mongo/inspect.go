@@ -26,10 +26,10 @@ const inspectBatch = 1000
 // number and the size of their values, sorted by name.
 //
 // The namespace is read back from its collection's name (see
-// [CollectionName]). A namespace too long to be spelled out lives in a
-// collection named by a hash, from which it cannot be recovered: it is
-// listed under that collection name ("h_" and 64 hex digits), which
-// [Backend.Entries] does not accept.
+// [CollectionName]); a namespace too long to be spelled out lives in a
+// collection named by a hash, and is read from the generation document,
+// which records it. A collection whose generation document predates that
+// is listed under its own name ("h_" and 64 hex digits).
 //
 // Counting reads every document of every collection (values included, to
 // size them): it is meant for operators' listings, not for the cache.
@@ -48,6 +48,9 @@ func (b *Backend) Namespaces(ctx context.Context) ([]cachetoolz.NamespaceInfo, e
 		ns, ok := namespaceOf(coll)
 		if !ok {
 			continue
+		}
+		if strings.HasPrefix(coll, "h_") {
+			ns = b.hashedName(ctx, coll)
 		}
 		info := cachetoolz.NamespaceInfo{Name: ns}
 		err := b.eachLive(ctx, b.db.Collection(coll), "", 0, func(_ string, doc bson.Raw, size int64) bool {
@@ -156,6 +159,19 @@ func (b *Backend) eachLive(ctx context.Context, coll *mongo.Collection, after st
 		}
 	}
 	return cur.Err()
+}
+
+// hashedName returns the namespace of a collection named by a hash, as its
+// generation document records it, or the collection's name if it does not.
+func (b *Backend) hashedName(ctx context.Context, coll string) string {
+	raw, err := b.db.Collection(coll).FindOne(ctx, bson.D{{Key: "_id", Value: genID}}).Raw()
+	if err != nil {
+		return coll
+	}
+	if name, ok := raw.Lookup(fieldNamespace).StringValueOK(); ok && CollectionName(name) == coll {
+		return name
+	}
+	return coll
 }
 
 // namespaceOf returns the namespace whose collection is named coll, or for

@@ -49,11 +49,8 @@ func TestInspectorNamespaces(t *testing.T) {
 			put(t, b, ns, fmt.Sprint("key", j), v)
 			bytes += int64(len(v))
 		}
-		name := ns
-		if ns == long {
-			name = CollectionName(long)
-		}
-		want = append(want, cachetoolz.NamespaceInfo{Name: name, Entries: int64(i + 1), Bytes: bytes})
+		// Even the long one, whose collection is named by a hash.
+		want = append(want, cachetoolz.NamespaceInfo{Name: ns, Entries: int64(i + 1), Bytes: bytes})
 	}
 	slices.SortFunc(want, func(a, b cachetoolz.NamespaceInfo) int { return strings.Compare(a.Name, b.Name) })
 

@@ -19,16 +19,18 @@ const maxSpaces = 4096
 
 // Field names and the _id of the generation document.
 const (
-	fieldValue   = "value"
-	fieldExpires = "expires_at"
-	fieldGen     = "gen"
-	fieldWrite   = "write_id"
-	fieldCommit  = "commit_id"
-	genID        = "g"
+	fieldValue     = "value"
+	fieldExpires   = "expires_at"
+	fieldGen       = "gen"
+	fieldNamespace = "ns"
+	fieldWrite     = "write_id"
+	fieldCommit    = "commit_id"
+	genID          = "g"
 )
 
 // space is what a backend remembers about one namespace.
 type space struct {
+	name string
 	coll *mongo.Collection
 
 	gen     atomic.Uint64 // last generation seen; 0: unknown
@@ -45,7 +47,7 @@ func (b *Backend) space(namespace string) *space {
 		b.spaces.Clear()
 		b.spaceCount.Store(1)
 	}
-	s, _ := b.spaces.LoadOrStore(namespace, &space{coll: b.db.Collection(CollectionName(namespace))})
+	s, _ := b.spaces.LoadOrStore(namespace, &space{name: namespace, coll: b.db.Collection(CollectionName(namespace))})
 	return s.(*space)
 }
 
@@ -88,7 +90,9 @@ func (b *Backend) newGeneration(ctx context.Context, s *space) (uint64, error) {
 		gen = rand.Uint64()
 	}
 	filter := bson.D{{Key: "_id", Value: genID}}
-	update := bson.D{{Key: "$setOnInsert", Value: bson.D{{Key: fieldGen, Value: int64(gen)}}}}
+	// The namespace is kept beside the generation, so that operators' tools
+	// can name a collection whose name is a hash.
+	update := bson.D{{Key: "$setOnInsert", Value: bson.D{{Key: fieldGen, Value: int64(gen)}, {Key: fieldNamespace, Value: s.name}}}}
 	opts := options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)
 	var raw bson.Raw
 	var err error
