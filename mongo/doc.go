@@ -40,7 +40,7 @@
 // # Generations and Clear
 //
 // Clear drops the namespace's collection. Each collection also holds one
-// generation document, {_id: "g", gen: Long}, whose random non-zero 64-bit
+// generation document, {_id: "g", gen: Long, ns: String}, whose random non-zero 64-bit
 // value is the namespace's generation. It is created when missing by the
 // first Get that needs it, so it changes with every drop, whichever process
 // dropped.
