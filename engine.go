@@ -132,9 +132,10 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 	switch {
 	case err == nil:
 		c.breaker.success()
+		p.gen, p.genOK = gen, true
 		if err := c.cfg.Codec.Unmarshal(data, &r); err != nil {
 			c.trouble(w.ns, "decode", err)
-			return r, probe{gen: gen, genOK: true, key: p.key}, false
+			return r, p, false
 		}
 		if count {
 			w.ns.stats.hit(key[len(key)-1])
@@ -142,7 +143,8 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 		return r, p, true
 	case errors.Is(err, ErrNotFound):
 		c.breaker.success()
-		return r, probe{gen: gen, genOK: true, key: p.key}, false
+		p.gen, p.genOK = gen, true
+		return r, p, false
 	case ctx.Err() != nil:
 		c.breaker.abandon()
 		p.retry = true

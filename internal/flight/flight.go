@@ -67,13 +67,6 @@ func (g *Group) Do(ctx context.Context, key string, load func() (any, error)) (a
 	return c.wait(ctx)
 }
 
-// InFlight reports how many calls are in progress.
-func (g *Group) InFlight() int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return len(g.m)
-}
-
 func (c *Call) wait(ctx context.Context) (any, error) {
 	select {
 	case <-c.done:

@@ -148,19 +148,9 @@ func (s *Store) Clear(names ...string) {
 	}
 }
 
-// Set stores value under key in n with the given time to live (none if
-// ttl <= 0), unless n has been cleared since generation gen was read. It
-// copies key.
-func (s *Store) Set(n *Namespace, key []byte, value any, ttl time.Duration, gen uint64) {
-	s.set(n, string(key), value, ttl, gen)
-}
-
-// SetString is Set with a string key.
+// SetString stores value under key in n with the given time to live (none if
+// ttl <= 0), unless n has been cleared since generation gen was read.
 func (s *Store) SetString(n *Namespace, key string, value any, ttl time.Duration, gen uint64) {
-	s.set(n, key, value, ttl, gen)
-}
-
-func (s *Store) set(n *Namespace, key string, value any, ttl time.Duration, gen uint64) {
 	e := &entry{key: key, ns: n, value: value, heapIdx: -1}
 	if ttl > 0 {
 		e.expires = s.now().Add(ttl).UnixNano()
