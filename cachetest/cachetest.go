@@ -34,16 +34,42 @@ import (
 	"github.com/cachetoolz/cachetoolz"
 )
 
-// Run runs the conformance suite as subtests of t.
+// Run runs the conformance suite as subtests of t, with newBackend as the
+// harness's New and no other hooks.
 func Run(t *testing.T, newBackend func(t *testing.T) cachetoolz.Backend) {
 	t.Helper()
+	RunHarness(t, Harness{New: newBackend})
+}
+
+// Harness is a backend under test, with the hooks that some checks need.
+type Harness struct {
+	// New returns a new backend on the server under test. It is called
+	// once per subtest, and what it returns is closed when the subtest
+	// ends. Required.
+	New func(t *testing.T) cachetoolz.Backend
+
+	// CorruptGeneration overwrites what b stores as the generation of
+	// namespace with bytes it cannot parse, as a damaged or foreign write
+	// would. The suite then checks that the damage is that namespace's
+	// miss, never an error that reaches other namespaces, and that a clear
+	// repairs it. Nil for a backend that keeps no generation outside the
+	// process, such as the memory backend: that check is then skipped.
+	CorruptGeneration func(t *testing.T, b cachetoolz.Backend, namespace string)
+}
+
+// RunHarness runs the conformance suite as subtests of t.
+func RunHarness(t *testing.T, h Harness) {
+	t.Helper()
+	if h.New == nil {
+		t.Fatal("cachetest: Harness.New is nil")
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			b := newBackend(t)
+			b := h.New(t)
 			if b == nil {
-				t.Fatal("cachetest: newBackend returned nil")
+				t.Fatal("cachetest: Harness.New returned nil")
 			}
-			s := &suite{t: t, b: b, prefix: token()}
+			s := &suite{t: t, b: b, h: h, prefix: token()}
 			t.Cleanup(func() { _ = b.Close() })
 			c.run(s)
 		})
@@ -53,6 +79,7 @@ func Run(t *testing.T, newBackend func(t *testing.T) cachetoolz.Backend) {
 type suite struct {
 	t      *testing.T
 	b      cachetoolz.Backend
+	h      Harness
 	prefix string
 }
 
