@@ -196,44 +196,39 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 // load runs call once for every concurrent miss on key and stores its result
 // unless it failed, before any caller returns: once a call has returned, the
 // next one with the same arguments is a hit. It does not retain key.
+func (w *wrapper[R]) load(ctx context.Context, key []byte, p probe, canLeave bool, call func(context.Context) (R, error)) (R, error) {
+	n := w.ns
+	n.stats.misses.Add(1)
+	id := flightID{epoch: n.epoch.Load(), gen: p.gen, key: string(key)}
+	return w.flight.do(ctx, w, id, canLeave, p, call)
+}
+
+// loadBody is what one load does, under its own context.
 //
-// A load first looks again: a caller that missed just before another load
+// It first looks again: a caller that missed just before another load
 // stored its result, and started its own just after that load ended, finds
 // the result there instead of running the function a second time.
 //
 // A load whose context ended before the function returned (every caller
 // left, or the load timeout passed) stores nothing: what a function returns
 // once its context is done is rarely its answer.
-func (w *wrapper[R]) load(ctx context.Context, key []byte, p probe, canLeave bool, call func(context.Context) (R, error)) (R, error) {
-	n := w.ns
-	n.stats.misses.Add(1)
-	skey := string(key)
-	fkey := flightKey(n.epoch.Load(), p.gen, skey)
-	return w.flight.do(ctx, fkey, canLeave, w.loadTimeout, func(lctx context.Context) (R, error) {
-		if p.genOK || p.retry { // the cache may hold the result by now
-			r, p2, ok := w.lookup(lctx, []byte(skey), false)
-			if ok {
-				return r, nil
-			}
-			p = p2
+func (w *wrapper[R]) loadBody(ctx context.Context, key string, p probe, call func(context.Context) (R, error)) (R, error) {
+	if p.genOK || p.retry { // the cache may hold the result by now
+		r, p2, ok := w.lookup(ctx, []byte(key), false)
+		if ok {
+			return r, nil
 		}
-		n.stats.loads.Add(1)
-		r, err := call(lctx)
-		if err != nil || lctx.Err() != nil {
-			return r, err
-		}
-		if p.genOK {
-			w.store(lctx, skey, r, p)
-		}
-		return r, nil
-	})
-}
-
-func flightKey(epoch, gen uint64, key string) string {
-	var b [16]byte
-	binary.BigEndian.PutUint64(b[:8], epoch)
-	binary.BigEndian.PutUint64(b[8:], gen)
-	return string(b[:]) + key
+		p = p2
+	}
+	w.ns.stats.loads.Add(1)
+	r, err := call(ctx)
+	if err != nil || ctx.Err() != nil {
+		return r, err
+	}
+	if p.genOK {
+		w.store(ctx, key, r, p)
+	}
+	return r, nil
 }
 
 // store caches r, the result of a load that began with lookup p.

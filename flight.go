@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sync"
-	"time"
 )
 
 // PanicError is what the callers of a cached function panic with when the
@@ -49,13 +48,25 @@ func (p *PanicError) Unwrap() error {
 // caller cannot leave, and in a goroutine of its own otherwise.
 type group[R any] struct {
 	mu sync.Mutex
-	m  map[string]*call[R]
+	m  map[flightID]*call[R]
+}
+
+// flightID names a load: the cache key, and the clear epoch and backend
+// generation it began under, so that no call made after a clear joins a
+// load that began before it.
+type flightID struct {
+	epoch, gen uint64
+	key        string
 }
 
 // call is one load.
 type call[R any] struct {
-	done   chan struct{} // closed when the load has ended
-	cancel context.CancelFunc
+	done chan struct{} // closed when the load has ended
+	ctx  *loadContext
+
+	// What the load needs: the lookup that missed, and the function.
+	probe probe
+	fn    func(context.Context) (R, error)
 
 	// Guarded by group.mu.
 	leavers int  // waiting callers that may still leave
@@ -68,39 +79,37 @@ type call[R any] struct {
 	goexit bool
 }
 
-// do returns the result of the load for key, starting one with load if none
-// is in progress. The load gets a context with ctx's values, no cancellation
-// of ctx's, and a deadline timeout from now; load reports whether its
-// result may be kept.
+// do returns the result of the load id, starting one that runs w.loadBody
+// if none is in progress. The load's context has ctx's values, none of its
+// cancellation, and w's load timeout.
 //
 // If ctx is done before the result is ready and canLeave is set, do returns
-// ctx.Err(). If load panicked, do panics with a *PanicError; if it called
-// runtime.Goexit, do calls runtime.Goexit too.
-func (g *group[R]) do(ctx context.Context, key string, canLeave bool, timeout time.Duration, load func(context.Context) (R, error)) (R, error) {
+// ctx.Err(). If the load panicked, do panics with a *PanicError; if it
+// called runtime.Goexit, do calls runtime.Goexit too.
+func (g *group[R]) do(ctx context.Context, w *wrapper[R], id flightID, canLeave bool, p probe, fn func(context.Context) (R, error)) (R, error) {
 	canLeave = canLeave && ctx.Done() != nil
 	g.mu.Lock()
-	c, ok := g.m[key]
+	c, ok := g.m[id]
 	if ok {
 		c.join(canLeave)
 		g.mu.Unlock()
-		return g.wait(ctx, key, c, canLeave)
+		return g.wait(ctx, id, c, canLeave)
 	}
 	if g.m == nil {
-		g.m = make(map[string]*call[R])
+		g.m = make(map[flightID]*call[R])
 	}
-	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
-	c = &call[R]{done: make(chan struct{}), cancel: cancel}
+	c = &call[R]{done: make(chan struct{}), ctx: newLoadContext(ctx, w.loadTimeout), probe: p, fn: fn}
 	c.join(canLeave)
-	g.m[key] = c
+	g.m[id] = c
 	g.mu.Unlock()
 	if !canLeave {
 		// Nobody can leave before the load ends: run it here and spare a
 		// goroutine.
-		g.run(key, c, lctx, load)
+		g.run(w, id, c)
 		return c.result()
 	}
-	go g.run(key, c, lctx, load)
-	return g.wait(ctx, key, c, true)
+	go g.run(w, id, c)
+	return g.wait(ctx, id, c, true)
 }
 
 // join counts a caller in. The caller holds g.mu.
@@ -112,7 +121,7 @@ func (c *call[R]) join(canLeave bool) {
 	}
 }
 
-func (g *group[R]) wait(ctx context.Context, key string, c *call[R], canLeave bool) (R, error) {
+func (g *group[R]) wait(ctx context.Context, id flightID, c *call[R], canLeave bool) (R, error) {
 	if !canLeave {
 		<-c.done
 		return c.result()
@@ -127,19 +136,19 @@ func (g *group[R]) wait(ctx context.Context, key string, c *call[R], canLeave bo
 	if c.leavers == 0 && !c.pinned {
 		// Nobody wants the result any more: stop the load, and let the
 		// next caller start a new one.
-		c.cancel()
-		g.forget(key, c)
+		c.ctx.cancel(context.Canceled)
+		g.forget(id, c)
 	}
 	g.mu.Unlock()
 	var zero R
 	return zero, ctx.Err()
 }
 
-// forget removes c from the group if it is still the load for key. The
-// caller holds g.mu.
-func (g *group[R]) forget(key string, c *call[R]) {
-	if g.m[key] == c {
-		delete(g.m, key)
+// forget removes c from the group if it is still the load id. The caller
+// holds g.mu.
+func (g *group[R]) forget(id flightID, c *call[R]) {
+	if g.m[id] == c {
+		delete(g.m, id)
 	}
 }
 
@@ -153,17 +162,17 @@ func (c *call[R]) result() (R, error) {
 	return c.val, c.err
 }
 
-func (g *group[R]) run(key string, c *call[R], ctx context.Context, load func(context.Context) (R, error)) {
+func (g *group[R]) run(w *wrapper[R], id flightID, c *call[R]) {
 	normal := false
 	defer func() {
 		if !normal && c.panic == nil {
 			c.goexit = true
 		}
-		c.cancel()
+		c.ctx.cancel(context.Canceled) // releases its timer, if any
 		// Forget the call before waking anyone, so that no caller joins
 		// it once its result is out.
 		g.mu.Lock()
-		g.forget(key, c)
+		g.forget(id, c)
 		g.mu.Unlock()
 		close(c.done)
 	}()
@@ -175,7 +184,7 @@ func (g *group[R]) run(key string, c *call[R], ctx context.Context, load func(co
 				}
 			}
 		}()
-		c.val, c.err = load(ctx)
+		c.val, c.err = w.loadBody(c.ctx, id.key, c.probe, c.fn)
 		normal = true
 	}()
 }
