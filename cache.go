@@ -142,7 +142,18 @@ func (c *Cache) Clear(ctx context.Context, namespaces ...string) error {
 		c.mem.Clear(names...)
 		return nil
 	}
-	return c.backend.Clear(ctx, names...)
+	if c.cfg.Observer == nil {
+		return c.backend.Clear(ctx, names...)
+	}
+	ends := make([]func(error), len(names))
+	for i, name := range names {
+		_, ends[i] = c.cfg.Observer.StartOp(ctx, Op{Kind: OpClear, Namespace: name})
+	}
+	err := c.backend.Clear(ctx, names...)
+	for _, end := range ends {
+		end(err)
+	}
+	return err
 }
 
 // timeout bounds a backend operation by the configured timeout.

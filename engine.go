@@ -162,7 +162,9 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 		return r, p, false
 	}
 	tctx, cancel := c.timeout(ctx)
+	tctx, end := c.startOp(tctx, OpGet, n.name)
 	data, gen, err := c.backend.Get(tctx, n.name, p.key)
+	end(err)
 	cancel()
 	switch {
 	case err == nil:
@@ -221,7 +223,7 @@ func (w *wrapper[R]) loadBody(ctx context.Context, key string, p probe, call fun
 		p = p2
 	}
 	w.ns.stats.loads.Add(1)
-	r, err := call(ctx)
+	r, err := w.observeLoad(ctx, call)
 	if err != nil || ctx.Err() != nil {
 		return r, err
 	}
@@ -252,7 +254,10 @@ func (w *wrapper[R]) store(ctx context.Context, key string, r R, p probe) {
 	}
 	tctx, cancel := c.timeout(ctx)
 	defer cancel()
-	if err := c.backend.Set(tctx, n.name, p.key, data, w.ttl, p.gen); err != nil {
+	tctx, end := c.startOp(tctx, OpSet, n.name)
+	err = c.backend.Set(tctx, n.name, p.key, data, w.ttl, p.gen)
+	end(err)
+	if err != nil {
 		if ctx.Err() != nil {
 			n.breaker.abandon()
 			return

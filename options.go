@@ -57,6 +57,10 @@ type Config struct {
 	// Cooldown is how long a breaker stays open before one call probes
 	// the backend again. Default: DefaultCooldown.
 	Cooldown time.Duration
+
+	// Observer is told about runs of wrapped functions and backend
+	// operations, for metrics and traces. Default: nil, none.
+	Observer Observer
 }
 
 func (c *Config) withDefaults() (Config, error) {

@@ -20,6 +20,9 @@ type Stats struct {
 	// not decoding exactly into the result type. Each was treated as a
 	// miss, and the load that followed overwrote it.
 	Mismatches uint64
+	// BreakerOpen tells whether the namespace's circuit breaker is open:
+	// calls skip the backend until it lets a probe through.
+	BreakerOpen bool
 }
 
 // HitRatio returns Hits / (Hits + Misses), or 0 before any call.
@@ -37,7 +40,9 @@ func (c *Cache) Stats() map[string]Stats {
 	defer c.mu.RUnlock()
 	out := make(map[string]Stats, len(c.namespaces))
 	for name, n := range c.namespaces {
-		out[name] = n.stats.snapshot()
+		s := n.stats.snapshot()
+		s.BreakerOpen = n.breaker.open()
+		out[name] = s
 	}
 	return out
 }
