@@ -234,8 +234,14 @@ func (w *wrapper[R]) load(ctx context.Context, key []byte, p probe, call func(co
 // answer. A function that takes no context cannot see it end, so its result
 // is stored whenever it comes.
 func (w *wrapper[R]) loadBody(ctx context.Context, key string, p probe, call func(context.Context) (R, error)) (R, error) {
+	bctx := ctx // for the backend
+	if w.shape&seesCtx == 0 && w.ns.mem == nil {
+		// The function cannot see the load's deadline pass, so the
+		// backend operations made for it do not either.
+		bctx = context.WithoutCancel(ctx)
+	}
 	if p.genOK || p.retry { // the cache may hold the result by now
-		r, p2, ok := w.lookup(ctx, []byte(key), false)
+		r, p2, ok := w.lookup(bctx, []byte(key), false)
 		if ok {
 			return r, nil
 		}
