@@ -50,9 +50,9 @@ func newWrapper[R any](c *Cache, fn any, o *Options, argTypes ...reflect.Type) (
 	if err := checkArgs(argTypes...); err != nil {
 		return nil, err
 	}
-	name := opts.Name
-	if name == "" {
-		name = funcName(fn)
+	name, err := identity(opts.Name, fn)
+	if err != nil {
+		return nil, err
 	}
 	w := &wrapper[R]{
 		c:     c,

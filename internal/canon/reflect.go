@@ -10,15 +10,11 @@ import (
 	"unsafe"
 )
 
-var (
-	timeType   = reflect.TypeFor[time.Time]()
-	binaryType = reflect.TypeFor[encoding.BinaryMarshaler]()
-	textType   = reflect.TypeFor[encoding.TextMarshaler]()
-)
+var timeType = reflect.TypeFor[time.Time]()
 
 // Append appends the encoding of v, an argument. If typed, the encoding
 // starts with v's dynamic type. Values that cannot be encoded give an error
-// wrapping ErrUnsupported or ErrTooDeep.
+// wrapping ErrUnsupported.
 func Append(b []byte, v any, typed bool) ([]byte, error) {
 	if v == nil {
 		return append(b, tagNil), nil
@@ -31,34 +27,44 @@ func Append(b []byte, v any, typed bool) ([]byte, error) {
 // AppendValue is Append for an addressable reflect.Value. For an interface
 // value it writes what Append writes for the value inside.
 func AppendValue(b []byte, v reflect.Value, typed bool) ([]byte, error) {
+	v = readable(v)
 	if v.Kind() == reflect.Interface {
 		if v.IsNil() {
 			return append(b, tagNil), nil
 		}
-		inner := reflect.New(v.Elem().Type()).Elem()
-		inner.Set(v.Elem())
-		v = inner
+		v = copyOf(v.Elem())
 	}
 	if typed {
 		b = AppendType(b, v.Type())
 	}
 	e := encoder{typed: typed}
-	return e.value(b, v, 0)
+	return e.value(b, v)
 }
 
-// AppendType appends the tag of a dynamic type, as typed encodings write it.
-func AppendType(b []byte, t reflect.Type) []byte {
-	return appendRaw(append(b, tagType), typeName(t))
+// readable returns v, addressable, as a value that may be read and copied
+// even if it was reached through an unexported field.
+func readable(v reflect.Value) reflect.Value {
+	if v.CanInterface() {
+		return v
+	}
+	return reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem()
 }
 
+// copyOf returns an addressable copy of v, a readable value.
+func copyOf(v reflect.Value) reflect.Value {
+	c := reflect.New(v.Type()).Elem()
+	c.Set(v)
+	return c
+}
+
+// An encoder encodes one argument. Every value it is given is addressable.
 type encoder struct {
 	typed bool
+	path  path
 }
 
-func (e *encoder) value(b []byte, v reflect.Value, depth int) ([]byte, error) {
-	if depth > MaxDepth {
-		return nil, ErrTooDeep
-	}
+func (e *encoder) value(b []byte, v reflect.Value) ([]byte, error) {
+	v = readable(v)
 	t := v.Type()
 	if t == timeType {
 		tm := *(*time.Time)(unsafe.Pointer(v.UnsafeAddr()))
@@ -66,11 +72,16 @@ func (e *encoder) value(b []byte, v reflect.Value, depth int) ([]byte, error) {
 		b = AppendInt(append(b, tagTime), tm.Unix())
 		b = AppendInt(b, int64(tm.Nanosecond()))
 		b = AppendInt(b, int64(offset))
-		return appendRaw(b, name), nil
+		b = appendRaw(b, name)
+		return appendRaw(b, tm.Location().String()), nil
 	}
-	if t.Kind() != reflect.Interface && t.Kind() != reflect.Pointer {
-		if m, ok := marshaler(v); ok {
-			return e.marshal(b, m)
+	if k := t.Kind(); k != reflect.Pointer && k != reflect.Interface && (t.Name() != "" || k == reflect.Struct) {
+		info := infoOf(t)
+		if info.context {
+			return nil, fmt.Errorf("%w: %s is a context.Context", ErrUnsupported, t)
+		}
+		if info.marshal != 0 {
+			return marshal(b, v, info)
 		}
 	}
 	switch t.Kind() {
@@ -83,176 +94,158 @@ func (e *encoder) value(b []byte, v reflect.Value, depth int) ([]byte, error) {
 	case reflect.Float32, reflect.Float64:
 		return AppendFloat(b, v.Float()), nil
 	case reflect.Complex64, reflect.Complex128:
-		c := v.Complex()
-		if imag(c) == 0 {
-			return AppendFloat(b, real(c)), nil
-		}
-		return AppendFloat(AppendFloat(append(b, tagCmplx), real(c)), imag(c)), nil
+		return AppendComplex(b, v.Complex()), nil
 	case reflect.String:
 		return AppendString(b, v.String()), nil
 	case reflect.Pointer:
 		if v.IsNil() {
 			return append(b, tagNil), nil
 		}
-		return e.value(b, v.Elem(), depth+1)
+		return e.pointer(b, v)
 	case reflect.Interface:
 		if v.IsNil() {
 			return append(b, tagNil), nil
 		}
-		inner := v.Elem()
+		inner := copyOf(v.Elem())
 		if e.typed {
 			b = AppendType(b, inner.Type())
 		}
-		cp := reflect.New(inner.Type()).Elem() // addressable copy
-		cp.Set(inner)
-		return e.value(b, cp, depth+1)
+		return e.value(b, inner)
 	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Uint8 && t.Elem().PkgPath() == "" {
-			return AppendBytes(b, v.Bytes()), nil
+		if v.IsNil() {
+			return append(b, tagNil), nil
 		}
-		return e.list(b, v, depth)
+		if isBytes(t) {
+			return appendBytes(b, v.Bytes()), nil
+		}
+		return e.slice(b, v)
 	case reflect.Array:
-		if t.Elem().Kind() == reflect.Uint8 && t.Elem().PkgPath() == "" {
-			return AppendBytes(b, v.Bytes()), nil
+		if isBytes(t) {
+			return appendBytes(b, v.Bytes()), nil
 		}
-		return e.list(b, v, depth)
+		return e.list(b, v)
 	case reflect.Map:
-		return e.mapValue(b, v, depth)
-	case reflect.Struct:
-		b = appendLen(b, tagStruct, t.NumField())
-		for i := range t.NumField() {
-			b = appendRaw(b, t.Field(i).Name)
-			var err error
-			if b, err = e.value(b, v.Field(i), depth+1); err != nil {
-				return nil, err
-			}
+		if v.IsNil() {
+			return append(b, tagNil), nil
 		}
-		return b, nil
+		return e.mapValue(b, v)
+	case reflect.Struct:
+		return e.structValue(b, v)
 	}
 	return nil, fmt.Errorf("%w: %s", ErrUnsupported, t)
 }
 
-func (e *encoder) list(b []byte, v reflect.Value, depth int) ([]byte, error) {
+// isBytes reports whether t, a slice or array type, holds plain bytes.
+func isBytes(t reflect.Type) bool {
+	return t.Elem().Kind() == reflect.Uint8 && t.Elem().PkgPath() == ""
+}
+
+func (e *encoder) pointer(b []byte, v reflect.Value) ([]byte, error) {
+	r := ref{t: v.Type(), p: v.UnsafePointer()}
+	if err := e.path.enter(r); err != nil {
+		return nil, err
+	}
+	b, err := e.value(append(b, tagPtr), v.Elem())
+	e.path.leave(r)
+	return b, err
+}
+
+func (e *encoder) slice(b []byte, v reflect.Value) ([]byte, error) {
+	r := ref{t: v.Type(), p: v.UnsafePointer(), n: v.Len()}
+	if err := e.path.enter(r); err != nil {
+		return nil, err
+	}
+	b, err := e.list(b, v)
+	e.path.leave(r)
+	return b, err
+}
+
+func (e *encoder) list(b []byte, v reflect.Value) ([]byte, error) {
 	b = appendLen(b, tagList, v.Len())
 	for i := range v.Len() {
 		var err error
-		if b, err = e.value(b, v.Index(i), depth+1); err != nil {
+		if b, err = e.value(b, v.Index(i)); err != nil {
 			return nil, err
 		}
 	}
 	return b, nil
 }
 
-// mapValue encodes a map as its entries sorted by their encoded keys, so
-// that iteration order never matters.
-func (e *encoder) mapValue(b []byte, v reflect.Value, depth int) ([]byte, error) {
-	type pair struct{ k, kv []byte }
-	pairs := make([]pair, 0, v.Len())
+func (e *encoder) structValue(b []byte, v reflect.Value) ([]byte, error) {
+	t := v.Type()
+	n := 0
+	for i := range t.NumField() {
+		if t.Field(i).Name != "_" {
+			n++
+		}
+	}
+	b = appendLen(b, tagStruct, n)
+	for i := range t.NumField() {
+		name := t.Field(i).Name
+		if name == "_" { // blank fields are no part of a struct's value
+			continue
+		}
+		b = appendRaw(b, name)
+		var err error
+		if b, err = e.value(b, v.Field(i)); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// mapValue encodes a map as its entries sorted by their encodings, so that
+// iteration order never matters.
+func (e *encoder) mapValue(b []byte, v reflect.Value) ([]byte, error) {
+	r := ref{t: v.Type(), p: v.UnsafePointer()}
+	if err := e.path.enter(r); err != nil {
+		return nil, err
+	}
+	entries := make([][]byte, 0, v.Len())
+	k := reflect.New(v.Type().Key()).Elem()
+	val := reflect.New(v.Type().Elem()).Elem()
 	it := v.MapRange()
 	for it.Next() {
-		k := reflect.New(v.Type().Key()).Elem()
-		k.Set(it.Key())
-		kb, err := e.value(nil, k, depth+1)
+		k.SetIterKey(it)
+		val.SetIterValue(it)
+		kv, err := e.value(nil, k)
+		if err == nil {
+			kv, err = e.value(kv, val)
+		}
 		if err != nil {
 			return nil, err
 		}
-		val := reflect.New(v.Type().Elem()).Elem()
-		val.Set(it.Value())
-		kv, err := e.value(kb, val, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		pairs = append(pairs, pair{kb, kv})
+		entries = append(entries, kv)
 	}
-	slices.SortFunc(pairs, func(x, y pair) int { return bytes.Compare(x.k, y.k) })
-	b = appendLen(b, tagMap, len(pairs))
-	for _, p := range pairs {
-		b = append(b, p.kv...)
+	e.path.leave(r)
+	// The key comes first and is self-delimiting: entries with equal keys
+	// (a map may hold several NaNs, or 1 and 1.0 under interface keys) are
+	// ordered by their values.
+	slices.SortFunc(entries, bytes.Compare)
+	b = appendLen(b, tagMap, len(entries))
+	for _, kv := range entries {
+		b = append(b, kv...)
 	}
 	return b, nil
 }
 
-// marshaler returns v as an encoding.BinaryMarshaler or TextMarshaler, with
-// a pointer receiver if need be. v must be addressable.
-func marshaler(v reflect.Value) (any, bool) {
-	t := v.Type()
-	switch {
-	case t.Implements(binaryType) || t.Implements(textType):
-	case reflect.PointerTo(t).Implements(binaryType) || reflect.PointerTo(t).Implements(textType):
+// marshal encodes v by its type's own MarshalBinary or MarshalText.
+func marshal(b []byte, v reflect.Value, info *typeInfo) ([]byte, error) {
+	if info.ptr {
 		v = v.Addr()
-	default:
-		return nil, false
 	}
-	if !v.CanInterface() {
-		// An unexported field: reach it through its address.
-		if v.Kind() == reflect.Pointer {
-			v = reflect.NewAt(v.Type().Elem(), v.UnsafePointer())
-		} else {
-			v = reflect.NewAt(t, unsafe.Pointer(v.UnsafeAddr())).Elem()
-		}
+	var data []byte
+	var err error
+	x := v.Interface()
+	if bm, ok := x.(encoding.BinaryMarshaler); ok && info.marshal == tagBinary {
+		data, err = bm.MarshalBinary()
+	} else if tm, ok := x.(encoding.TextMarshaler); ok && info.marshal == tagText {
+		data, err = tm.MarshalText()
+	} else {
+		return nil, fmt.Errorf("%w: %s", ErrUnsupported, v.Type())
 	}
-	return v.Interface(), true
-}
-
-func (e *encoder) marshal(b []byte, m any) ([]byte, error) {
-	if bm, ok := m.(encoding.BinaryMarshaler); ok {
-		data, err := bm.MarshalBinary()
-		if err != nil {
-			return nil, fmt.Errorf("cachetoolz: argument: %w", err)
-		}
-		return appendRaw(append(b, tagBinary), string(data)), nil
+	if err != nil {
+		return nil, fmt.Errorf("cachetoolz: argument of type %s: %w", v.Type(), err)
 	}
-	if tm, ok := m.(encoding.TextMarshaler); ok {
-		data, err := tm.MarshalText()
-		if err != nil {
-			return nil, fmt.Errorf("cachetoolz: argument: %w", err)
-		}
-		return appendRaw(append(b, tagText), string(data)), nil
-	}
-	return nil, fmt.Errorf("%w: %T", ErrUnsupported, m)
-}
-
-// typeName identifies a type across processes: its package path and name, or
-// its literal form for unnamed types.
-func typeName(t reflect.Type) string {
-	if t.Name() != "" && t.PkgPath() != "" {
-		return t.PkgPath() + "." + t.Name()
-	}
-	return t.String()
-}
-
-// Check reports an error if values of static type t can never be encoded:
-// if t holds a function, a channel or an unsafe pointer other than behind an
-// interface. Values behind interfaces are checked when they are encoded.
-func Check(t reflect.Type) error {
-	return check(t, map[reflect.Type]bool{})
-}
-
-func check(t reflect.Type, seen map[reflect.Type]bool) error {
-	if seen[t] {
-		return nil
-	}
-	seen[t] = true
-	if t == timeType || t.Implements(binaryType) || t.Implements(textType) ||
-		reflect.PointerTo(t).Implements(binaryType) || reflect.PointerTo(t).Implements(textType) {
-		return nil
-	}
-	switch t.Kind() {
-	case reflect.Func, reflect.Chan, reflect.UnsafePointer:
-		return fmt.Errorf("%w: %s", ErrUnsupported, t)
-	case reflect.Pointer, reflect.Slice, reflect.Array:
-		return check(t.Elem(), seen)
-	case reflect.Map:
-		if err := check(t.Key(), seen); err != nil {
-			return err
-		}
-		return check(t.Elem(), seen)
-	case reflect.Struct:
-		for i := range t.NumField() {
-			if err := check(t.Field(i).Type, seen); err != nil {
-				return fmt.Errorf("field %s: %w", t.Field(i).Name, err)
-			}
-		}
-	}
-	return nil
+	return appendRaw(append(b, info.marshal), string(data)), nil
 }
