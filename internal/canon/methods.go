@@ -26,6 +26,9 @@ type typeInfo struct {
 	context bool
 }
 
+// special reports that values of the type are not encoded by their kind.
+func (ti *typeInfo) special() bool { return ti.context || ti.marshal != 0 }
+
 var infos sync.Map // reflect.Type → *typeInfo
 
 // infoOf returns what t's methods mean for its encoding.

@@ -23,9 +23,11 @@ type ref struct {
 // path holds the references from an argument down to the value being
 // encoded. A reference met again on its own path is a cycle; one met again
 // on another path is a shared value, encoded again.
+// After an error the path is left as it is: the encoding stops.
 type path struct {
-	depth int
-	seen  map[ref]struct{}
+	depth   int
+	tracked []ref // the references deeper than trackAfter, in order
+	seen    map[ref]struct{}
 }
 
 func (p *path) enter(r ref) error {
@@ -40,12 +42,18 @@ func (p *path) enter(r ref) error {
 		return fmt.Errorf("%w: cyclic value of type %s", ErrUnsupported, r.t)
 	}
 	p.seen[r] = struct{}{}
+	p.tracked = append(p.tracked, r)
 	return nil
 }
 
-func (p *path) leave(r ref) {
-	if p.depth > trackAfter {
-		delete(p.seen, r)
+// leave leaves the last n references entered.
+func (p *path) leave(n int) {
+	for ; n > 0; n-- {
+		if p.depth > trackAfter {
+			last := len(p.tracked) - 1
+			delete(p.seen, p.tracked[last])
+			p.tracked = p.tracked[:last]
+		}
+		p.depth--
 	}
-	p.depth--
 }

@@ -63,27 +63,52 @@ type encoder struct {
 	path  path
 }
 
+// value encodes v. Deep values are deep recursions, whose cost is mostly in
+// the number of stack frames: value follows pointers and walks structs in
+// its own frame.
 func (e *encoder) value(b []byte, v reflect.Value) ([]byte, error) {
 	v = readable(v)
+	followed := 0
+	for v.Kind() == reflect.Pointer && !v.IsNil() {
+		if err := e.path.enter(ref{t: v.Type(), p: v.UnsafePointer()}); err != nil {
+			return nil, err
+		}
+		followed++
+		b = append(b, tagPtr)
+		v = v.Elem()
+	}
 	t := v.Type()
-	if t == timeType {
-		tm := *(*time.Time)(unsafe.Pointer(v.UnsafeAddr()))
-		name, offset := tm.Zone()
-		b = AppendInt(append(b, tagTime), tm.Unix())
-		b = AppendInt(b, int64(tm.Nanosecond()))
-		b = AppendInt(b, int64(offset))
-		b = appendRaw(b, name)
-		return appendRaw(b, tm.Location().String()), nil
-	}
-	if k := t.Kind(); k != reflect.Pointer && k != reflect.Interface && (t.Name() != "" || k == reflect.Struct) {
-		info := infoOf(t)
-		if info.context {
-			return nil, fmt.Errorf("%w: %s is a context.Context", ErrUnsupported, t)
+	var err error
+	switch k := t.Kind(); {
+	case t == timeType:
+		b = appendTime(b, v)
+	case k != reflect.Pointer && k != reflect.Interface && (t.Name() != "" || k == reflect.Struct) && infoOf(t).special():
+		b, err = marshal(b, v, infoOf(t))
+	case k == reflect.Struct:
+		b = appendLen(b, tagStruct, fieldCount(t))
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if f.Name == "_" { // blank fields are no part of a struct's value
+				continue
+			}
+			if b, err = e.value(appendRaw(b, f.Name), v.Field(i)); err != nil {
+				return nil, err
+			}
 		}
-		if info.marshal != 0 {
-			return marshal(b, v, info)
-		}
+	default:
+		b, err = e.other(b, v)
 	}
+	if err != nil {
+		return nil, err
+	}
+	e.path.leave(followed)
+	return b, nil
+}
+
+// other encodes a value that is not a struct, a non-nil pointer, a time or a
+// value of a type with its own marshaling method.
+func (e *encoder) other(b []byte, v reflect.Value) ([]byte, error) {
+	t := v.Type()
 	switch t.Kind() {
 	case reflect.Bool:
 		return AppendBool(b, v.Bool()), nil
@@ -98,10 +123,7 @@ func (e *encoder) value(b []byte, v reflect.Value) ([]byte, error) {
 	case reflect.String:
 		return AppendString(b, v.String()), nil
 	case reflect.Pointer:
-		if v.IsNil() {
-			return append(b, tagNil), nil
-		}
-		return e.pointer(b, v)
+		return append(b, tagNil), nil // a nil one: value follows the others
 	case reflect.Interface:
 		if v.IsNil() {
 			return append(b, tagNil), nil
@@ -129,10 +151,32 @@ func (e *encoder) value(b []byte, v reflect.Value) ([]byte, error) {
 			return append(b, tagNil), nil
 		}
 		return e.mapValue(b, v)
-	case reflect.Struct:
-		return e.structValue(b, v)
 	}
-	return nil, fmt.Errorf("%w: %s", ErrUnsupported, t)
+	return nil, unsupported(t)
+}
+
+func fieldCount(t reflect.Type) int {
+	n := 0
+	for i := range t.NumField() {
+		if t.Field(i).Name != "_" {
+			n++
+		}
+	}
+	return n
+}
+
+func unsupported(t reflect.Type) error {
+	return fmt.Errorf("%w: %s", ErrUnsupported, t)
+}
+
+func appendTime(b []byte, v reflect.Value) []byte {
+	tm := *(*time.Time)(unsafe.Pointer(v.UnsafeAddr()))
+	name, offset := tm.Zone()
+	b = AppendInt(append(b, tagTime), tm.Unix())
+	b = AppendInt(b, int64(tm.Nanosecond()))
+	b = AppendInt(b, int64(offset))
+	b = appendRaw(b, name)
+	return appendRaw(b, tm.Location().String())
 }
 
 // isBytes reports whether t, a slice or array type, holds plain bytes.
@@ -140,24 +184,16 @@ func isBytes(t reflect.Type) bool {
 	return t.Elem().Kind() == reflect.Uint8 && t.Elem().PkgPath() == ""
 }
 
-func (e *encoder) pointer(b []byte, v reflect.Value) ([]byte, error) {
-	r := ref{t: v.Type(), p: v.UnsafePointer()}
-	if err := e.path.enter(r); err != nil {
-		return nil, err
-	}
-	b, err := e.value(append(b, tagPtr), v.Elem())
-	e.path.leave(r)
-	return b, err
-}
-
 func (e *encoder) slice(b []byte, v reflect.Value) ([]byte, error) {
-	r := ref{t: v.Type(), p: v.UnsafePointer(), n: v.Len()}
-	if err := e.path.enter(r); err != nil {
+	if err := e.path.enter(ref{t: v.Type(), p: v.UnsafePointer(), n: v.Len()}); err != nil {
 		return nil, err
 	}
 	b, err := e.list(b, v)
-	e.path.leave(r)
-	return b, err
+	if err != nil {
+		return nil, err
+	}
+	e.path.leave(1)
+	return b, nil
 }
 
 func (e *encoder) list(b []byte, v reflect.Value) ([]byte, error) {
@@ -171,34 +207,10 @@ func (e *encoder) list(b []byte, v reflect.Value) ([]byte, error) {
 	return b, nil
 }
 
-func (e *encoder) structValue(b []byte, v reflect.Value) ([]byte, error) {
-	t := v.Type()
-	n := 0
-	for i := range t.NumField() {
-		if t.Field(i).Name != "_" {
-			n++
-		}
-	}
-	b = appendLen(b, tagStruct, n)
-	for i := range t.NumField() {
-		name := t.Field(i).Name
-		if name == "_" { // blank fields are no part of a struct's value
-			continue
-		}
-		b = appendRaw(b, name)
-		var err error
-		if b, err = e.value(b, v.Field(i)); err != nil {
-			return nil, err
-		}
-	}
-	return b, nil
-}
-
 // mapValue encodes a map as its entries sorted by their encodings, so that
 // iteration order never matters.
 func (e *encoder) mapValue(b []byte, v reflect.Value) ([]byte, error) {
-	r := ref{t: v.Type(), p: v.UnsafePointer()}
-	if err := e.path.enter(r); err != nil {
+	if err := e.path.enter(ref{t: v.Type(), p: v.UnsafePointer()}); err != nil {
 		return nil, err
 	}
 	entries := make([][]byte, 0, v.Len())
@@ -217,7 +229,7 @@ func (e *encoder) mapValue(b []byte, v reflect.Value) ([]byte, error) {
 		}
 		entries = append(entries, kv)
 	}
-	e.path.leave(r)
+	e.path.leave(1)
 	// The key comes first and is self-delimiting: entries with equal keys
 	// (a map may hold several NaNs, or 1 and 1.0 under interface keys) are
 	// ordered by their values.
@@ -230,7 +242,11 @@ func (e *encoder) mapValue(b []byte, v reflect.Value) ([]byte, error) {
 }
 
 // marshal encodes v by its type's own MarshalBinary or MarshalText.
+// A context is refused.
 func marshal(b []byte, v reflect.Value, info *typeInfo) ([]byte, error) {
+	if info.context {
+		return nil, fmt.Errorf("%w: %s is a context.Context", ErrUnsupported, v.Type())
+	}
 	if info.ptr {
 		v = v.Addr()
 	}
@@ -242,7 +258,7 @@ func marshal(b []byte, v reflect.Value, info *typeInfo) ([]byte, error) {
 	} else if tm, ok := x.(encoding.TextMarshaler); ok && info.marshal == tagText {
 		data, err = tm.MarshalText()
 	} else {
-		return nil, fmt.Errorf("%w: %s", ErrUnsupported, v.Type())
+		return nil, unsupported(v.Type())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cachetoolz: argument of type %s: %w", v.Type(), err)
