@@ -201,6 +201,7 @@ var instants = []time.Time{
 	time.Date(2024, 2, 29, 12, 0, 0, 1, time.UTC),
 	time.Date(2024, 2, 29, 13, 0, 0, 0, time.FixedZone("CET", 3600)),
 	time.Date(2024, 2, 29, 12, 0, 0, 0, time.FixedZone("UTC", 0)),
+	time.Date(2024, 2, 29, 12, 0, 0, 0, time.UTC).In(time.Local),
 }
 
 func (g *argGen) instant() time.Time {
@@ -346,7 +347,11 @@ func (g *argGen) value(depth int) any {
 		}
 		return head
 	}
-	return withBlank{A: g.pick(2)}
+	a := g.pick(2)
+	if g.rep(2) == 1 {
+		return struct{ A int }{a}
+	}
+	return withBlank{A: a}
 }
 
 // mapValue makes a nil, empty or filled map, keyed by strings or by

@@ -335,7 +335,17 @@ func TestKeyDeepValuesAndCycles(t *testing.T) {
 	s[0] = s
 	p := new(any)
 	*p = p
-	for _, v := range []any{ring, m, s, p, struct{ L *node }{ring}} {
+	// A cycle is found the first time round, before a value that refers to
+	// itself twice over at each level unfolds exponentially.
+	wide := make([]any, 8)
+	for i := range wide {
+		wide[i] = wide
+	}
+	wideMap := map[int]any{}
+	for i := range 8 {
+		wideMap[i] = wideMap
+	}
+	for _, v := range []any{ring, m, s, p, struct{ L *node }{ring}, wide, wideMap} {
 		if _, err := cachetoolz.DefaultKey(false, fn, []any{v}); !errors.Is(err, cachetoolz.ErrUnsupportedArgument) {
 			t.Errorf("a cyclic %T: %v, want ErrUnsupportedArgument", v, err)
 		}
