@@ -35,8 +35,8 @@
 // contexts have no stable identity and are rejected, at wrap time where the
 // static type shows them; so are cyclic values. Options.Keys replaces the
 // derivation; Options.Name sets the identity, which closures and method
-// values need, and without which an instance of a generic function cannot be
-// wrapped (see Options.Name).
+// values need (see Options.Name). Every instance of a generic function has
+// the same runtime name, pkg.F[...], so wrapping one without a name fails.
 //
 // # Loads
 //

@@ -55,12 +55,13 @@ func (f KeyFunc) Key(typed bool, fn Function, args []any) (string, error) {
 //     number whose imaginary part is +0 is its real part.
 //   - Bools and strings are equal when their values are. A []byte or [N]byte
 //     is a byte string, equal to byte strings of the same bytes only.
-//   - A nil pointer, slice, map or interface is nil, which is neither an
-//     empty slice or map nor a pointer to a zero value.
+//   - A nil pointer, slice, map or interface is nil, equal to every nil and
+//     to nothing else: not to an empty slice or map, nor to a pointer to a
+//     zero value.
 //   - Two non-nil pointers are equal when the values they point to are;
 //     addresses never matter, and a pointer is not the value it points to.
 //   - Other slices and arrays are equal when their elements are, in order;
-//     maps when they hold equal entries, in any order.
+//     maps when their entries pair off, key and value equal, in any order.
 //   - Structs are equal when they have the same field names, in order, with
 //     equal values; embedded and unexported fields count, blank ones do not.
 //   - A type's own MarshalBinary method, or else its own MarshalText, stands
@@ -72,6 +73,10 @@ func (f KeyFunc) Key(typed bool, fn Function, args []any) (string, error) {
 //     value held by an interface must also have the same dynamic type, told
 //     by package path and name (types declared inside functions of one
 //     package under one name are not told apart).
+//
+// A number, a bool, a string, a byte string, nil, a pointer, a list, a map,
+// a struct, a method's output and a time.Time are never equal to a value
+// of another of these kinds.
 //
 // It fails with an error wrapping ErrUnsupportedArgument for a function, a
 // channel, an unsafe pointer, a context.Context or a cyclic value.
@@ -97,8 +102,9 @@ func remoteKey(name string, args []byte) string {
 
 // identity returns the name that identifies fn in its keys: name if set,
 // or else fn's qualified name. The runtime names every instance of a
-// generic function alike, pkg.F[...], and so the function literals and
-// method values inside them: such a function must be given a name.
+// generic function alike, pkg.F[...], and likewise the function literals in
+// them and the method values of generic types: such a function must be
+// given a name.
 func identity(name string, fn any) (string, error) {
 	if name != "" {
 		return name, nil
