@@ -79,12 +79,12 @@ func (e *encoder) value(b []byte, v reflect.Value) ([]byte, error) {
 	}
 	t := v.Type()
 	var err error
-	switch k := t.Kind(); {
+	switch {
 	case t == timeType:
 		b = appendTime(b, v)
-	case k != reflect.Pointer && k != reflect.Interface && (t.Name() != "" || k == reflect.Struct) && infoOf(t).special():
+	case mayHaveMethods(t) && infoOf(t).special():
 		b, err = marshal(b, v, infoOf(t))
-	case k == reflect.Struct:
+	case t.Kind() == reflect.Struct:
 		b = appendLen(b, tagStruct, fieldCount(t))
 		for i := range t.NumField() {
 			f := t.Field(i)
@@ -177,6 +177,19 @@ func appendTime(b []byte, v reflect.Value) []byte {
 	b = AppendInt(b, int64(offset))
 	b = appendRaw(b, name)
 	return appendRaw(b, tm.Location().String())
+}
+
+// mayHaveMethods reports whether values of type t might be encoded by
+// their methods: t is not a pointer or an interface, and is a struct (whose
+// fields may bring methods) or a type declared in a package.
+func mayHaveMethods(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		return false
+	case reflect.Struct:
+		return true
+	}
+	return t.PkgPath() != ""
 }
 
 // isBytes reports whether t, a slice or array type, holds plain bytes.
