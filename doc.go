@@ -26,13 +26,17 @@
 //
 // A call's key is derived from the function's identity and a canonical
 // encoding of its arguments: pointers are followed, map entries sorted,
-// numbers encoded by value, so equal arguments give equal keys in every
-// process. On the in-memory backend the encoding itself is the key; for
-// other backends it is hashed to 128 bits with SHA-256 (see DefaultKey).
-// Functions, channels and unsafe pointers have no stable identity and are
-// rejected, at wrap time where the static type shows them. Options.Keys
-// replaces the derivation; Options.Name sets the identity, which closures and
-// method values need (see Options.Name).
+// numbers encoded by value, nil kept apart from empty, and a type's own
+// MarshalBinary or MarshalText (never one promoted from an embedded field)
+// stands for its values, so equal arguments give equal keys in every process
+// and unequal ones never share a key (DefaultKey states the rule). On the
+// in-memory backend the encoding itself is the key; for other backends it is
+// hashed to 128 bits with SHA-256. Functions, channels, unsafe pointers and
+// contexts have no stable identity and are rejected, at wrap time where the
+// static type shows them; so are cyclic values. Options.Keys replaces the
+// derivation; Options.Name sets the identity, which closures and method
+// values need (see Options.Name). Every instance of a generic function has
+// the same runtime name, pkg.F[...], so wrapping one without a name fails.
 //
 // # Loads
 //

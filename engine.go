@@ -77,9 +77,9 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 	if err := c.checkResult(rt); err != nil {
 		return nil, err
 	}
-	name := opts.Name
-	if name == "" {
-		name = funcName(ident)
+	name, err := identity(opts.Name, ident)
+	if err != nil {
+		return nil, err
 	}
 	w := &wrapper[R]{
 		c:           c,

@@ -6,14 +6,15 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/cachetoolz/cachetoolz/internal/canon"
 )
 
 // ErrUnsupportedArgument is returned when an argument has no stable
-// identity to key a cache on: a function, a channel or an unsafe pointer,
-// or a value nested deeper than 64 levels.
+// identity to key a cache on: a function, a channel, an unsafe pointer, a
+// context.Context, or a cyclic value.
 var ErrUnsupportedArgument = canon.ErrUnsupported
 
 // Function identifies a wrapped function to a KeyGenerator.
@@ -42,12 +43,43 @@ func (f KeyFunc) Key(typed bool, fn Function, args []any) (string, error) {
 
 // DefaultKey is the default key derivation, exposed so that custom key
 // generators can build on it. The key is the hexadecimal form of the first
-// 128 bits of a SHA-256 digest of the function's name and the canonical
-// encoding of its arguments. That encoding follows pointers (never printing
-// addresses), sorts map entries, encodes numbers by value (so that int(1) and
-// float64(1) agree, unless typed) and gives the same bytes for the same
-// arguments in every process. It fails with ErrUnsupportedArgument for
-// functions, channels and unsafe pointers.
+// 128 bits of a SHA-256 digest of the function's name and a canonical
+// encoding of its arguments, the same in every process. Two calls of one
+// function get the same key if and only if their arguments are pairwise
+// equal under these rules:
+//
+//   - Numbers are equal when their values are: int(1), uint8(1), float64(1)
+//     and complex(1, 0) are one argument, and so are uint64(1<<63) and
+//     float64(1<<63). Negative zero is not zero (math.Signbit tells them
+//     apart); every NaN is the same value, equal to no number; a complex
+//     number whose imaginary part is +0 is its real part.
+//   - Bools and strings are equal when their values are. A []byte or [N]byte
+//     is a byte string, equal to byte strings of the same bytes only.
+//   - A nil pointer, slice, map or interface is nil, equal to every nil and
+//     to nothing else: not to an empty slice or map, nor to a pointer to a
+//     zero value.
+//   - Two non-nil pointers are equal when the values they point to are;
+//     addresses never matter, and a pointer is not the value it points to.
+//   - Other slices and arrays are equal when their elements are, in order;
+//     maps when their entries pair off, key and value equal, in any order.
+//   - Structs are equal when they have the same field names, in order, with
+//     equal values; embedded and unexported fields count, blank ones do not.
+//   - A type's own MarshalBinary method, or else its own MarshalText, stands
+//     for its values: they are equal when the outputs are, binary to binary
+//     and text to text. Methods promoted from an embedded field do not
+//     count. A time.Time is its instant, zone name, zone offset and location
+//     name (not its monotonic clock reading).
+//   - Dynamic types do not count unless typed: then each argument and each
+//     value held by an interface must also have the same dynamic type, told
+//     by package path and name (types declared inside functions of one
+//     package under one name are not told apart).
+//
+// A number, a bool, a string, a byte string, nil, a pointer, a list, a map,
+// a struct, a method's output and a time.Time are never equal to a value
+// of another of these kinds.
+//
+// It fails with an error wrapping ErrUnsupportedArgument for a function, a
+// channel, an unsafe pointer, a context.Context or a cyclic value.
 func DefaultKey(typed bool, fn Function, args []any) (string, error) {
 	var err error
 	buf := make([]byte, 0, 64)
@@ -66,6 +98,22 @@ func remoteKey(name string, args []byte) string {
 	b = append(append(append(append(b, domain...), name...), 0), args...)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:16])
+}
+
+// identity returns the name that identifies fn in its keys: name if set,
+// or else fn's qualified name. The runtime names every instance of a
+// generic function alike, pkg.F[...], and likewise the function literals in
+// them and the method values of generic types: such a function must be
+// given a name.
+func identity(name string, fn any) (string, error) {
+	if name != "" {
+		return name, nil
+	}
+	name = funcName(fn)
+	if strings.Contains(name, "[...]") {
+		return "", fmt.Errorf("cachetoolz: cannot tell %s from other instances of the same generic function: set Options.Name", name)
+	}
+	return name, nil
 }
 
 // funcName returns the runtime's qualified name of fn, a func value.

@@ -1,6 +1,7 @@
 package cachetoolz_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -204,7 +205,7 @@ func FuzzDefaultKey(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		k2, _ := cachetoolz.DefaultKey(false, fn, []any{s, i, x, append([]byte(nil), b...),
+		k2, _ := cachetoolz.DefaultKey(false, fn, []any{s, i, x, bytes.Clone(b),
 			map[string]int64{"k": 1, s: i}, []any{s, x}, &struct{ S string }{s}})
 		if k1 != k2 || len(k1) != 32 {
 			t.Fatalf("equal arguments gave %s and %s", k1, k2)

@@ -16,15 +16,8 @@ import (
 )
 
 // ErrUnsupported is returned for values that have no stable identity:
-// functions, channels and unsafe pointers.
-var ErrUnsupported = errors.New("cachetoolz: unsupported argument type")
-
-// ErrTooDeep is returned for values nested deeper than MaxDepth, which is
-// what a cyclic value looks like.
-var ErrTooDeep = errors.New("cachetoolz: argument nested too deeply (cyclic?)")
-
-// MaxDepth bounds the nesting of an encoded value.
-const MaxDepth = 64
+// functions, channels, unsafe pointers, contexts and cyclic values.
+var ErrUnsupported = errors.New("cachetoolz: unsupported argument")
 
 // Tags.
 const (
@@ -40,18 +33,23 @@ const (
 	tagList   = 'l'
 	tagMap    = 'm'
 	tagStruct = 'S'
+	tagPtr    = 'p'
 	tagType   = 't'
 	tagText   = 'x'
 	tagBinary = 'B'
 	tagTime   = 'w'
 )
 
+// nanBits is the one encoding of every NaN.
+const nanBits = 0x7ff8000000000001
+
 // AppendInt appends the encoding of an integer.
 func AppendInt(b []byte, v int64) []byte {
 	return binary.BigEndian.AppendUint64(append(b, tagInt), uint64(v))
 }
 
-// AppendUint appends the encoding of an unsigned integer.
+// AppendUint appends the encoding of an unsigned integer: that of the
+// same number as an int64 when it is one.
 func AppendUint(b []byte, v uint64) []byte {
 	if v <= math.MaxInt64 {
 		return AppendInt(b, int64(v))
@@ -59,16 +57,31 @@ func AppendUint(b []byte, v uint64) []byte {
 	return binary.BigEndian.AppendUint64(append(b, tagUint), v)
 }
 
-// AppendFloat appends the encoding of a float: integral values in the range
-// of int64 encode as integers, every NaN encodes alike, and -0 as 0.
+// AppendFloat appends the encoding of a float. A float that is an integer
+// in the range of int64 or uint64 encodes as that integer, so that numbers
+// equal in value agree. Negative zero is not zero (math.Signbit tells them
+// apart): it keeps its own encoding. Every NaN, whatever its sign and
+// payload, encodes alike.
 func AppendFloat(b []byte, v float64) []byte {
-	if v == math.Trunc(v) && v >= -(1<<63) && v < 1<<63 {
+	switch {
+	case v == 0 && math.Signbit(v):
+	case v == math.Trunc(v) && v >= -(1<<63) && v < 1<<63:
 		return AppendInt(b, int64(v))
-	}
-	if math.IsNaN(v) {
-		v = math.NaN()
+	case v == math.Trunc(v) && v >= 1<<63 && v < 1<<64:
+		return AppendUint(b, uint64(v))
+	case math.IsNaN(v):
+		return binary.BigEndian.AppendUint64(append(b, tagFloat), nanBits)
 	}
 	return binary.BigEndian.AppendUint64(append(b, tagFloat), math.Float64bits(v))
+}
+
+// AppendComplex appends the encoding of a complex number: that of its real
+// part when its imaginary part is +0.
+func AppendComplex(b []byte, c complex128) []byte {
+	if im := imag(c); im == 0 && !math.Signbit(im) {
+		return AppendFloat(b, real(c))
+	}
+	return AppendFloat(AppendFloat(append(b, tagCmplx), real(c)), imag(c))
 }
 
 // AppendBool appends the encoding of a bool.
@@ -85,8 +98,16 @@ func AppendString(b []byte, s string) []byte {
 	return append(b, s...)
 }
 
-// AppendBytes appends the encoding of a byte slice or array.
+// AppendBytes appends the encoding of a byte slice: nil for a nil slice,
+// which is not an empty one.
 func AppendBytes(b []byte, s []byte) []byte {
+	if s == nil {
+		return append(b, tagNil)
+	}
+	return appendBytes(b, s)
+}
+
+func appendBytes(b []byte, s []byte) []byte {
 	b = binary.AppendUvarint(append(b, tagBytes), uint64(len(s)))
 	return append(b, s...)
 }

@@ -10,15 +10,11 @@ import (
 	"unsafe"
 )
 
-var (
-	timeType   = reflect.TypeFor[time.Time]()
-	binaryType = reflect.TypeFor[encoding.BinaryMarshaler]()
-	textType   = reflect.TypeFor[encoding.TextMarshaler]()
-)
+var timeType = reflect.TypeFor[time.Time]()
 
 // Append appends the encoding of v, an argument. If typed, the encoding
 // starts with v's dynamic type. Values that cannot be encoded give an error
-// wrapping ErrUnsupported or ErrTooDeep.
+// wrapping ErrUnsupported.
 func Append(b []byte, v any, typed bool) ([]byte, error) {
 	if v == nil {
 		return append(b, tagNil), nil
@@ -31,48 +27,88 @@ func Append(b []byte, v any, typed bool) ([]byte, error) {
 // AppendValue is Append for an addressable reflect.Value. For an interface
 // value it writes what Append writes for the value inside.
 func AppendValue(b []byte, v reflect.Value, typed bool) ([]byte, error) {
+	v = readable(v)
 	if v.Kind() == reflect.Interface {
 		if v.IsNil() {
 			return append(b, tagNil), nil
 		}
-		inner := reflect.New(v.Elem().Type()).Elem()
-		inner.Set(v.Elem())
-		v = inner
+		v = copyOf(v.Elem())
 	}
 	if typed {
 		b = AppendType(b, v.Type())
 	}
 	e := encoder{typed: typed}
-	return e.value(b, v, 0)
+	return e.value(b, v)
 }
 
-// AppendType appends the tag of a dynamic type, as typed encodings write it.
-func AppendType(b []byte, t reflect.Type) []byte {
-	return appendRaw(append(b, tagType), typeName(t))
+// readable returns v, addressable, as a value that may be read and copied
+// even if it was reached through an unexported field.
+func readable(v reflect.Value) reflect.Value {
+	if v.CanInterface() {
+		return v
+	}
+	return reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem()
 }
 
+// copyOf returns an addressable copy of v, a readable value.
+func copyOf(v reflect.Value) reflect.Value {
+	c := reflect.New(v.Type()).Elem()
+	c.Set(v)
+	return c
+}
+
+// An encoder encodes one argument. Every value it is given is addressable.
 type encoder struct {
 	typed bool
+	path  path
 }
 
-func (e *encoder) value(b []byte, v reflect.Value, depth int) ([]byte, error) {
-	if depth > MaxDepth {
-		return nil, ErrTooDeep
+// value encodes v. Deep values are deep recursions, whose cost is mostly in
+// the number of stack frames: value follows pointers and walks structs in
+// its own frame.
+func (e *encoder) value(b []byte, v reflect.Value) ([]byte, error) {
+	v = readable(v)
+	followed := 0
+	for v.Kind() == reflect.Pointer && !v.IsNil() {
+		if err := e.path.enter(ref{t: v.Type(), p: v.UnsafePointer()}); err != nil {
+			return nil, err
+		}
+		followed++
+		b = append(b, tagPtr)
+		v = v.Elem()
 	}
 	t := v.Type()
-	if t == timeType {
-		tm := *(*time.Time)(unsafe.Pointer(v.UnsafeAddr()))
-		name, offset := tm.Zone()
-		b = AppendInt(append(b, tagTime), tm.Unix())
-		b = AppendInt(b, int64(tm.Nanosecond()))
-		b = AppendInt(b, int64(offset))
-		return appendRaw(b, name), nil
-	}
-	if t.Kind() != reflect.Interface && t.Kind() != reflect.Pointer {
-		if m, ok := marshaler(v); ok {
-			return e.marshal(b, m)
+	var err error
+	switch {
+	case t == timeType:
+		b = appendTime(b, v)
+	case mayHaveMethods(t) && infoOf(t).special():
+		b, err = marshal(b, v, infoOf(t))
+	case t.Kind() == reflect.Struct:
+		b = appendLen(b, tagStruct, fieldCount(t))
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if f.Name == "_" { // blank fields are no part of a struct's value
+				continue
+			}
+			if b, err = e.value(appendRaw(b, f.Name), v.Field(i)); err != nil {
+				return nil, err
+			}
 		}
+	default:
+		b, err = e.other(b, v)
 	}
+	if err != nil {
+		return nil, err
+	}
+	e.path.leave(followed)
+	return b, nil
+}
+
+// other encodes a value that is not a struct, a non-nil pointer, a time or a
+// value of a type with its own marshaling method.
+func (e *encoder) other(b []byte, v reflect.Value) ([]byte, error) {
+	t := v.Type()
 	switch t.Kind() {
 	case reflect.Bool:
 		return AppendBool(b, v.Bool()), nil
@@ -83,176 +119,162 @@ func (e *encoder) value(b []byte, v reflect.Value, depth int) ([]byte, error) {
 	case reflect.Float32, reflect.Float64:
 		return AppendFloat(b, v.Float()), nil
 	case reflect.Complex64, reflect.Complex128:
-		c := v.Complex()
-		if imag(c) == 0 {
-			return AppendFloat(b, real(c)), nil
-		}
-		return AppendFloat(AppendFloat(append(b, tagCmplx), real(c)), imag(c)), nil
+		return AppendComplex(b, v.Complex()), nil
 	case reflect.String:
 		return AppendString(b, v.String()), nil
 	case reflect.Pointer:
-		if v.IsNil() {
-			return append(b, tagNil), nil
-		}
-		return e.value(b, v.Elem(), depth+1)
+		return append(b, tagNil), nil // a nil one: value follows the others
 	case reflect.Interface:
 		if v.IsNil() {
 			return append(b, tagNil), nil
 		}
-		inner := v.Elem()
+		inner := copyOf(v.Elem())
 		if e.typed {
 			b = AppendType(b, inner.Type())
 		}
-		cp := reflect.New(inner.Type()).Elem() // addressable copy
-		cp.Set(inner)
-		return e.value(b, cp, depth+1)
+		return e.value(b, inner)
 	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Uint8 && t.Elem().PkgPath() == "" {
-			return AppendBytes(b, v.Bytes()), nil
+		if v.IsNil() {
+			return append(b, tagNil), nil
 		}
-		return e.list(b, v, depth)
+		if isBytes(t) {
+			return appendBytes(b, v.Bytes()), nil
+		}
+		return e.slice(b, v)
 	case reflect.Array:
-		if t.Elem().Kind() == reflect.Uint8 && t.Elem().PkgPath() == "" {
-			return AppendBytes(b, v.Bytes()), nil
+		if isBytes(t) {
+			return appendBytes(b, v.Bytes()), nil
 		}
-		return e.list(b, v, depth)
+		return e.list(b, v)
 	case reflect.Map:
-		return e.mapValue(b, v, depth)
-	case reflect.Struct:
-		b = appendLen(b, tagStruct, t.NumField())
-		for i := range t.NumField() {
-			b = appendRaw(b, t.Field(i).Name)
-			var err error
-			if b, err = e.value(b, v.Field(i), depth+1); err != nil {
-				return nil, err
-			}
+		if v.IsNil() {
+			return append(b, tagNil), nil
 		}
-		return b, nil
+		return e.mapValue(b, v)
 	}
-	return nil, fmt.Errorf("%w: %s", ErrUnsupported, t)
+	return nil, unsupported(t)
 }
 
-func (e *encoder) list(b []byte, v reflect.Value, depth int) ([]byte, error) {
+func fieldCount(t reflect.Type) int {
+	n := 0
+	for i := range t.NumField() {
+		if t.Field(i).Name != "_" {
+			n++
+		}
+	}
+	return n
+}
+
+func unsupported(t reflect.Type) error {
+	return fmt.Errorf("%w: %s", ErrUnsupported, t)
+}
+
+func appendTime(b []byte, v reflect.Value) []byte {
+	tm := *(*time.Time)(unsafe.Pointer(v.UnsafeAddr()))
+	name, offset := tm.Zone()
+	b = AppendInt(append(b, tagTime), tm.Unix())
+	b = AppendInt(b, int64(tm.Nanosecond()))
+	b = AppendInt(b, int64(offset))
+	b = appendRaw(b, name)
+	return appendRaw(b, tm.Location().String())
+}
+
+// mayHaveMethods reports whether values of type t might be encoded by
+// their methods: t is not a pointer or an interface, and is a struct (whose
+// fields may bring methods) or a type declared in a package.
+func mayHaveMethods(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		return false
+	case reflect.Struct:
+		return true
+	}
+	return t.PkgPath() != ""
+}
+
+// isBytes reports whether t, a slice or array type, holds plain bytes.
+func isBytes(t reflect.Type) bool {
+	return t.Elem().Kind() == reflect.Uint8 && t.Elem().PkgPath() == ""
+}
+
+func (e *encoder) slice(b []byte, v reflect.Value) ([]byte, error) {
+	if err := e.path.enter(ref{t: v.Type(), p: v.UnsafePointer(), n: v.Len()}); err != nil {
+		return nil, err
+	}
+	b, err := e.list(b, v)
+	if err != nil {
+		return nil, err
+	}
+	e.path.leave(1)
+	return b, nil
+}
+
+func (e *encoder) list(b []byte, v reflect.Value) ([]byte, error) {
 	b = appendLen(b, tagList, v.Len())
 	for i := range v.Len() {
 		var err error
-		if b, err = e.value(b, v.Index(i), depth+1); err != nil {
+		if b, err = e.value(b, v.Index(i)); err != nil {
 			return nil, err
 		}
 	}
 	return b, nil
 }
 
-// mapValue encodes a map as its entries sorted by their encoded keys, so
-// that iteration order never matters.
-func (e *encoder) mapValue(b []byte, v reflect.Value, depth int) ([]byte, error) {
-	type pair struct{ k, kv []byte }
-	pairs := make([]pair, 0, v.Len())
+// mapValue encodes a map as its entries sorted by their encodings, so that
+// iteration order never matters.
+func (e *encoder) mapValue(b []byte, v reflect.Value) ([]byte, error) {
+	if err := e.path.enter(ref{t: v.Type(), p: v.UnsafePointer()}); err != nil {
+		return nil, err
+	}
+	entries := make([][]byte, 0, v.Len())
+	k := reflect.New(v.Type().Key()).Elem()
+	val := reflect.New(v.Type().Elem()).Elem()
 	it := v.MapRange()
 	for it.Next() {
-		k := reflect.New(v.Type().Key()).Elem()
-		k.Set(it.Key())
-		kb, err := e.value(nil, k, depth+1)
+		k.SetIterKey(it)
+		val.SetIterValue(it)
+		kv, err := e.value(nil, k)
+		if err == nil {
+			kv, err = e.value(kv, val)
+		}
 		if err != nil {
 			return nil, err
 		}
-		val := reflect.New(v.Type().Elem()).Elem()
-		val.Set(it.Value())
-		kv, err := e.value(kb, val, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		pairs = append(pairs, pair{kb, kv})
+		entries = append(entries, kv)
 	}
-	slices.SortFunc(pairs, func(x, y pair) int { return bytes.Compare(x.k, y.k) })
-	b = appendLen(b, tagMap, len(pairs))
-	for _, p := range pairs {
-		b = append(b, p.kv...)
+	e.path.leave(1)
+	// The key comes first and is self-delimiting: entries with equal keys
+	// (a map may hold several NaNs, or 1 and 1.0 under interface keys) are
+	// ordered by their values.
+	slices.SortFunc(entries, bytes.Compare)
+	b = appendLen(b, tagMap, len(entries))
+	for _, kv := range entries {
+		b = append(b, kv...)
 	}
 	return b, nil
 }
 
-// marshaler returns v as an encoding.BinaryMarshaler or TextMarshaler, with
-// a pointer receiver if need be. v must be addressable.
-func marshaler(v reflect.Value) (any, bool) {
-	t := v.Type()
-	switch {
-	case t.Implements(binaryType) || t.Implements(textType):
-	case reflect.PointerTo(t).Implements(binaryType) || reflect.PointerTo(t).Implements(textType):
+// marshal encodes v by its type's own MarshalBinary or MarshalText.
+// A context is refused.
+func marshal(b []byte, v reflect.Value, info *typeInfo) ([]byte, error) {
+	if info.context {
+		return nil, fmt.Errorf("%w: %s is a context.Context", ErrUnsupported, v.Type())
+	}
+	if info.ptr {
 		v = v.Addr()
-	default:
-		return nil, false
 	}
-	if !v.CanInterface() {
-		// An unexported field: reach it through its address.
-		if v.Kind() == reflect.Pointer {
-			v = reflect.NewAt(v.Type().Elem(), v.UnsafePointer())
-		} else {
-			v = reflect.NewAt(t, unsafe.Pointer(v.UnsafeAddr())).Elem()
-		}
+	var data []byte
+	var err error
+	x := v.Interface()
+	if bm, ok := x.(encoding.BinaryMarshaler); ok && info.marshal == tagBinary {
+		data, err = bm.MarshalBinary()
+	} else if tm, ok := x.(encoding.TextMarshaler); ok && info.marshal == tagText {
+		data, err = tm.MarshalText()
+	} else {
+		return nil, unsupported(v.Type())
 	}
-	return v.Interface(), true
-}
-
-func (e *encoder) marshal(b []byte, m any) ([]byte, error) {
-	if bm, ok := m.(encoding.BinaryMarshaler); ok {
-		data, err := bm.MarshalBinary()
-		if err != nil {
-			return nil, fmt.Errorf("cachetoolz: argument: %w", err)
-		}
-		return appendRaw(append(b, tagBinary), string(data)), nil
+	if err != nil {
+		return nil, fmt.Errorf("cachetoolz: argument of type %s: %w", v.Type(), err)
 	}
-	if tm, ok := m.(encoding.TextMarshaler); ok {
-		data, err := tm.MarshalText()
-		if err != nil {
-			return nil, fmt.Errorf("cachetoolz: argument: %w", err)
-		}
-		return appendRaw(append(b, tagText), string(data)), nil
-	}
-	return nil, fmt.Errorf("%w: %T", ErrUnsupported, m)
-}
-
-// typeName identifies a type across processes: its package path and name, or
-// its literal form for unnamed types.
-func typeName(t reflect.Type) string {
-	if t.Name() != "" && t.PkgPath() != "" {
-		return t.PkgPath() + "." + t.Name()
-	}
-	return t.String()
-}
-
-// Check reports an error if values of static type t can never be encoded:
-// if t holds a function, a channel or an unsafe pointer other than behind an
-// interface. Values behind interfaces are checked when they are encoded.
-func Check(t reflect.Type) error {
-	return check(t, map[reflect.Type]bool{})
-}
-
-func check(t reflect.Type, seen map[reflect.Type]bool) error {
-	if seen[t] {
-		return nil
-	}
-	seen[t] = true
-	if t == timeType || t.Implements(binaryType) || t.Implements(textType) ||
-		reflect.PointerTo(t).Implements(binaryType) || reflect.PointerTo(t).Implements(textType) {
-		return nil
-	}
-	switch t.Kind() {
-	case reflect.Func, reflect.Chan, reflect.UnsafePointer:
-		return fmt.Errorf("%w: %s", ErrUnsupported, t)
-	case reflect.Pointer, reflect.Slice, reflect.Array:
-		return check(t.Elem(), seen)
-	case reflect.Map:
-		if err := check(t.Key(), seen); err != nil {
-			return err
-		}
-		return check(t.Elem(), seen)
-	case reflect.Struct:
-		for i := range t.NumField() {
-			if err := check(t.Field(i).Type, seen); err != nil {
-				return fmt.Errorf("field %s: %w", t.Field(i).Name, err)
-			}
-		}
-	}
-	return nil
+	return appendRaw(append(b, info.marshal), string(data)), nil
 }
