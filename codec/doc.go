@@ -44,10 +44,12 @@
 //     are arrays of keys; other maps are arrays of [key, value] pairs.
 //   - Structs are objects of their exported fields, honouring json tags
 //     ("name", "-", omitempty and omitzero, which omit only the zero value)
-//     and promoting the fields of embedded structs as encoding/json does;
-//     but an embedded type with an encoding of its own, such as time.Time,
-//     is a field named after its type, and its methods do not make the
-//     outer struct encode as it.
+//     and promoting the fields of embedded struct values as encoding/json
+//     does; but an embedded pointer, and an embedded type with an encoding
+//     of its own such as time.Time, are fields named after their type (so
+//     a nil embedded pointer stays apart from one to a struct whose fields
+//     are all omitted), and the methods of an embedded type do not make
+//     the outer struct encode as it.
 //   - A pointer is what it points to; a non-nil pointer to a pointer,
 //     slice, map or interface is wrapped in a one-element array so that it
 //     stays apart from a nil pointer.

@@ -175,7 +175,7 @@ func FuzzJSONUnmarshal(f *testing.F) {
 	f.Add([]byte(`"https://u:p@h:1/a%2Fb?q#f"`))
 	f.Add([]byte(`[[[null]],null,[[]]]`))
 	f.Add([]byte(`{"Value":1,"Next":{"Value":2,"Next":null},"Kids":[{}]}`))
-	f.Add([]byte(`{"Created":"c","Note":"n","Promoted":"p"}`))
+	f.Add([]byte(`{"Created":"c","Meta":{"Note":"n"},"Promoted":"p","Name":"","ID":""}`))
 	f.Add([]byte(`[[1,2],["NaN","+Inf"],[-0,5e-324]]`))
 	f.Add([]byte(`"-0044-03-15T00:00:00+00:09:21 Europe/Paris"`))
 	c := testCodec()

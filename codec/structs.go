@@ -29,12 +29,7 @@ func (b *builder) structEnc(t reflect.Type) (encFunc, error) {
 		first := true
 		for i := range fields {
 			f := &fields[i]
-			var fv reflect.Value
-			if len(f.index) == 1 {
-				fv = v.Field(f.index[0])
-			} else if fv, _ = fieldToRead(v, f.index); !fv.IsValid() {
-				continue
-			}
+			fv := fieldByIndex(v, f.index)
 			if f.omit && fv.IsZero() {
 				continue
 			}
@@ -96,13 +91,7 @@ func (b *builder) structDec(t reflect.Type) (decFunc, error) {
 			} else {
 				next = f + 1
 				fd := &fields[f]
-				var fv reflect.Value
-				if len(fd.index) == 1 {
-					fv = v.Field(fd.index[0])
-				} else {
-					fv = fieldToSet(v, fd.index)
-				}
-				if err := fd.dec.fn(d, fv); err != nil {
+				if err := fd.dec.fn(d, fieldByIndex(v, fd.index)); err != nil {
 					return err
 				}
 			}
