@@ -62,10 +62,6 @@ func encByteArray(e *encState, v reflect.Value) error {
 }
 
 func decByteArray(d *decState, v reflect.Value) error {
-	if d.null() {
-		v.SetZero()
-		return nil
-	}
 	if d.peek() != '"' {
 		return d.typeErr(v.Type(), "hexadecimal string")
 	}

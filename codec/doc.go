@@ -87,6 +87,16 @@
 // turned into errors. A cache should treat a decoding error as a miss:
 // it also happens when a type changed since the value was stored.
 //
+// Decoding is strict, so that data written for another type fails rather
+// than decoding into a value with parts zeroed, dropped or rounded: an
+// object key must name a field exactly (case counts) and only once, and
+// every field that is never omitted must be there; null is accepted only
+// for pointers, interfaces, slices and maps; a number must fit its type,
+// an integer has no fraction or exponent, and a float must be written with
+// exactly the digits Marshal writes for it (so 1.0, or digits that round,
+// are refused); a map key or set element must not repeat; nothing may
+// follow the value. White space and the order of object keys are free.
+//
 // # Limits
 //
 //   - Unexported struct fields are not encoded. A struct with unexported

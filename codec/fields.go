@@ -11,7 +11,6 @@ import (
 // promoted from an embedded struct, under its JSON name.
 type field struct {
 	name   string
-	nameB  []byte // name, for comparing with input without allocating
 	key    []byte // the JSON object key and colon
 	index  []int  // path of field indexes from the outer struct
 	typ    reflect.Type
@@ -127,7 +126,6 @@ func structLayout(t reflect.Type, plain func(reflect.Type) bool, hidden *[]field
 	slices.SortFunc(kept, func(a, b field) int { return slices.Compare(a.index, b.index) })
 	for i := range kept {
 		f := &kept[i]
-		f.nameB = []byte(f.name)
 		f.key = append(appendString(nil, f.name), ':')
 	}
 	return kept, dropped

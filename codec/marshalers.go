@@ -155,7 +155,7 @@ func encTextMarshaler(e *encState, v reflect.Value) (err error) {
 }
 
 func decTextUnmarshaler(d *decState, v reflect.Value) (err error) {
-	if d.null() {
+	if k := v.Kind(); (k == reflect.Slice || k == reflect.Map) && d.null() {
 		v.SetZero()
 		return nil
 	}
