@@ -62,7 +62,11 @@
 //     kept apart), net.IPNet, *regexp.Regexp and *url.URL are strings of
 //     their usual text forms.
 //   - Other types that implement json.Marshaler and json.Unmarshaler, or
-//     else encoding.TextMarshaler and encoding.TextUnmarshaler, use them.
+//     else encoding.TextMarshaler and encoding.TextUnmarshaler, use them;
+//     else those that implement encoding.BinaryMarshaler and
+//     encoding.BinaryUnmarshaler are a base64 string of their binary form.
+//     Only a type's own methods count, not those promoted from an
+//     embedded field.
 //
 // # Registering types
 //
@@ -81,6 +85,7 @@
 //
 // Errors start with "cachetoolz: codec:" and wrap a sentinel:
 // [ErrUnsupported] for a type or value that cannot be encoded or decoded,
+// [ErrIncomplete] for a type whose values would not come back whole,
 // [ErrInvalidData] for data that is not an encoding of the target type,
 // [ErrRegistered] for a duplicate registration. Decoding never panics on
 // bad input, and panics of registered functions and marshaler methods are
@@ -99,9 +104,16 @@
 //
 // # Limits
 //
-//   - Unexported struct fields are not encoded. A struct with unexported
-//     fields and nothing to encode is refused rather than cached empty;
-//     register a coder for it.
+//   - Unexported struct fields are not encoded, nor are fields tagged "-"
+//     or hidden by another field of the same JSON name. A struct with
+//     unexported fields and nothing to encode is refused rather than
+//     cached empty; a struct with exported fields as well is encoded
+//     without the others, and [JSONCodec.CheckType] reports, before any
+//     value is encoded, every such field by its path: a cache calls it
+//     when a function is wrapped and refuses the result type rather than
+//     serve values with fields zeroed. An interface value whose dynamic
+//     type CheckType refuses is refused by Marshal. Register a coder (or
+//     give the type marshaling methods) to keep unexported state.
 //   - Funcs, channels, unsafe pointers and cyclic values are refused.
 //     Pointers shared within a value decode as separate copies, and
 //     pointer map keys as new pointers.
