@@ -133,7 +133,8 @@
 //     2^20 bits are refused.
 //   - A *url.URL that url.Parse would not give back from its String form
 //     is written as an object of its fields instead, whose order follows
-//     the Go version; decoding reads fields by name.
+//     the Go version; decoding reads fields by name, and fails, as for
+//     any struct, if the Go version that wrote it had other fields.
 //   - net.IP values other than 0, 4 or 16 bytes long, and invalid
 //     netip.Prefix values, are refused.
 //   - Values nest at most 10000 levels deep.
