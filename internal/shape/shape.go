@@ -22,11 +22,14 @@ const version = "cachetoolz shape v1"
 
 // Fingerprint returns the fingerprint of the shape of t; see the package
 // documentation for what it covers. It is safe for concurrent use.
+// A nil t, the type of no value, has a fingerprint of its own.
 func Fingerprint(t reflect.Type) uint64 {
-	d := newHasher(t).node(t)
 	top := sha256.New()
 	top.Write([]byte(version))
-	top.Write(d[:])
+	if t != nil {
+		d := newHasher(t).node(t)
+		top.Write(d[:])
+	}
 	var sum [sha256.Size]byte
 	top.Sum(sum[:0])
 	return binary.BigEndian.Uint64(sum[:8])
