@@ -215,13 +215,12 @@ func decBinaryUnmarshaler(d *decState, v reflect.Value) (err error) {
 	if err != nil {
 		return err
 	}
-	data := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
-	n, err := base64.StdEncoding.Decode(data, s)
+	data, err := d.base64(v.Type(), s)
 	if err != nil {
-		return d.errf("decoding %v: %v", v.Type(), err)
+		return err
 	}
 	defer callErr(v.Type(), "UnmarshalBinary", &err)
-	if err := v.Addr().Interface().(encoding.BinaryUnmarshaler).UnmarshalBinary(data[:n:n]); err != nil {
+	if err := v.Addr().Interface().(encoding.BinaryUnmarshaler).UnmarshalBinary(data); err != nil {
 		return fmt.Errorf("%w: decoding %v: %w", ErrInvalidData, v.Type(), err)
 	}
 	return nil

@@ -81,6 +81,11 @@ func TestUnmarshalStrict(t *testing.T) {
 		{"float in complex rounded", `[0.10000000000000000001,0]`, func() any { return new(complex128) }, "not exactly"},
 		{"big.Int with a fraction", `1.5`, func() any { return new(big.Int) }, "not an integer"},
 
+		// Bytes: only the base64 the encoder writes.
+		{"base64 with stray bits", `"AB=="`, func() any { return new([]byte) }, "illegal base64"},
+		{"base64 without padding", `"AA"`, func() any { return new([]byte) }, "illegal base64"},
+		{"binary marshaler base64 with stray bits", `"AB=="`, func() any { return new(sealed) }, "illegal base64"},
+
 		// Maps and sets: no key twice.
 		{"object key twice", `{"a":1,"a":2}`, func() any { return new(map[string]int) }, "twice"},
 		{"integer key twice", `{"1":1,"1":2}`, func() any { return new(map[int]int) }, "twice"},
