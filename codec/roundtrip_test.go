@@ -306,6 +306,7 @@ func goCases() []rtCase {
 		rt("struct/recursive", &Node{1, &Node{2, nil, nil}, []Node{{Value: 3}}}, `{"Value":1,"Next":{"Value":2,"Next":null,"Kids":null},"Kids":[{"Value":3,"Next":null,"Kids":null}]}`),
 		rt("struct/text marshaler", []Level{1, 0}, `["high","low"]`),
 		rt("struct/json marshaler", Raw{"x"}, `{"raw": "x"}`),
+		rt("struct/binary marshaler", []sealed{{7, "seven"}, {}}, `["B3NldmVu","AA=="]`),
 		rt("struct/json.RawMessage", struct{ M json.RawMessage }{json.RawMessage(`{"a": [1, 2]}`)}, `{"M":{"a": [1, 2]}}`),
 		rt("struct/json.RawMessage nil", struct{ M json.RawMessage }{}, `{"M":null}`),
 		rt("struct/net.HardwareAddr", net.HardwareAddr{0, 1, 2, 3, 4, 5}, `"AAECAwQF"`),
