@@ -138,10 +138,12 @@ func (ch *checker) walk(t reflect.Type, path string) {
 func (ch *checker) walkStruct(t reflect.Type, path string) {
 	var hidden []field
 	kept, dropped := structLayout(t, ch.b.isPlain, &hidden)
+	// Marshal refuses a struct with nothing to encode but unexported data.
+	empty := len(kept) == 0 && hasHiddenData(t)
 	for _, f := range hidden {
 		owner := fieldOwner(t, f.index)
 		ch.add(problem{path + "." + goPath(t, f.index), "is unexported and would come back zero",
-			fmt.Sprintf(`export the fields of %[1]v that must be kept and tag the others json:"-", or give %[1]v an encoding of its own with codec.Register[%[1]v, R] (or MarshalJSON and UnmarshalJSON methods)`, owner), false})
+			fmt.Sprintf(`export the fields of %[1]v that must be kept and tag the others json:"-", or give %[1]v an encoding of its own with codec.Register[%[1]v, R] (or MarshalJSON and UnmarshalJSON methods)`, owner), empty})
 	}
 	for _, f := range dropped {
 		ch.add(problem{path + "." + goPath(t, f.index), fmt.Sprintf("is not encoded, as another field of %v takes or shares its JSON name %q", t, f.name),

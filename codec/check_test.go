@@ -97,7 +97,7 @@ func TestCheckType(t *testing.T) {
 		{"as a map value", reflect.TypeFor[map[string]Profile](), []string{"map[string]codec_test.Profile[value].secret"}, false},
 		{"as a map key", reflect.TypeFor[map[Profile]int](), []string{"[key].secret"}, false},
 		{"unexported field with exported ones", reflect.TypeFor[Tagged](), []string{"Tagged.hidden"}, false},
-		{"only unexported fields", reflect.TypeFor[OnlyHidden](), []string{"OnlyHidden.secret"}, false},
+		{"only unexported fields", reflect.TypeFor[OnlyHidden](), []string{"OnlyHidden.secret"}, true},
 		{"fields left out on purpose", reflect.TypeFor[deliberate](), nil, false},
 		{"shadowed field", reflect.TypeFor[Embedding](), []string{"Embedding.Base.ID", `JSON name "ID"`}, false},
 		{"ambiguous fields", reflect.TypeFor[ambiguous](), []string{"ambiguous.ambiguousA.X", "ambiguous.ambiguousB.X"}, false},
