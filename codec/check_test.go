@@ -47,6 +47,19 @@ type ambiguous struct {
 	ambiguousB
 }
 
+type repA struct{ X int }
+
+type repB struct {
+	repA
+	Y int
+}
+
+// repeated embeds repA twice: the deeper copy is hidden by the other.
+type repeated struct {
+	repA
+	repB
+}
+
 type hiddenEmbeddedPointer struct {
 	*inner
 	Name string
@@ -101,6 +114,7 @@ func TestCheckType(t *testing.T) {
 		{"fields left out on purpose", reflect.TypeFor[deliberate](), nil, false},
 		{"shadowed field", reflect.TypeFor[Embedding](), []string{"Embedding.Base.ID", `JSON name "ID"`}, false},
 		{"ambiguous fields", reflect.TypeFor[ambiguous](), []string{"ambiguous.ambiguousA.X", "ambiguous.ambiguousB.X"}, false},
+		{"struct embedded twice", reflect.TypeFor[repeated](), []string{"repeated.repB.repA.X is not encoded"}, false},
 		{"unexported embedded pointer", reflect.TypeFor[hiddenEmbeddedPointer](), []string{"hiddenEmbeddedPointer.inner"}, false},
 		{"func field", reflect.TypeFor[withFunc](), []string{"withFunc.F is a func"}, true},
 		{"chan in a map", reflect.TypeFor[withChan](), []string{"withChan.Updates[value] is a chan"}, true},

@@ -53,6 +53,19 @@ func structLayout(t reflect.Type, plain func(reflect.Type) bool, hidden *[]field
 		var next []level
 		for _, l := range current {
 			if visited[l.t] {
+				// A struct embedded again, deeper: its fields are hidden
+				// by those of the shallower one.
+				for i := range l.t.NumField() {
+					sf := l.t.Field(i)
+					tag := sf.Tag.Get("json")
+					name, _, _ := strings.Cut(tag, ",")
+					if hidden != nil && sf.Name != "_" && tag != "-" {
+						if name == "" {
+							name = sf.Name
+						}
+						dropped = append(dropped, field{name: name, index: append(slices.Clone(l.index), i), typ: sf.Type})
+					}
+				}
 				continue
 			}
 			visited[l.t] = true
