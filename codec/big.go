@@ -38,10 +38,6 @@ func decBigInt(d *decState, v reflect.Value) error {
 	if !d.numberNext() {
 		return d.typeErr(v.Type(), "integer")
 	}
-	if d.null() {
-		v.SetZero()
-		return nil
-	}
 	text, integer, err := d.number()
 	if err != nil {
 		return err
@@ -63,10 +59,6 @@ func encBigRat(e *encState, v reflect.Value) error {
 }
 
 func decBigRat(d *decState, v reflect.Value) error {
-	if d.null() {
-		v.SetZero()
-		return nil
-	}
 	if d.peek() != '"' {
 		return d.typeErr(v.Type(), "string")
 	}
@@ -138,10 +130,6 @@ func init() {
 }
 
 func decBigFloat(d *decState, v reflect.Value) error {
-	if d.null() {
-		v.SetZero()
-		return nil
-	}
 	if d.peek() != '"' {
 		return d.typeErr(v.Type(), "string")
 	}

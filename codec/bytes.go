@@ -34,13 +34,26 @@ func decBytes(d *decState, v reflect.Value) error {
 	if err != nil {
 		return err
 	}
-	out := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
-	n, err := base64.StdEncoding.Decode(out, s)
+	out, err := d.base64(v.Type(), s)
 	if err != nil {
-		return d.errf("decoding %v: %v", v.Type(), err)
+		return err
 	}
-	v.SetBytes(out[:n:n])
+	v.SetBytes(out)
 	return nil
+}
+
+// strictBase64 reads only what the encoder writes: padded, with the unused
+// bits of the last character zero.
+var strictBase64 = base64.StdEncoding.Strict()
+
+// base64 decodes s, the base64 text of a value of type t.
+func (d *decState) base64(t reflect.Type, s []byte) ([]byte, error) {
+	out := make([]byte, strictBase64.DecodedLen(len(s)))
+	n, err := strictBase64.Decode(out, s)
+	if err != nil {
+		return nil, d.errf("decoding %v: %v", t, err)
+	}
+	return out[:n:n], nil
 }
 
 // uuidDash reports whether the UUID layout of an n-byte array puts a dash
@@ -62,10 +75,6 @@ func encByteArray(e *encState, v reflect.Value) error {
 }
 
 func decByteArray(d *decState, v reflect.Value) error {
-	if d.null() {
-		v.SetZero()
-		return nil
-	}
 	if d.peek() != '"' {
 		return d.typeErr(v.Type(), "hexadecimal string")
 	}

@@ -44,10 +44,12 @@
 //     are arrays of keys; other maps are arrays of [key, value] pairs.
 //   - Structs are objects of their exported fields, honouring json tags
 //     ("name", "-", omitempty and omitzero, which omit only the zero value)
-//     and promoting the fields of embedded structs as encoding/json does;
-//     but an embedded type with an encoding of its own, such as time.Time,
-//     is a field named after its type, and its methods do not make the
-//     outer struct encode as it.
+//     and promoting the fields of embedded struct values as encoding/json
+//     does; but an embedded pointer, and an embedded type with an encoding
+//     of its own such as time.Time, are fields named after their type (so
+//     a nil embedded pointer stays apart from one to a struct whose fields
+//     are all omitted), and the methods of an embedded type do not make
+//     the outer struct encode as it.
 //   - A pointer is what it points to; a non-nil pointer to a pointer,
 //     slice, map or interface is wrapped in a one-element array so that it
 //     stays apart from a nil pointer.
@@ -60,7 +62,11 @@
 //     kept apart), net.IPNet, *regexp.Regexp and *url.URL are strings of
 //     their usual text forms.
 //   - Other types that implement json.Marshaler and json.Unmarshaler, or
-//     else encoding.TextMarshaler and encoding.TextUnmarshaler, use them.
+//     else encoding.TextMarshaler and encoding.TextUnmarshaler, use them;
+//     else those that implement encoding.BinaryMarshaler and
+//     encoding.BinaryUnmarshaler are a base64 string of their binary form.
+//     Only a type's own methods count, not those promoted from an
+//     embedded field.
 //
 // # Registering types
 //
@@ -79,17 +85,35 @@
 //
 // Errors start with "cachetoolz: codec:" and wrap a sentinel:
 // [ErrUnsupported] for a type or value that cannot be encoded or decoded,
+// [ErrIncomplete] for a type whose values would not come back whole,
 // [ErrInvalidData] for data that is not an encoding of the target type,
 // [ErrRegistered] for a duplicate registration. Decoding never panics on
 // bad input, and panics of registered functions and marshaler methods are
 // turned into errors. A cache should treat a decoding error as a miss:
 // it also happens when a type changed since the value was stored.
 //
+// Decoding is strict, so that data written for another type fails rather
+// than decoding into a value with parts zeroed, dropped or rounded: an
+// object key must name a field exactly (case counts) and only once, and
+// every field that is never omitted must be there; null is accepted only
+// for pointers, interfaces, slices and maps; a number must fit its type,
+// an integer has no fraction or exponent, and a float must be written with
+// exactly the digits Marshal writes for it (so 1.0, or digits that round,
+// are refused); a map key or set element must not repeat; nothing may
+// follow the value. White space and the order of object keys are free.
+//
 // # Limits
 //
-//   - Unexported struct fields are not encoded. A struct with unexported
-//     fields and nothing to encode is refused rather than cached empty;
-//     register a coder for it.
+//   - Unexported struct fields are not encoded, nor are fields tagged "-"
+//     or hidden by another field of the same JSON name. A struct with
+//     unexported fields and nothing to encode is refused rather than
+//     cached empty; a struct with exported fields as well is encoded
+//     without the others, and [JSONCodec.CheckType] reports, before any
+//     value is encoded, every such field by its path: a cache calls it
+//     when a function is wrapped and refuses the result type rather than
+//     serve values with fields zeroed. An interface value whose dynamic
+//     type CheckType refuses is refused by Marshal. Register a coder (or
+//     give the type marshaling methods) to keep unexported state.
 //   - Funcs, channels, unsafe pointers and cyclic values are refused.
 //     Pointers shared within a value decode as separate copies, and
 //     pointer map keys as new pointers.
@@ -109,7 +133,8 @@
 //     2^20 bits are refused.
 //   - A *url.URL that url.Parse would not give back from its String form
 //     is written as an object of its fields instead, whose order follows
-//     the Go version; decoding reads fields by name.
+//     the Go version; decoding reads fields by name, and fails, as for
+//     any struct, if the Go version that wrote it had other fields.
 //   - net.IP values other than 0, 4 or 16 bytes long, and invalid
 //     netip.Prefix values, are refused.
 //   - Values nest at most 10000 levels deep.

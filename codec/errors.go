@@ -20,6 +20,12 @@ var (
 	// target type: corrupt, truncated, or written for another type.
 	ErrInvalidData = errors.New("cachetoolz: codec: invalid data")
 
+	// ErrIncomplete reports a type whose values the codec cannot carry
+	// whole: some of their data would be lost on the way, such as
+	// unexported struct fields, which would come back zero. CheckType
+	// returns it, and Marshal for an interface value holding such a type.
+	ErrIncomplete = errors.New("cachetoolz: codec: incomplete")
+
 	// ErrRegistered reports a second registration of the same encoder,
 	// decoder or type name in one Registry.
 	ErrRegistered = errors.New("cachetoolz: codec: already registered")

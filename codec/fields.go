@@ -11,7 +11,6 @@ import (
 // promoted from an embedded struct, under its JSON name.
 type field struct {
 	name   string
-	nameB  []byte // name, for comparing with input without allocating
 	key    []byte // the JSON object key and colon
 	index  []int  // path of field indexes from the outer struct
 	typ    reflect.Type
@@ -28,9 +27,21 @@ type field struct {
 // promoted unless the embedded field has a tag name; a name found at a
 // shallower depth, or tagged, wins over others; names left ambiguous are
 // dropped. The result is in field order. Unlike encoding/json, an embedded
-// struct with an encoding of its own (plain reports false for it, as for
-// time.Time) is a field named after its type, not promoted.
+// pointer, and an embedded struct with an encoding of its own (plain
+// reports false for it, as for time.Time), are fields named after their
+// type, not promoted: a nil embedded pointer then stays apart from one
+// pointing to a struct whose fields are all omitted.
 func structFields(t reflect.Type, plain func(reflect.Type) bool) []field {
+	kept, _ := structLayout(t, plain, nil)
+	return kept
+}
+
+// structLayout returns the fields of t that are encoded, as structFields
+// does, and the exported fields that are not because another field of the
+// same name wins over them or makes them ambiguous. When hidden is not
+// nil, the unexported fields of t and of its promoted embedded structs
+// (other than blank fields and fields tagged "-") are appended to it.
+func structLayout(t reflect.Type, plain func(reflect.Type) bool, hidden *[]field) (kept, dropped []field) {
 	type level struct {
 		t     reflect.Type
 		index []int
@@ -42,6 +53,19 @@ func structFields(t reflect.Type, plain func(reflect.Type) bool) []field {
 		var next []level
 		for _, l := range current {
 			if visited[l.t] {
+				// A struct embedded again, deeper: its fields are hidden
+				// by those of the shallower one.
+				for i := range l.t.NumField() {
+					sf := l.t.Field(i)
+					tag := sf.Tag.Get("json")
+					name, _, _ := strings.Cut(tag, ",")
+					if hidden != nil && sf.Name != "_" && tag != "-" {
+						if name == "" {
+							name = sf.Name
+						}
+						dropped = append(dropped, field{name: name, index: append(slices.Clone(l.index), i), typ: sf.Type})
+					}
+				}
 				continue
 			}
 			visited[l.t] = true
@@ -53,21 +77,18 @@ func structFields(t reflect.Type, plain func(reflect.Type) bool) []field {
 				}
 				name, opts, _ := strings.Cut(tag, ",")
 				index := append(slices.Clone(l.index), i)
-				if sf.Anonymous {
-					ft := sf.Type
-					if ft.Kind() == reflect.Pointer {
-						// An unexported embedded pointer cannot be set.
-						if !sf.IsExported() {
-							continue
-						}
-						ft = ft.Elem()
-					}
-					if name == "" && ft.Kind() == reflect.Struct && plain(sf.Type) && plain(ft) {
-						next = append(next, level{t: ft, index: index})
-						continue
-					}
+				// An embedded struct value has its fields promoted. An
+				// embedded pointer is not: it is a field named after its
+				// type, so that a nil pointer and a pointer to a struct
+				// whose fields are all omitted stay apart.
+				if sf.Anonymous && name == "" && sf.Type.Kind() == reflect.Struct && plain(sf.Type) {
+					next = append(next, level{t: sf.Type, index: index})
+					continue
 				}
 				if !sf.IsExported() {
+					if hidden != nil && sf.Name != "_" {
+						*hidden = append(*hidden, field{name: sf.Name, index: index, typ: sf.Type})
+					}
 					continue
 				}
 				f := field{name: name, index: index, typ: sf.Type, tagged: name != "", depth: depth}
@@ -101,7 +122,6 @@ func structFields(t reflect.Type, plain func(reflect.Type) bool) []field {
 		}
 		return 0
 	})
-	var kept []field
 	for i := 0; i < len(all); {
 		j := i + 1
 		for j < len(all) && all[j].name == all[i].name {
@@ -110,17 +130,18 @@ func structFields(t reflect.Type, plain func(reflect.Type) bool) []field {
 		group := all[i:j]
 		i = j
 		if len(group) > 1 && group[1].depth == group[0].depth && group[1].tagged == group[0].tagged {
-			continue // ambiguous
+			dropped = append(dropped, group...) // ambiguous
+			continue
 		}
 		kept = append(kept, group[0])
+		dropped = append(dropped, group[1:]...)
 	}
 	slices.SortFunc(kept, func(a, b field) int { return slices.Compare(a.index, b.index) })
 	for i := range kept {
 		f := &kept[i]
-		f.nameB = []byte(f.name)
 		f.key = append(appendString(nil, f.name), ':')
 	}
-	return kept
+	return kept, dropped
 }
 
 // hasHiddenData reports whether t has a field that is neither encoded nor
@@ -135,31 +156,10 @@ func hasHiddenData(t reflect.Type) bool {
 	return false
 }
 
-// fieldToRead returns the field at index in v, or false when the path goes
-// through a nil embedded pointer.
-func fieldToRead(v reflect.Value, index []int) (reflect.Value, bool) {
-	for i, x := range index {
-		if i > 0 && v.Kind() == reflect.Pointer {
-			if v.IsNil() {
-				return reflect.Value{}, false
-			}
-			v = v.Elem()
-		}
-		v = v.Field(x)
-	}
-	return v, true
-}
-
-// fieldToSet returns the field at index in v, allocating nil embedded
-// pointers on the way.
-func fieldToSet(v reflect.Value, index []int) reflect.Value {
-	for i, x := range index {
-		if i > 0 && v.Kind() == reflect.Pointer {
-			if v.IsNil() {
-				v.Set(reflect.New(v.Type().Elem()))
-			}
-			v = v.Elem()
-		}
+// fieldByIndex returns the field at index in v, a path through embedded
+// struct values.
+func fieldByIndex(v reflect.Value, index []int) reflect.Value {
+	for _, x := range index {
 		v = v.Field(x)
 	}
 	return v

@@ -161,6 +161,8 @@ func fuzzTargets() []func() any {
 		func() any { return new([]*[]string) },
 		func() any { return new([3]complex128) },
 		func() any { return new(*any) },
+		func() any { return new(embedsOmitted) },
+		func() any { return new(pointersToZero) },
 	}
 }
 
@@ -175,9 +177,13 @@ func FuzzJSONUnmarshal(f *testing.F) {
 	f.Add([]byte(`"https://u:p@h:1/a%2Fb?q#f"`))
 	f.Add([]byte(`[[[null]],null,[[]]]`))
 	f.Add([]byte(`{"Value":1,"Next":{"Value":2,"Next":null},"Kids":[{}]}`))
-	f.Add([]byte(`{"Created":"c","Note":"n","Promoted":"p"}`))
+	f.Add([]byte(`{"Created":"c","Meta":{"Note":"n"},"Promoted":"p","Name":"","ID":""}`))
 	f.Add([]byte(`[[1,2],["NaN","+Inf"],[-0,5e-324]]`))
 	f.Add([]byte(`"-0044-03-15T00:00:00+00:09:21 Europe/Paris"`))
+	f.Add([]byte(`{"OmitInner":{},"C":0}`))
+	f.Add([]byte(`{"N":[],"NM":{},"PP":[0],"S":{},"E":{}}`))
+	f.Add([]byte(`{"ID":1,"ID":2,"Name":"","Tags":null}`))
+	f.Add([]byte(`[[0.10000000000000000001,0],[1.0,0],[0,1e0]]`))
 	c := testCodec()
 	targets := fuzzTargets()
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -20,7 +20,8 @@ import (
 //
 // Entries are sorted (object keys by their text or number, other shapes by
 // the bytes of the encoded key) so equal maps encode to equal bytes. A nil
-// map is null and an empty one is {} or [].
+// map is null and an empty one is {} or []. Decoding refuses a key given
+// twice.
 
 type mapShape int
 
@@ -227,7 +228,11 @@ func (b *builder) mapDec(t reflect.Type) (decFunc, error) {
 			if checkKeys && !kv.Comparable() {
 				return d.errf("decoding %v: key of dynamic type %v is not comparable", t, kv.Elem().Type())
 			}
+			n := m.Len()
 			m.SetMapIndex(kv, ev)
+			if m.Len() == n {
+				return d.errf("decoding %v: a key appears twice", t)
+			}
 			if more, err = d.more(want + 2); err != nil {
 				return err
 			}

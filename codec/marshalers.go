@@ -2,6 +2,7 @@ package codec
 
 import (
 	"encoding"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -11,14 +12,19 @@ import (
 // value or pointer receivers) is written as its MarshalJSON output and read
 // with UnmarshalJSON. Otherwise a type that implements both
 // encoding.TextMarshaler and encoding.TextUnmarshaler is a JSON string of
-// its text. A type with only one half of a pair is encoded by its kind, so
-// that what is written can always be read.
+// its text; otherwise a type that implements both
+// encoding.BinaryMarshaler and encoding.BinaryUnmarshaler is a base64
+// string of its binary form. A type with only one half of a pair is
+// encoded by its kind, so that what is written can always be read.
+// Methods a struct gets only from an embedded field do not count.
 
 var (
 	jsonMarshalerType   = reflect.TypeFor[json.Marshaler]()
 	jsonUnmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 	textMarshalerType   = reflect.TypeFor[encoding.TextMarshaler]()
 	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+	binMarshalerType    = reflect.TypeFor[encoding.BinaryMarshaler]()
+	binUnmarshalerType  = reflect.TypeFor[encoding.BinaryUnmarshaler]()
 )
 
 type marshalKind int
@@ -27,6 +33,7 @@ const (
 	marshalNone marshalKind = iota
 	marshalJSON
 	marshalText
+	marshalBinary
 )
 
 func marshalKindOf(t reflect.Type) marshalKind {
@@ -39,6 +46,9 @@ func marshalKindOf(t reflect.Type) marshalKind {
 	}
 	if pt.Implements(textMarshalerType) && pt.Implements(textUnmarshalerType) && !promoted(t, textMarshalerType) {
 		return marshalText
+	}
+	if pt.Implements(binMarshalerType) && pt.Implements(binUnmarshalerType) && !promoted(t, binMarshalerType) {
+		return marshalBinary
 	}
 	return marshalNone
 }
@@ -76,6 +86,8 @@ func marshalerEnc(t reflect.Type) encFunc {
 		return encJSONMarshaler
 	case marshalText:
 		return encTextMarshaler
+	case marshalBinary:
+		return encBinaryMarshaler
 	}
 	return nil
 }
@@ -86,6 +98,8 @@ func marshalerDec(t reflect.Type) decFunc {
 		return decJSONUnmarshaler
 	case marshalText:
 		return decTextUnmarshaler
+	case marshalBinary:
+		return decBinaryUnmarshaler
 	}
 	return nil
 }
@@ -155,7 +169,7 @@ func encTextMarshaler(e *encState, v reflect.Value) (err error) {
 }
 
 func decTextUnmarshaler(d *decState, v reflect.Value) (err error) {
-	if d.null() {
+	if k := v.Kind(); (k == reflect.Slice || k == reflect.Map) && d.null() {
 		v.SetZero()
 		return nil
 	}
@@ -168,6 +182,45 @@ func decTextUnmarshaler(d *decState, v reflect.Value) (err error) {
 	}
 	defer callErr(v.Type(), "UnmarshalText", &err)
 	if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText(text); err != nil {
+		return fmt.Errorf("%w: decoding %v: %w", ErrInvalidData, v.Type(), err)
+	}
+	return nil
+}
+
+func encBinaryMarshaler(e *encState, v reflect.Value) (err error) {
+	if isNil(v) {
+		e.buf = append(e.buf, "null"...)
+		return nil
+	}
+	defer callErr(v.Type(), "MarshalBinary", &err)
+	out, err := addressable(v).Interface().(encoding.BinaryMarshaler).MarshalBinary()
+	if err != nil {
+		return fmt.Errorf("cachetoolz: codec: MarshalBinary of %v: %w", v.Type(), err)
+	}
+	e.buf = append(e.buf, '"')
+	e.buf = base64.StdEncoding.AppendEncode(e.buf, out)
+	e.buf = append(e.buf, '"')
+	return nil
+}
+
+func decBinaryUnmarshaler(d *decState, v reflect.Value) (err error) {
+	if k := v.Kind(); (k == reflect.Slice || k == reflect.Map) && d.null() {
+		v.SetZero()
+		return nil
+	}
+	if d.peek() != '"' {
+		return d.typeErr(v.Type(), "base64 string")
+	}
+	s, err := d.stringBytes()
+	if err != nil {
+		return err
+	}
+	data, err := d.base64(v.Type(), s)
+	if err != nil {
+		return err
+	}
+	defer callErr(v.Type(), "UnmarshalBinary", &err)
+	if err := v.Addr().Interface().(encoding.BinaryUnmarshaler).UnmarshalBinary(data); err != nil {
 		return fmt.Errorf("%w: decoding %v: %w", ErrInvalidData, v.Type(), err)
 	}
 	return nil

@@ -19,8 +19,6 @@ func encBool(e *encState, v reflect.Value) error {
 
 func decBool(d *decState, v reflect.Value) error {
 	switch {
-	case d.null():
-		v.SetBool(false)
 	case d.peek() == 't' && d.hasLiteral("true"):
 		d.pos += 4
 		v.SetBool(true)
@@ -47,10 +45,6 @@ func decInt(d *decState, v reflect.Value) error {
 	if !d.numberNext() {
 		return d.typeErr(v.Type(), "integer")
 	}
-	if d.null() {
-		v.SetInt(0)
-		return nil
-	}
 	text, integer, err := d.number()
 	if err != nil {
 		return err
@@ -76,10 +70,6 @@ func decInt(d *decState, v reflect.Value) error {
 func decUint(d *decState, v reflect.Value) error {
 	if !d.numberNext() {
 		return d.typeErr(v.Type(), "integer")
-	}
-	if d.null() {
-		v.SetUint(0)
-		return nil
 	}
 	text, integer, err := d.number()
 	if err != nil {
@@ -159,6 +149,12 @@ func (d *decState) float(t reflect.Type, bits int) (float64, error) {
 	if err != nil {
 		return 0, d.errf("decoding %v: %s out of range", t, text)
 	}
+	// Only the digits appendFloat writes are exact: others may have been
+	// rounded, or written for a float of another size.
+	var scratch [32]byte
+	if string(appendFloat(scratch[:0], f, bits)) != string(text) {
+		return 0, d.errf("decoding %v: %s is not exactly a %v", t, text, t)
+	}
 	return f, nil
 }
 
@@ -168,10 +164,6 @@ func encFloat(e *encState, v reflect.Value) error {
 }
 
 func decFloat(d *decState, v reflect.Value) error {
-	if d.null() {
-		v.SetFloat(0)
-		return nil
-	}
 	if !d.numberNext() && d.peek() != '"' {
 		return d.typeErr(v.Type(), "number")
 	}
@@ -194,10 +186,6 @@ func encComplex(e *encState, v reflect.Value) error {
 }
 
 func decComplex(d *decState, v reflect.Value) error {
-	if d.null() {
-		v.SetComplex(0)
-		return nil
-	}
 	t, bits := v.Type(), v.Type().Bits()/2
 	if err := d.expect('['); err != nil {
 		return err
@@ -220,8 +208,8 @@ func decComplex(d *decState, v reflect.Value) error {
 	return nil
 }
 
-// numberNext reports whether a number, or null, comes next.
+// numberNext reports whether a number comes next.
 func (d *decState) numberNext() bool {
 	c := d.peek()
-	return c == '-' || isDigit(c) || c == 'n'
+	return c == '-' || isDigit(c)
 }

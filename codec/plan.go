@@ -99,7 +99,8 @@ func (b *builder) dec(t reflect.Type) *decPlan {
 // registered for the type, the built-in handling of well-known standard
 // library types, pointers and interfaces, json.Marshaler with
 // json.Unmarshaler, encoding.TextMarshaler with encoding.TextUnmarshaler,
-// and last the type's kind.
+// encoding.BinaryMarshaler with encoding.BinaryUnmarshaler, and last the
+// type's kind.
 
 func (b *builder) buildEnc(t reflect.Type) (encFunc, error) {
 	if c := b.st.coders[t]; c != nil {

@@ -37,6 +37,7 @@ type state struct {
 
 	encs, decs sync.Map // reflect.Type -> *encPlan, *decPlan
 	names      sync.Map // reflect.Type -> typeNameResult
+	checks     sync.Map // reflect.Type -> error of checkType, or nil
 	types      sync.Map // string -> reflect.Type
 	typesN     atomic.Int64
 }

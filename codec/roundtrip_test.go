@@ -295,8 +295,8 @@ func goCases() []rtCase {
 		rt("struct/user", User{1, "Ann", []string{"a"}}, `{"ID":1,"Name":"Ann","Tags":["a"]}`),
 		rt("struct/empty tags kept", User{Tags: []string{}}, `{"ID":0,"Name":"","Tags":[]}`),
 		rt("struct/tags", Tagged{Renamed: "r", Kept: []string{}}, `{"renamed":"r","kept":[]}`),
-		rt("struct/embedding", Embedding{Base: Base{Created: "c"}, Meta: &Meta{"n"}, inner: inner{"p"}, Name: "x", ID: "y"}, `{"Created":"c","Note":"n","Promoted":"p","Name":"x","ID":"y"}`),
-		rt("struct/embedding nil pointer", Embedding{Name: "x"}, `{"Created":"","Promoted":"","Name":"x","ID":""}`),
+		rt("struct/embedding", Embedding{Base: Base{Created: "c"}, Meta: &Meta{"n"}, inner: inner{"p"}, Name: "x", ID: "y"}, `{"Created":"c","Meta":{"Note":"n"},"Promoted":"p","Name":"x","ID":"y"}`),
+		rt("struct/embedding nil pointer", Embedding{Name: "x"}, `{"Created":"","Meta":null,"Promoted":"","Name":"x","ID":""}`),
 		rt("struct/anonymous", struct {
 			A int
 			B struct{ C []byte }
@@ -306,6 +306,7 @@ func goCases() []rtCase {
 		rt("struct/recursive", &Node{1, &Node{2, nil, nil}, []Node{{Value: 3}}}, `{"Value":1,"Next":{"Value":2,"Next":null,"Kids":null},"Kids":[{"Value":3,"Next":null,"Kids":null}]}`),
 		rt("struct/text marshaler", []Level{1, 0}, `["high","low"]`),
 		rt("struct/json marshaler", Raw{"x"}, `{"raw": "x"}`),
+		rt("struct/binary marshaler", []sealed{{7, "seven"}, {}}, `["B3NldmVu","AA=="]`),
 		rt("struct/json.RawMessage", struct{ M json.RawMessage }{json.RawMessage(`{"a": [1, 2]}`)}, `{"M":{"a": [1, 2]}}`),
 		rt("struct/json.RawMessage nil", struct{ M json.RawMessage }{}, `{"M":null}`),
 		rt("struct/net.HardwareAddr", net.HardwareAddr{0, 1, 2, 3, 4, 5}, `"AAECAwQF"`),
@@ -348,37 +349,43 @@ func TestRoundTrip(t *testing.T) {
 			t.Fatalf("duplicate case name %q", tc.name)
 		}
 		seen[tc.name] = true
-		t.Run(tc.name, func(t *testing.T) {
-			p := reflect.New(tc.typ)
-			p.Elem().Set(tc.val)
-			data, err := c.Marshal(p.Interface())
-			if err != nil {
-				t.Fatalf("Marshal: %v", err)
-			}
-			if tc.want != "" && string(data) != tc.want {
-				t.Errorf("Marshal = %s\nwant       %s", data, tc.want)
-			}
-			q := reflect.New(tc.typ)
-			if err := c.Unmarshal(data, q.Interface()); err != nil {
-				t.Fatalf("Unmarshal(%s): %v", data, err)
-			}
-			if err := sameValue(p.Elem(), q.Elem(), "value"); err != nil {
-				t.Errorf("round trip of %s: %v", data, err)
-			}
-			again, err := c.Marshal(q.Interface())
-			if err != nil || !bytes.Equal(again, data) {
-				t.Errorf("re-encoding the decoded value gives %s, %v; want %s", again, err, data)
-			}
-			// Passing the value itself gives the same bytes, except where
-			// its static type is an interface or a pointer to a nullable
-			// type (see Marshal).
-			if k := tc.typ.Kind(); k != reflect.Interface && (k != reflect.Pointer || !isNullable(tc.typ.Elem())) {
-				direct, err := c.Marshal(tc.val.Interface())
-				if err != nil || !bytes.Equal(direct, data) {
-					t.Errorf("Marshal(value) = %s, %v; want %s", direct, err, data)
-				}
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkRoundTrip(t, c, tc) })
+	}
+}
+
+// checkRoundTrip encodes tc's value through a pointer to its static type,
+// compares the bytes with tc.want, decodes them and checks that the value
+// is the same and encodes to the same bytes.
+func checkRoundTrip(t *testing.T, c codec.Codec, tc rtCase) {
+	t.Helper()
+	p := reflect.New(tc.typ)
+	p.Elem().Set(tc.val)
+	data, err := c.Marshal(p.Interface())
+	if err != nil {
+		t.Fatalf("Marshal: %v", err)
+	}
+	if tc.want != "" && string(data) != tc.want {
+		t.Errorf("Marshal = %s\nwant       %s", data, tc.want)
+	}
+	q := reflect.New(tc.typ)
+	if err := c.Unmarshal(data, q.Interface()); err != nil {
+		t.Fatalf("Unmarshal(%s): %v", data, err)
+	}
+	if err := sameValue(p.Elem(), q.Elem(), "value"); err != nil {
+		t.Errorf("round trip of %s: %v", data, err)
+	}
+	again, err := c.Marshal(q.Interface())
+	if err != nil || !bytes.Equal(again, data) {
+		t.Errorf("re-encoding the decoded value gives %s, %v; want %s", again, err, data)
+	}
+	// Passing the value itself gives the same bytes, except where its
+	// static type is an interface or a pointer to a nullable type (see
+	// Marshal).
+	if k := tc.typ.Kind(); k != reflect.Interface && (k != reflect.Pointer || !isNullable(tc.typ.Elem())) {
+		direct, err := c.Marshal(tc.val.Interface())
+		if err != nil || !bytes.Equal(direct, data) {
+			t.Errorf("Marshal(value) = %s, %v; want %s", direct, err, data)
+		}
 	}
 }
 

@@ -98,10 +98,6 @@ func (b *builder) arrayDec(t reflect.Type) (decFunc, error) {
 		return nil, elem.err
 	}
 	return func(d *decState, v reflect.Value) error {
-		if d.null() {
-			v.SetZero()
-			return nil
-		}
 		if d.peek() != '[' {
 			return d.typeErr(t, "array")
 		}

@@ -25,10 +25,6 @@ func encRegexp(e *encState, v reflect.Value) error {
 }
 
 func decRegexp(d *decState, v reflect.Value) error {
-	if d.null() {
-		v.SetZero()
-		return nil
-	}
 	if d.peek() != '"' {
 		return d.typeErr(v.Type(), "string")
 	}
@@ -105,10 +101,6 @@ func encUserinfo(e *encState, v reflect.Value) error {
 }
 
 func decUserinfo(d *decState, v reflect.Value) error {
-	if d.null() {
-		v.SetZero()
-		return nil
-	}
 	if err := d.expect('['); err != nil {
 		return err
 	}

@@ -191,10 +191,6 @@ func encString(e *encState, v reflect.Value) error {
 }
 
 func decString(d *decState, v reflect.Value) error {
-	if d.null() {
-		v.SetString("")
-		return nil
-	}
 	if d.peek() != '"' {
 		return d.typeErr(v.Type(), "string")
 	}

@@ -120,10 +120,6 @@ func appendPadded(b []byte, n, width int) []byte {
 }
 
 func decTime(d *decState, v reflect.Value) error {
-	if d.null() {
-		v.SetZero()
-		return nil
-	}
 	if d.peek() != '"' {
 		return d.typeErr(v.Type(), "time string")
 	}

@@ -84,6 +84,11 @@ func (st *state) typeName(t reflect.Type) (string, error) {
 			err = unsupported(t, "its name %q does not resolve to it", name)
 		}
 	}
+	if err == nil {
+		// CheckType cannot see the values an interface holds: they are
+		// checked here, once per dynamic type.
+		err = st.checkType(t)
+	}
 	st.names.Store(t, typeNameResult{name, err})
 	return name, err
 }
