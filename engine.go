@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"reflect"
 	"time"
+
+	"github.com/cachetoolz/cachetoolz/codec"
 )
 
 // keyBufSize is the stack buffer a call builds its key in; longer keys
@@ -302,7 +304,7 @@ func (c *Cache) checkResult(t reflect.Type) error {
 	if c.mem != nil {
 		return nil
 	}
-	tc, ok := c.cfg.Codec.(interface{ CheckType(reflect.Type) error })
+	tc, ok := c.cfg.Codec.(codec.TypeChecker)
 	if !ok {
 		return nil
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cachetoolz/cachetoolz"
+	"github.com/cachetoolz/cachetoolz/codec"
 	"github.com/cachetoolz/cachetoolz/memory"
 )
 
@@ -191,4 +192,54 @@ func TestSlowFunctionWithoutContextIsCached(t *testing.T) {
 			t.Fatalf("%d runs, want 1: the result of a function without a context was dropped after its deadline", runs.Load())
 		}
 	})
+}
+
+// Two deploys whose result types share a name but not a shape: the type's
+// name is no fingerprint.
+func TestSameNamedResultTypeChangeIsAMiss(t *testing.T) {
+	b := memory.Must(memory.New(&memory.Options{Isolate: true}))
+	opts := &cachetoolz.Options{Name: "get"}
+	v1 := func() func(int) int {
+		type Result struct{ A int }
+		f := cachetoolz.Must(cachetoolz.Wrap1Plain(cachetoolz.Must(cachetoolz.New(b, nil)), func(id int) Result { return Result{A: id} }, opts))
+		return func(id int) int { return f(id).A }
+	}()
+	var runs atomic.Int64
+	c := cachetoolz.Must(cachetoolz.New(b, nil))
+	v2 := func() func(int) string {
+		type Result struct{ A string }
+		f := cachetoolz.Must(cachetoolz.Wrap1Plain(c, func(id int) Result { runs.Add(1); return Result{A: fmt.Sprint("a", id)} }, opts))
+		return func(id int) string { return f(id).A }
+	}()
+	v1(3)
+	if got := v2(3); got != "a3" || runs.Load() != 1 {
+		t.Fatalf("v2 got %q after %d runs", got, runs.Load())
+	}
+	if s := c.Stats()[cachetoolz.DefaultNamespace]; s.Mismatches != 1 {
+		t.Fatalf("Stats = %+v, want 1 mismatch", s)
+	}
+}
+
+// A result type whose fields a byte-storing backend would drop is refused
+// when wrapping, with the field named; the memory backend keeps Go values
+// and takes it.
+func TestResultTypeTheCodecCannotCarryIsRefused(t *testing.T) {
+	type account struct {
+		ID     int
+		secret string
+	}
+	fn := func(id int) account { return account{ID: id, secret: "s"} }
+	for name, c := range caches(t) {
+		_, err := cachetoolz.Wrap1Plain(c, fn, nil)
+		switch name {
+		case "values":
+			if err != nil {
+				t.Fatalf("memory backend refused the type: %v", err)
+			}
+		case "bytes":
+			if !errors.Is(err, codec.ErrIncomplete) || !strings.Contains(err.Error(), "secret") {
+				t.Fatalf("byte-storing backend: %v, want codec.ErrIncomplete naming the field", err)
+			}
+		}
+	}
 }

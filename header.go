@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"reflect"
+
+	typeshape "github.com/cachetoolz/cachetoolz/internal/shape"
 )
 
 // headerFormat is the first byte of every entry a wrapper stores in a
@@ -19,8 +21,9 @@ type header [9]byte
 
 func newHeader(t reflect.Type, version string) header {
 	h := fnv.New64a()
-	_, _ = h.Write([]byte(t.String()))
-	_, _ = h.Write([]byte{0})
+	var fp [8]byte
+	binary.BigEndian.PutUint64(fp[:], typeshape.Fingerprint(t))
+	_, _ = h.Write(fp[:])
 	_, _ = h.Write([]byte(version))
 	var out header
 	out[0] = headerFormat
