@@ -121,10 +121,11 @@ func (b *Backend) Entries(ctx context.Context, namespace, cursor string, limit i
 // and the size of its value; fn is called with a nil document for one that
 // is not live, and stops the walk by returning false.
 func (b *Backend) eachLive(ctx context.Context, coll *mongo.Collection, after string, limit int, fn func(id string, doc bson.Raw, size int64) bool) error {
-	gen, err := b.readGeneration(ctx, &space{coll: coll})
-	if err != nil {
-		return err
+	g := readGeneration(ctx, coll)
+	if g.err != nil {
+		return g.err
 	}
+	gen := g.gen // 0 (no entry is live) unless the document holds one
 	filter := bson.D{}
 	if after != "" {
 		filter = bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}}

@@ -57,10 +57,11 @@ func TestInspectorNamespaces(t *testing.T) {
 	// Documents that are not live: uncommitted, of another generation,
 	// expired. None is counted.
 	coll := b.Database().Collection(CollectionName("plain"))
-	gen, err := b.readGeneration(ctx, b.space("plain"))
-	if err != nil || gen == 0 {
-		t.Fatalf("generation %d, %v", gen, err)
+	g := readGeneration(ctx, coll)
+	if g.err != nil || g.state != genOK {
+		t.Fatalf("generation %+v", g)
 	}
+	gen := g.gen
 	for _, doc := range []bson.D{
 		{{Key: "_id", Value: "kuncommitted"}, {Key: fieldValue, Value: bson.Binary{Data: []byte("x")}}, {Key: fieldGen, Value: int64(gen)}, {Key: fieldWrite, Value: int64(7)}},
 		{{Key: "_id", Value: "kstale"}, {Key: fieldValue, Value: bson.Binary{Data: []byte("x")}}, {Key: fieldGen, Value: int64(gen + 1)}, {Key: fieldWrite, Value: int64(7)}, {Key: fieldCommit, Value: int64(7)}},

@@ -83,16 +83,16 @@ func TestRoundTrips(t *testing.T) {
 	cmds.take()
 
 	want(t, b, "rt", "k", "v")
-	if got := cmds.take(); got["find"] != 1 || len(got) != 1 {
-		t.Errorf("a hit sent %v, want one find", got)
+	if got := cmds.take(); got["find"] != 2 || len(got) != 1 {
+		t.Errorf("a hit sent %v, want two finds (entry and generation, sent at once)", got)
 	}
 	wantMiss(t, b, "rt", "other")
-	if got := cmds.take(); got["find"] != 1 || len(got) != 1 {
-		t.Errorf("a miss in a known namespace sent %v, want one find", got)
+	if got := cmds.take(); got["find"] != 2 || len(got) != 1 {
+		t.Errorf("a miss in a known namespace sent %v, want two finds (entry and generation, sent at once)", got)
 	}
 	put(t, b, "rt", "k2", "v")
-	if got := cmds.take(); got["find"] != 2 || got["update"] != 2 || len(got) != 2 {
-		t.Errorf("a miss and a store sent %v, want find ×2 (entry, generation) and update ×2 (write, commit)", got)
+	if got := cmds.take(); got["find"] != 3 || got["update"] != 2 || len(got) != 2 {
+		t.Errorf("a miss and a store sent %v, want find ×3 (entry, generation, generation) and update ×2 (mark, write)", got)
 	}
 }
 

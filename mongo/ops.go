@@ -13,12 +13,20 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// Get returns the value stored under key in namespace, reading one document
-// by _id. An entry that is past its expiry, or that was never committed (see
-// the package documentation), is a miss: Get then returns
-// [cachetoolz.ErrNotFound] with the namespace's generation, which costs a
-// second read the first time a backend meets the namespace (or after a
-// clear).
+// Get returns the value stored under key in namespace. It reads the entry
+// and the namespace's generation document, each by _id, in two reads sent
+// at once (so a hit waits for one round trip), and returns the entry only
+// when it is committed, not expired, and of the generation that document
+// holds: an entry of any other generation (left behind when the generation
+// document was lost or damaged) is never served.
+//
+// On a miss Get returns [cachetoolz.ErrNotFound] with the generation the
+// document holds as of this call, creating the document (one more round
+// trip) when the namespace has none, after a clear or on first use. A
+// generation document that cannot be read as one (a foreign or damaged
+// write) makes every Get of that namespace a miss with generation 0, under
+// which Set stores nothing, until Clear replaces it; it is logged once, and
+// other namespaces are untouched.
 func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint64, error) {
 	ctx, cancel, err := b.begin(ctx, "get")
 	if err != nil {
@@ -26,23 +34,34 @@ func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint6
 	}
 	defer cancel()
 	s := b.space(namespace)
+	genc := make(chan genRead, 1)
+	go func() { genc <- readGeneration(ctx, s.coll) }()
 	raw, err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: docID(key)}}).Raw()
-	switch {
-	case err == nil:
-		if value, gen, ok := visible(raw, time.Now()); ok {
-			if s.gen.Load() != gen {
-				s.gen.Store(gen)
-			}
-			return value, gen, nil
-		}
-	case !errors.Is(err, mongo.ErrNoDocuments):
+	g := <-genc
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, 0, fmt.Errorf("cachetoolz: mongo: get: %w", err)
 	}
-	gen, err := b.generation(ctx, s)
-	if err != nil {
-		return nil, 0, err
+	if g.err != nil {
+		return nil, 0, fmt.Errorf("cachetoolz: mongo: get: %w", g.err)
 	}
-	return nil, gen, fmt.Errorf("cachetoolz: mongo: get: %w", cachetoolz.ErrNotFound)
+	switch g.state {
+	case genOK:
+		if err == nil {
+			if value, gen, ok := visible(raw, time.Now()); ok && gen == g.gen {
+				return value, gen, nil
+			}
+		}
+	case genMissing:
+		g = b.newGeneration(ctx, s)
+		if g.err != nil {
+			return nil, 0, fmt.Errorf("cachetoolz: mongo: get: %w", g.err)
+		}
+	}
+	if g.state == genBad {
+		b.damaged(s)
+		return nil, 0, fmt.Errorf("cachetoolz: mongo: get: %w", cachetoolz.ErrNotFound)
+	}
+	return nil, g.gen, fmt.Errorf("cachetoolz: mongo: get: %w", cachetoolz.ErrNotFound)
 }
 
 // visible returns the value and generation of an entry document that is
@@ -66,11 +85,16 @@ func visible(doc bson.Raw, now time.Time) ([]byte, uint64, bool) {
 
 // Set stores value under key in namespace for ttl (never expiring when
 // ttl <= 0), on behalf of a load that began when a Get reported generation
-// gen. It takes three round trips: it writes the entry uncommitted, reads
-// the namespace's generation, and commits the entry only if that is still
-// gen; otherwise (the namespace was cleared since) the entry stays
-// invisible and Set returns nil. With gen 0 (no Get succeeded) nothing is
-// written. The first write of a collection also creates its TTL index.
+// gen. It takes three round trips: it marks the entry's document with a
+// random pending id (creating the document if need be, and leaving any
+// value it holds readable), reads the namespace's generation, and, only if
+// that is still gen, writes the value with an update that matches the
+// document only while it carries that pending id and cannot create one.
+// Otherwise (the namespace was cleared since, or its generation document
+// is lost or damaged) nothing is written and Set returns nil, so a load
+// that spanned a clear never hides the entry of a load that followed it.
+// With gen 0 (no Get succeeded) nothing is written. The first write of a
+// collection also creates its TTL index.
 func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, ttl time.Duration, gen uint64) error {
 	ctx, cancel, err := b.begin(ctx, "set")
 	if err != nil {
@@ -86,19 +110,11 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 		value = []byte{}
 	}
 	wid := int64(rand.Uint64())
-	doc := bson.D{
-		{Key: "_id", Value: id},
-		{Key: fieldValue, Value: bson.Binary{Data: value}},
-		{Key: fieldGen, Value: int64(gen)},
-		{Key: fieldWrite, Value: wid},
-	}
-	if ttl > 0 {
-		doc = append(doc, bson.E{Key: fieldExpires, Value: bson.NewDateTimeFromTime(time.Now().Add(ttl))})
-	}
 	filter := bson.D{{Key: "_id", Value: id}}
-	upsert := options.Replace().SetUpsert(true)
-	for range 2 { // two racing upserts may collide on _id; the second try replaces
-		_, err = s.coll.ReplaceOne(ctx, filter, doc, upsert)
+	mark := bson.D{{Key: "$set", Value: bson.D{{Key: fieldPending, Value: wid}}}}
+	upsert := options.UpdateOne().SetUpsert(true)
+	for range 2 { // two racing upserts may collide on _id; the second try updates
+		_, err = s.coll.UpdateOne(ctx, filter, mark, upsert)
 		if !mongo.IsDuplicateKeyError(err) {
 			break
 		}
@@ -106,20 +122,31 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 	if err != nil {
 		return fmt.Errorf("cachetoolz: mongo: set: %w", err)
 	}
-	current, err := b.readGeneration(ctx, s)
-	if err != nil {
-		return err
+	current := readGeneration(ctx, s.coll)
+	if current.err != nil {
+		return fmt.Errorf("cachetoolz: mongo: set: %w", current.err)
 	}
-	if current != gen {
-		s.gen.Store(current) // 0 when the document is gone: the next Get creates it
-		return nil
+	if current.state != genOK || current.gen != gen {
+		return nil // cleared, lost or damaged since the load began
 	}
-	// Without upsert: if the collection was dropped since, this matches
-	// nothing and writes nothing. If another Set replaced the entry
-	// meanwhile, its write id differs from wid and the entry stays hidden
-	// until that Set commits it.
-	_, err = s.coll.UpdateOne(ctx, filter, bson.D{{Key: "$set", Value: bson.D{{Key: fieldCommit, Value: wid}}}})
-	if err != nil {
+	set := bson.D{
+		{Key: fieldValue, Value: bson.Binary{Data: value}},
+		{Key: fieldGen, Value: int64(gen)},
+		{Key: fieldWrite, Value: wid},
+		{Key: fieldCommit, Value: wid},
+	}
+	update := bson.D{{Key: "$set", Value: set}}
+	if ttl > 0 {
+		set = append(set, bson.E{Key: fieldExpires, Value: bson.NewDateTimeFromTime(time.Now().Add(ttl))})
+		update[0].Value = set
+	} else {
+		update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: fieldExpires, Value: ""}}})
+	}
+	// Without upsert, and only while the mark is this Set's: if the
+	// collection was dropped since, or another Set marked the document
+	// after this one, this matches nothing and writes nothing.
+	commit := bson.D{{Key: "_id", Value: id}, {Key: fieldPending, Value: wid}}
+	if _, err := s.coll.UpdateOne(ctx, commit, update); err != nil {
 		return fmt.Errorf("cachetoolz: mongo: set: commit: %w", err)
 	}
 	b.ensureIndexes(ctx, s, gen)
@@ -127,8 +154,9 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 }
 
 // Clear drops the collections of the given namespaces, which removes their
-// entries and generation documents: the next Get creates a new generation,
-// so no load that began before the clear commits after it.
+// entries and generation documents, damaged ones included: the next Get
+// creates a new generation, so no load that began before the clear commits
+// after it, and no call after it joins such a load.
 func (b *Backend) Clear(ctx context.Context, namespaces ...string) error {
 	ctx, cancel, err := b.begin(ctx, "clear")
 	if err != nil {
@@ -140,8 +168,8 @@ func (b *Backend) Clear(ctx context.Context, namespaces ...string) error {
 		if err := s.coll.Drop(ctx); err != nil {
 			return fmt.Errorf("cachetoolz: mongo: clear %q: %w", ns, err)
 		}
-		s.gen.Store(0)
 		s.indexed.Store(0)
+		s.badLogged.Store(false)
 	}
 	return nil
 }

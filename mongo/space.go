@@ -25,6 +25,7 @@ const (
 	fieldNamespace = "ns"
 	fieldWrite     = "write_id"
 	fieldCommit    = "commit_id"
+	fieldPending   = "pending_id"
 	genID          = "g"
 )
 
@@ -33,9 +34,9 @@ type space struct {
 	name string
 	coll *mongo.Collection
 
-	gen     atomic.Uint64 // last generation seen; 0: unknown
-	mu      sync.Mutex    // serialises index creation
-	indexed atomic.Uint64 // generation whose collection has its indexes
+	mu        sync.Mutex    // serialises index creation
+	indexed   atomic.Uint64 // generation whose collection has its indexes
+	badLogged atomic.Bool   // a damaged generation document was logged
 }
 
 // space returns the state of namespace, creating it on first use.
@@ -51,40 +52,49 @@ func (b *Backend) space(namespace string) *space {
 	return s.(*space)
 }
 
-// generation returns the namespace's generation: the one last seen, or
-// the one its generation document holds, which is created when missing.
-func (b *Backend) generation(ctx context.Context, s *space) (uint64, error) {
-	if g := s.gen.Load(); g != 0 {
-		return g, nil
-	}
-	g, err := b.readGeneration(ctx, s)
-	if err == nil && g == 0 {
-		g, err = b.newGeneration(ctx, s)
-	}
-	if err != nil {
-		return 0, err
-	}
-	s.gen.Store(g)
-	return g, nil
+// genState says what a read of a generation document found.
+type genState int
+
+const (
+	genOK      genState = iota // a generation
+	genMissing                 // no document: a new or dropped collection
+	genBad                     // a document that holds no generation
+)
+
+// genRead is the outcome of a read of a generation document. The
+// generation is the only source of truth: it is never taken from an entry.
+type genRead struct {
+	gen   uint64 // non-zero when state is genOK
+	state genState
+	err   error // the server could not answer
 }
 
-// readGeneration reads the generation document; 0 means there is none.
-func (b *Backend) readGeneration(ctx context.Context, s *space) (uint64, error) {
-	raw, err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: genID}}).Raw()
+// readGeneration reads the generation document of coll.
+func readGeneration(ctx context.Context, coll *mongo.Collection) genRead {
+	raw, err := coll.FindOne(ctx, bson.D{{Key: "_id", Value: genID}}).Raw()
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return 0, nil
+		return genRead{state: genMissing}
 	}
 	if err != nil {
-		return 0, fmt.Errorf("cachetoolz: mongo: read generation: %w", err)
+		return genRead{err: fmt.Errorf("read generation: %w", err)}
 	}
-	g, _ := raw.Lookup(fieldGen).Int64OK()
-	return uint64(g), nil
+	return parseGeneration(raw)
+}
+
+// parseGeneration reads the generation a generation document holds: a
+// non-zero 64-bit integer, as New writes it. Anything else is damage.
+func parseGeneration(raw bson.Raw) genRead {
+	g, ok := raw.Lookup(fieldGen).Int64OK()
+	if !ok || g == 0 {
+		return genRead{state: genBad}
+	}
+	return genRead{gen: uint64(g), state: genOK}
 }
 
 // newGeneration creates the generation document of a collection that has
 // none (new, or dropped since), and returns the generation it holds: this
-// backend's random value, or the one a concurrent creator stored first.
-func (b *Backend) newGeneration(ctx context.Context, s *space) (uint64, error) {
+// backend's random value, or whatever a concurrent writer stored first.
+func (b *Backend) newGeneration(ctx context.Context, s *space) genRead {
 	gen := rand.Uint64()
 	for gen == 0 {
 		gen = rand.Uint64()
@@ -103,13 +113,18 @@ func (b *Backend) newGeneration(ctx context.Context, s *space) (uint64, error) {
 		}
 	}
 	if err != nil {
-		return 0, fmt.Errorf("cachetoolz: mongo: create generation: %w", err)
+		return genRead{err: fmt.Errorf("create generation: %w", err)}
 	}
-	g, ok := raw.Lookup(fieldGen).Int64OK()
-	if !ok || g == 0 {
-		return 0, errors.New("cachetoolz: mongo: generation document without a generation")
+	return parseGeneration(raw)
+}
+
+// damaged logs, once per namespace until it is cleared, that its
+// generation document is damaged.
+func (b *Backend) damaged(s *space) {
+	if s.badLogged.CompareAndSwap(false, true) {
+		b.log.Warn("cachetoolz: mongo: the generation document of a namespace holds no generation; its calls miss and nothing is stored until it is cleared",
+			"namespace", s.name, "collection", s.coll.Name())
 	}
-	return uint64(g), nil
 }
 
 // ensureIndexes creates the TTL index of the collection that holds

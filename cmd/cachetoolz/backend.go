@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -36,11 +34,11 @@ func addBackendFlags(fs *flag.FlagSet) backendFlags {
 }
 
 // open connects to the backend the flags name; its errors never show the
-// URL's password, whatever the driver's messages hold.
+// URL's credentials, whatever the driver's messages hold.
 func (f backendFlags) open(ctx context.Context, e *env) (*backend, error) {
 	b, err := f.connect(ctx, e)
 	if err != nil {
-		return nil, scrub(err, *f.url)
+		return nil, scrub(err, secrets(*f.url))
 	}
 	return b, nil
 }
@@ -115,37 +113,4 @@ func (b *backend) inspector() (cachetoolz.Inspector, error) {
 		return nil, fmt.Errorf("%s cannot list what it holds", b.url)
 	}
 	return in, nil
-}
-
-// userinfo finds the password of a URL, parsable or not.
-var userinfo = regexp.MustCompile(`^[^/]*//[^/@:]*:([^/@]+)@`)
-
-// scrub hides raw's password in err's message.
-func scrub(err error, raw string) error {
-	m := userinfo.FindStringSubmatch(raw)
-	if m == nil || !strings.Contains(err.Error(), m[1]) {
-		return err
-	}
-	return scrubbed{strings.ReplaceAll(err.Error(), m[1], "xxxxx"), err}
-}
-
-// scrubbed is an error whose message hides a secret.
-type scrubbed struct {
-	msg string
-	err error
-}
-
-func (s scrubbed) Error() string { return s.msg }
-func (s scrubbed) Unwrap() error { return s.err }
-
-// redact hides the password of a URL, and quotes one that does not parse.
-func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme == "" {
-		if strings.Contains(raw, "@") {
-			return "(unparsable URL)"
-		}
-		return fmt.Sprintf("%q", raw)
-	}
-	return u.Redacted()
 }

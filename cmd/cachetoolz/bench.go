@@ -101,7 +101,7 @@ func bench(ctx context.Context, e *env, b *backend, cfg benchConfig, timeout tim
 			err = rec.Reclaim(cctx, ns)
 		}
 		if err != nil {
-			fmt.Fprintf(e.stderr, "cachetoolz bench: clearing namespace %s: %s\n", ns, oneLine(err))
+			fmt.Fprintf(e.stderr, "cachetoolz bench: clearing namespace %s: %s\n", ns, e.errLine(err))
 			return
 		}
 		fmt.Fprintf(e.stderr, "cleared namespace %s\n", ns)

@@ -21,7 +21,12 @@
 //	-url mongodb://host:port           with -db NAME (default "cachetoolz")
 //	-url mongodb+srv://…
 //
-// and -timeout (default 5s) bounds the wait for the server.
+// and -timeout (default 5s) bounds the wait for the server. The URL's
+// password, and the values of query parameters that carry credentials (by
+// their name, such as password, token or tlsCertificateKeyFilePassword, or
+// by their value, such as authMechanismProperties=AWS_SESSION_TOKEN:…),
+// never show in what the command prints, its errors and the drivers'
+// included.
 //
 // stats prints a table, or JSON with -json. On Redis it walks the keyspace
 // with SCAN, matching only the cache's index keys: a command for operators,
@@ -79,6 +84,15 @@ type env struct {
 	// memory, when set, is the backend "-url memory" names, shared between
 	// runs and left open; otherwise each run makes its own.
 	memory *memory.Backend
+
+	// secrets are the credentials of the URLs on the command line, which
+	// no message shows.
+	secrets []string
+}
+
+// errLine returns err's message on one line, its credentials hidden.
+func (e *env) errLine(err error) string {
+	return oneLine(scrub(err, e.secrets))
 }
 
 var commands = map[string]command{
@@ -113,6 +127,7 @@ func run(ctx context.Context, e *env, args []string) int {
 		usage(e.stderr)
 		return 2
 	}
+	e.secrets = secrets(urlArgs(args[1:])...)
 	err := cmd.run(ctx, e, args[1:])
 	switch {
 	case err == nil:
@@ -120,10 +135,10 @@ func run(ctx context.Context, e *env, args []string) int {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
-		fmt.Fprintf(e.stderr, "cachetoolz %s: %s\n", args[0], oneLine(err))
+		fmt.Fprintf(e.stderr, "cachetoolz %s: %s\n", args[0], e.errLine(err))
 		return 2
 	default:
-		fmt.Fprintf(e.stderr, "cachetoolz %s: %s\n", args[0], oneLine(err))
+		fmt.Fprintf(e.stderr, "cachetoolz %s: %s\n", args[0], e.errLine(err))
 		return 1
 	}
 }
