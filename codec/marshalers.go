@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+
+	"github.com/cachetoolz/cachetoolz/internal/methods"
 )
 
 // A type that implements both json.Marshaler and json.Unmarshaler (with
@@ -41,32 +43,16 @@ func marshalKindOf(t reflect.Type) marshalKind {
 		return marshalNone
 	}
 	pt := reflect.PointerTo(t)
-	if pt.Implements(jsonMarshalerType) && pt.Implements(jsonUnmarshalerType) && !promoted(t, jsonMarshalerType) {
+	if pt.Implements(jsonMarshalerType) && pt.Implements(jsonUnmarshalerType) && methods.Own(t, jsonMarshalerType) {
 		return marshalJSON
 	}
-	if pt.Implements(textMarshalerType) && pt.Implements(textUnmarshalerType) && !promoted(t, textMarshalerType) {
+	if pt.Implements(textMarshalerType) && pt.Implements(textUnmarshalerType) && methods.Own(t, textMarshalerType) {
 		return marshalText
 	}
-	if pt.Implements(binMarshalerType) && pt.Implements(binUnmarshalerType) && !promoted(t, binMarshalerType) {
+	if pt.Implements(binMarshalerType) && pt.Implements(binUnmarshalerType) && methods.Own(t, binMarshalerType) {
 		return marshalBinary
 	}
 	return marshalNone
-}
-
-// promoted reports whether struct type t may have the methods of iface
-// only by embedding a field that has them. A struct that both embeds such
-// a field and declares the methods itself is taken as embedding only.
-func promoted(t, iface reflect.Type) bool {
-	if t.Kind() != reflect.Struct {
-		return false
-	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.Anonymous && (f.Type.Implements(iface) || reflect.PointerTo(f.Type).Implements(iface)) {
-			return true
-		}
-	}
-	return false
 }
 
 // addressable returns a pointer to v's value, copying it when v is not

@@ -14,6 +14,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/cachetoolz/cachetoolz/internal/methods"
 )
 
 // version is hashed first, so that a change of the rules below gives new
@@ -78,22 +80,7 @@ func selfEncoding(t reflect.Type) bool {
 	}
 	pt := reflect.PointerTo(t)
 	for _, pair := range methodPairs {
-		if pt.Implements(pair[0]) && pt.Implements(pair[1]) && !promoted(t, pair[0]) {
-			return true
-		}
-	}
-	return false
-}
-
-// promoted reports whether struct type t may have the methods of iface
-// only through an embedded field.
-func promoted(t, iface reflect.Type) bool {
-	if t.Kind() != reflect.Struct {
-		return false
-	}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.Anonymous && (f.Type.Implements(iface) || reflect.PointerTo(f.Type).Implements(iface)) {
+		if pt.Implements(pair[0]) && pt.Implements(pair[1]) && methods.Own(t, pair[0]) {
 			return true
 		}
 	}
