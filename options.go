@@ -122,7 +122,9 @@ type Options struct {
 	// qualified name as the runtime reports it, such as
 	// "example.com/app/users.Get". Set it for closures and method values:
 	// every closure made by one function literal shares one name, and so
-	// does a method bound to different receivers.
+	// does a method bound to different receivers. An instance of a generic
+	// function must be named: every instance has the same runtime name, so
+	// wrapping one without a Name fails.
 	Name string
 
 	// LoadTimeout bounds a run of the function: its context is cancelled
