@@ -18,7 +18,8 @@
 // lives on one slot and its generation and its entries can be read together
 // in one command. With the default prefix "cachetoolz:" a namespace ns uses:
 //
-//	cachetoolz:{ns}:g          generation (decimal string; absent means 0)
+//	cachetoolz:{ns}:g          generation (decimal string; written by the first
+//	                           Set as "0", moved forward by each Clear)
 //	cachetoolz:{ns}:k:<key>    entry: "<generation>:" followed by the value bytes,
 //	                           with the entry's time to live (PX) if it has one
 //	cachetoolz:{ns}:i:<gen>    sorted set of the keys written in generation gen,
@@ -37,7 +38,8 @@
 // # Generations and clear
 //
 // [Backend.Get] reads the generation and the entry with one MGET and reports a
-// hit only when the entry carries the current generation. [Backend.Set] runs
+// hit only when the entry carries the current generation; without a
+// generation key it reports a miss. [Backend.Set] runs
 // a script that stores the entry only if the generation it was given is
 // still current, so a value loaded before a clear never becomes visible
 // after it. [Backend.Clear] runs a script that moves the generation forward
@@ -56,6 +58,19 @@
 // index of a namespace that is never cleared stays bounded by its live
 // entries. Generations left pending by a process that stopped are reclaimed
 // by the next Clear of the namespace, or by [Backend.Reclaim].
+//
+// # Damaged keys
+//
+// A generation key that does not hold a valid generation (another type, or a
+// string that is not a canonical decimal below 2^53), written by another
+// program or left by a bug, makes that namespace miss: Get reports
+// [cachetoolz.ErrNotFound], Set stores nothing and returns nil, so calls run
+// their functions uncached, and no error reaches the cache's circuit
+// breaker. Other namespaces are not affected. The next Clear of the
+// namespace overwrites the key with a valid generation newer than any it
+// held (the server's clock), after which caching resumes; the entries of the
+// lost generation are left to their time to live or to eviction. A pending
+// set or an index of another type is replaced in the same way.
 //
 // # Redis Cluster
 //

@@ -31,15 +31,22 @@ func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint6
 	if len(arr) != 2 {
 		return nil, 0, b.wrap("get", namespace, errShortReply)
 	}
-	genStr := "0"
-	if !arr[0].IsNil() {
-		if genStr, err = arr[0].ToString(); err != nil {
-			return nil, 0, b.wrap("get", namespace, err)
-		}
+	if arr[0].IsNil() {
+		// No generation key: nothing was stored since it was lost, or it
+		// is of another type (damaged). A miss under generation 0; Set
+		// stores under it only if the key is absent.
+		return nil, 0, cachetoolz.ErrNotFound
+	}
+	genStr, err := arr[0].ToString()
+	if err != nil {
+		return nil, 0, b.wrap("get", namespace, err)
 	}
 	gen, err := strconv.ParseUint(genStr, 10, 64)
 	if err != nil {
-		return nil, 0, b.wrap("get", namespace, errBadGeneration)
+		// A damaged generation key: the namespace misses, and Set stores
+		// nothing under it (its script checks the key itself) until a
+		// Clear writes a valid generation. Not an error: the server works.
+		return nil, 0, cachetoolz.ErrNotFound
 	}
 	if arr[1].IsNil() {
 		return nil, gen, cachetoolz.ErrNotFound
@@ -67,16 +74,14 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 	ctx, cancel := b.ctx(ctx)
 	defer cancel()
 	k := newKeys(b.s.prefix, namespace)
-	g := strconv.FormatUint(gen, 10)
-	entry := make([]byte, 0, len(g)+1+len(value))
-	entry = append(append(append(entry, g...), ':'), value...)
 	ms := int64(0)
 	if ttl > 0 {
 		ms = max(1, ttl.Milliseconds()) // a sub-millisecond ttl still expires
 	}
 	err := setScript.Exec(ctx, b.client,
-		[]string{k.gen(), k.entry(key), k.index(g)},
-		[]string{g, rueidis.BinaryString(entry), strconv.FormatInt(ms, 10), key}).Error()
+		[]string{k.gen(), k.entry(key)},
+		[]string{strconv.FormatUint(gen, 10), rueidis.BinaryString(value), strconv.FormatInt(ms, 10), key,
+			k.entryPrefix(), k.indexPrefix(), sampleDead}).Error()
 	if err != nil {
 		return b.wrap("set", namespace, err)
 	}
