@@ -19,12 +19,16 @@ func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint6
 	}
 	ctx, cancel := b.ctx(ctx)
 	defer cancel()
+	client, err := b.conn()
+	if err != nil {
+		return nil, 0, b.wrap("get", namespace, err)
+	}
 	genKey, entryKey := getKeys(b.s.prefix, namespace, key)
 	// Built as an arbitrary command so that the client never retries it (it
 	// retries read-only commands until the context ends, which for a
 	// context without a deadline could be forever) and sends it to the
 	// primary, never a replica: a cache prefers a fast error to a wait.
-	arr, err := b.client.Do(ctx, b.client.B().Arbitrary("MGET").Keys(genKey, entryKey).Build()).ToArray()
+	arr, err := client.Do(ctx, client.B().Arbitrary("MGET").Keys(genKey, entryKey).Build()).ToArray()
 	if err != nil {
 		return nil, 0, b.wrap("get", namespace, err)
 	}
@@ -73,12 +77,16 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 	}
 	ctx, cancel := b.ctx(ctx)
 	defer cancel()
+	client, err := b.conn()
+	if err != nil {
+		return b.wrap("set", namespace, err)
+	}
 	k := newKeys(b.s.prefix, namespace)
 	ms := int64(0)
 	if ttl > 0 {
 		ms = max(1, ttl.Milliseconds()) // a sub-millisecond ttl still expires
 	}
-	err := setScript.Exec(ctx, b.client,
+	err = setScript.Exec(ctx, client,
 		[]string{k.gen(), k.entry(key)},
 		[]string{strconv.FormatUint(gen, 10), rueidis.BinaryString(value), strconv.FormatInt(ms, 10), key,
 			k.entryPrefix(), k.indexPrefix(), sampleDead}).Error()
@@ -97,9 +105,13 @@ func (b *Backend) Clear(ctx context.Context, namespaces ...string) error {
 	}
 	ctx, cancel := b.ctx(ctx)
 	defer cancel()
+	client, err := b.conn()
+	if err != nil {
+		return b.wrap("clear", "", err)
+	}
 	for _, ns := range namespaces {
 		k := newKeys(b.s.prefix, ns)
-		if err := clearScript.Exec(ctx, b.client, []string{k.gen(), k.pending()}, nil).Error(); err != nil {
+		if err := clearScript.Exec(ctx, client, []string{k.gen(), k.pending()}, nil).Error(); err != nil {
 			return b.wrap("clear", ns, err)
 		}
 		b.reclaim.enqueue(ns)
