@@ -1,25 +1,30 @@
 package cachetoolz
 
 import (
+	"math"
 	"sync/atomic"
 	"time"
 )
 
-// breaker is a circuit breaker around a backend: after threshold failures
-// in a row it opens, and calls skip the backend for cooldown; then one call
-// probes it, and the breaker closes on success or opens again on failure.
-type breaker struct {
+// breakerConfig is what every breaker of a cache shares.
+type breakerConfig struct {
 	threshold int64
 	cooldown  time.Duration
 	now       func() time.Time
+}
+
+// breaker is a circuit breaker around one namespace's use of a backend:
+// after threshold failures in a row it opens, and calls in that namespace
+// skip the backend for cooldown; then one call probes it, and the breaker
+// closes on success or opens again on failure. Each namespace has its own,
+// so that one namespace's trouble (bad data, a Cluster master that is
+// down) never switches the backend off for the others.
+type breaker struct {
+	cfg *breakerConfig
 
 	failures  atomic.Int64
 	openUntil atomic.Int64 // Unix nanoseconds; 0 while closed
 	probing   atomic.Bool
-}
-
-func (b *breaker) init(threshold int, cooldown time.Duration, now func() time.Time) {
-	b.threshold, b.cooldown, b.now = int64(threshold), cooldown, now
 }
 
 // allow reports whether a call may use the backend.
@@ -28,7 +33,7 @@ func (b *breaker) allow() bool {
 	if until == 0 {
 		return true
 	}
-	if b.now().UnixNano() < until {
+	if b.cfg.now().UnixNano() < until {
 		return false
 	}
 	return b.probing.CompareAndSwap(false, true)
@@ -47,8 +52,8 @@ func (b *breaker) success() {
 
 // failure records a backend operation that failed.
 func (b *breaker) failure() {
-	if b.failures.Add(1) >= b.threshold {
-		b.openUntil.Store(b.now().Add(b.cooldown).UnixNano())
+	if b.failures.Add(1) >= b.cfg.threshold {
+		b.openUntil.Store(addSaturated(b.cfg.now().UnixNano(), b.cfg.cooldown))
 		b.probing.Store(false)
 	}
 }
@@ -61,3 +66,12 @@ func (b *breaker) abandon() {
 
 // open reports whether the breaker is open.
 func (b *breaker) open() bool { return b.openUntil.Load() != 0 }
+
+// addSaturated returns t+d, held at the largest int64 instead of wrapping
+// around.
+func addSaturated(t int64, d time.Duration) int64 {
+	if d > 0 && t > math.MaxInt64-int64(d) {
+		return math.MaxInt64
+	}
+	return t + int64(d)
+}

@@ -1,14 +1,14 @@
 package cachetoolz
 
 import (
+	"math"
 	"testing"
 	"time"
 )
 
 func TestBreakerCycle(t *testing.T) {
 	now := time.Unix(0, 0)
-	var b breaker
-	b.init(2, time.Second, func() time.Time { return now })
+	b := breaker{cfg: &breakerConfig{threshold: 2, cooldown: time.Second, now: func() time.Time { return now }}}
 	if !b.allow() {
 		t.Fatal("a new breaker must be closed")
 	}
@@ -40,5 +40,20 @@ func TestBreakerCycle(t *testing.T) {
 		if !b.allow() {
 			t.Fatal("a successful probe must close the breaker")
 		}
+	}
+}
+
+// A cooldown too large to add to the clock keeps the breaker open instead
+// of wrapping around into the past, which closed it at once.
+func TestBreakerHugeCooldown(t *testing.T) {
+	now := time.Now()
+	b := breaker{cfg: &breakerConfig{threshold: 1, cooldown: time.Duration(math.MaxInt64), now: func() time.Time { return now }}}
+	b.failure()
+	if b.allow() {
+		t.Fatal("a breaker with a huge cooldown let a call through right after opening")
+	}
+	now = now.Add(100 * 365 * 24 * time.Hour)
+	if b.allow() {
+		t.Fatal("a breaker with a huge cooldown closed after a century")
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/cachetoolz/cachetoolz/internal/flight"
 	"github.com/cachetoolz/cachetoolz/internal/memstore"
 	"github.com/cachetoolz/cachetoolz/memory"
 )
@@ -15,23 +14,26 @@ import (
 // the Go form of the seed's Cache. It is safe for concurrent use. Create one
 // with New, or use Default.
 type Cache struct {
-	backend Backend
-	mem     *memstore.Store // set when the backend keeps Go values
-	cfg     Config
-	breaker breaker
-	logs    logLimiter
+	backend  Backend
+	mem      *memstore.Store // set when the backend keeps Go values
+	cfg      Config
+	breakers breakerConfig
+	logs     [numOps]logLimiter
 
-	mu         sync.Mutex // serialises namespace creation
-	namespaces atomic.Pointer[map[string]*namespace]
+	// namespaces holds the state of every namespace that a wrapped
+	// function uses. Only wrapping adds to it, so its size is set by the
+	// program's code, never by the names its callers clear.
+	mu         sync.RWMutex
+	namespaces map[string]*namespace
 }
 
 // namespace is a cache's state for one namespace.
 type namespace struct {
-	name   string
-	epoch  atomic.Uint64 // advanced by every Clear through this cache
-	mem    *memstore.Namespace
-	flight flight.Group
-	stats  counters
+	name    string
+	epoch   atomic.Uint64 // advanced by every Clear through this cache
+	mem     *memstore.Namespace
+	breaker breaker
+	stats   counters
 }
 
 // New returns a cache on backend. A nil backend means a new memory backend
@@ -49,10 +51,13 @@ func New(backend Backend, cfg *Config) (*Cache, error) {
 		}
 		backend = m
 	}
-	cache := &Cache{backend: backend, mem: memstore.FromBackend(backend), cfg: c}
-	cache.breaker.init(c.FailureThreshold, c.Cooldown, time.Now)
-	empty := map[string]*namespace{}
-	cache.namespaces.Store(&empty)
+	cache := &Cache{
+		backend:    backend,
+		mem:        memstore.FromBackend(backend),
+		cfg:        c,
+		breakers:   breakerConfig{threshold: int64(c.FailureThreshold), cooldown: c.Cooldown, now: time.Now},
+		namespaces: map[string]*namespace{},
+	}
 	return cache, nil
 }
 
@@ -84,52 +89,71 @@ func (c *Cache) Backend() Backend { return c.backend }
 func (c *Cache) Close() error { return c.backend.Close() }
 
 // namespace returns the state of the namespace called name ("" meaning
-// DefaultNamespace), creating it on first use.
+// DefaultNamespace), creating it on first use. Wrapping calls it.
 func (c *Cache) namespace(name string) *namespace {
 	if name == "" {
 		name = DefaultNamespace
 	}
-	if n := (*c.namespaces.Load())[name]; n != nil {
+	if n := c.lookupNamespace(name); n != nil {
 		return n
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	old := *c.namespaces.Load()
-	if n := old[name]; n != nil {
+	if n := c.namespaces[name]; n != nil {
 		return n
 	}
 	n := &namespace{name: name}
+	n.breaker.cfg = &c.breakers
 	if c.mem != nil {
 		n.mem = c.mem.Namespace(name)
 	}
-	next := make(map[string]*namespace, len(old)+1)
-	for k, v := range old {
-		next[k] = v
-	}
-	next[name] = n
-	c.namespaces.Store(&next)
+	c.namespaces[name] = n
 	return n
+}
+
+// lookupNamespace returns the state of the namespace called name, or nil if
+// no wrapped function uses it.
+func (c *Cache) lookupNamespace(name string) *namespace {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.namespaces[name]
 }
 
 // Clear removes every cached result of the given namespaces; with none, of
 // DefaultNamespace. Once it returns, no call sees a result cached before it,
 // and no call that began loading before it stores its result. Other
-// namespaces are not touched.
+// namespaces are not touched. Clearing a namespace leaves no state behind
+// in the cache, so any number of names may be cleared.
 func (c *Cache) Clear(ctx context.Context, namespaces ...string) error {
 	if len(namespaces) == 0 {
 		namespaces = []string{DefaultNamespace}
 	}
 	names := make([]string, len(namespaces))
 	for i, name := range namespaces {
-		n := c.namespace(name)
-		n.epoch.Add(1)
-		names[i] = n.name
+		if name == "" {
+			name = DefaultNamespace
+		}
+		if n := c.lookupNamespace(name); n != nil {
+			n.epoch.Add(1)
+		}
+		names[i] = name
 	}
 	if c.mem != nil {
 		c.mem.Clear(names...)
 		return nil
 	}
-	return c.backend.Clear(ctx, names...)
+	if c.cfg.Observer == nil {
+		return c.backend.Clear(ctx, names...)
+	}
+	ends := make([]func(error), len(names))
+	for i, name := range names {
+		_, ends[i] = c.cfg.Observer.StartOp(ctx, Op{Kind: OpClear, Namespace: name})
+	}
+	err := c.backend.Clear(ctx, names...)
+	for _, end := range ends {
+		end(err)
+	}
+	return err
 }
 
 // timeout bounds a backend operation by the configured timeout.

@@ -145,32 +145,45 @@ func TestStampedeRunsOnce(t *testing.T) {
 	})
 }
 
-func TestCancelledCallerDoesNotCancelLoad(t *testing.T) {
+// A caller that leaves does not stop the load for the callers still
+// waiting, and its result is cached.
+func TestCancelledCallerDoesNotCancelSharedLoad(t *testing.T) {
 	each(t, func(t *testing.T, c *cachetoolz.Cache) {
 		release := make(chan struct{})
+		started := make(chan struct{})
 		loadCtxErr := make(chan error, 1)
 		var runs atomic.Int64
 		get := cachetoolz.Must(cachetoolz.Wrap1(c, func(ctx context.Context, id int) (int, error) {
 			runs.Add(1)
+			close(started)
 			<-release
 			loadCtxErr <- ctx.Err()
 			return id, nil
 		}, nil))
 		ctx, cancel := context.WithCancel(bg)
-		result := make(chan error, 1)
+		left := make(chan error, 1)
 		go func() {
 			_, err := get(ctx, 1)
-			result <- err
+			left <- err
 		}()
+		<-started
+		stayed := make(chan error, 1)
+		go func() {
+			_, err := get(bg, 1) // joins the load, and stays
+			stayed <- err
+		}()
+		waitFor(t, func() bool { return c.Stats()[cachetoolz.DefaultNamespace].Misses == 2 })
 		cancel()
-		if err := <-result; !errors.Is(err, context.Canceled) {
+		if err := <-left; !errors.Is(err, context.Canceled) {
 			t.Fatalf("cancelled caller got %v, want context.Canceled", err)
 		}
 		close(release)
 		if err := <-loadCtxErr; err != nil {
-			t.Fatalf("the load saw its context done: %v", err)
+			t.Fatalf("the load saw its context done while a caller waited: %v", err)
 		}
-		// The load finished and its result is served.
+		if err := <-stayed; err != nil {
+			t.Fatalf("the caller that stayed got %v", err)
+		}
 		if v, err := get(bg, 1); err != nil || v != 1 {
 			t.Fatalf("get after the load = %d, %v", v, err)
 		}
@@ -178,6 +191,79 @@ func TestCancelledCallerDoesNotCancelLoad(t *testing.T) {
 			t.Fatalf("function ran %d times, want 1", n)
 		}
 	})
+}
+
+// When the last waiting caller leaves, the load is cancelled, stores
+// nothing, and the next caller starts a new one instead of joining it: a
+// function that waits on its context never wedges its key.
+func TestLoadEndsWhenLastCallerLeaves(t *testing.T) {
+	each(t, func(t *testing.T, c *cachetoolz.Cache) {
+		var runs atomic.Int64
+		ended := make(chan error, 2)
+		get := cachetoolz.Must(cachetoolz.Wrap1(c, func(ctx context.Context, id int) (int, error) {
+			if runs.Add(1) == 1 {
+				<-ctx.Done() // waits for its context, and nothing else
+				ended <- ctx.Err()
+				return -1, nil // a result after the context ended is never stored
+			}
+			return id, nil
+		}, nil))
+		ctx, cancel := context.WithCancel(bg)
+		left := make(chan error, 1)
+		go func() {
+			_, err := get(ctx, 1)
+			left <- err
+		}()
+		waitFor(t, func() bool { return runs.Load() == 1 })
+		cancel()
+		if err := <-left; !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled caller got %v", err)
+		}
+		if err := <-ended; !errors.Is(err, context.Canceled) {
+			t.Fatalf("the abandoned load's context ended with %v, want context.Canceled", err)
+		}
+		if v, err := get(bg, 1); err != nil || v != 1 {
+			t.Fatalf("next call = %d, %v, want a new run's 1", v, err)
+		}
+		if v, err := get(bg, 1); err != nil || v != 1 || runs.Load() != 2 {
+			t.Fatalf("third call = %d, %v after %d runs, want a hit after 2", v, err, runs.Load())
+		}
+	})
+}
+
+// A caller that cannot leave (no error to report) keeps its load alive, and
+// the load timeout ends a function that waits on its context.
+func TestLoadTimeoutEndsLoad(t *testing.T) {
+	each(t, func(t *testing.T, c *cachetoolz.Cache) {
+		var runs atomic.Int64
+		get := cachetoolz.Must(cachetoolz.Wrap1NoErr(c, func(ctx context.Context, id int) int {
+			if runs.Add(1) == 1 {
+				<-ctx.Done()
+				return -1
+			}
+			return id
+		}, &cachetoolz.Options{LoadTimeout: time.Millisecond}))
+		if v := get(bg, 1); v != -1 {
+			t.Fatalf("first call = %d, want the timed-out run's -1", v)
+		}
+		if v := get(bg, 1); v != 1 || runs.Load() != 2 {
+			t.Fatalf("second call = %d after %d runs: the timed-out result was cached", v, runs.Load())
+		}
+	})
+}
+
+// waitFor polls cond until it holds, for conditions no channel can signal
+// (another goroutine blocked inside the cache).
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not reached in 10s")
+		}
+		runtime.Gosched()
+		time.Sleep(time.Millisecond)
+	}
 }
 
 func TestErrorsAreNotCached(t *testing.T) {
@@ -395,17 +481,19 @@ func TestUnsupportedArguments(t *testing.T) {
 	if _, err := cachetoolz.Wrap1(c, func(context.Context, struct{ C chan int }) (int, error) { return 0, nil }, nil); !errors.Is(err, cachetoolz.ErrUnsupportedArgument) {
 		t.Fatalf("wrapping a chan field: %v, want ErrUnsupportedArgument", err)
 	}
-	get := cachetoolz.Must(cachetoolz.Wrap1(c, func(_ context.Context, v any) (int, error) { return 1, nil }, nil))
-	if _, err := get(bg, make(chan int)); !errors.Is(err, cachetoolz.ErrUnsupportedArgument) {
-		t.Fatalf("calling with a chan behind any: %v, want ErrUnsupportedArgument", err)
-	}
+	// A value that cannot be keyed at call time runs the function
+	// uncached, in every shape, and is counted.
 	var runs int
+	get := cachetoolz.Must(cachetoolz.Wrap1(c, func(_ context.Context, v any) (int, error) { runs++; return runs, nil }, nil))
+	if v, err := get(bg, make(chan int)); err != nil || v != 1 {
+		t.Fatalf("calling with a chan behind any = %d, %v, want an uncached run", v, err)
+	}
 	plain := cachetoolz.Must(cachetoolz.Wrap1Plain(c, func(v any) int { runs++; return runs }, nil))
-	if plain(func() {}) != 1 || plain(func() {}) != 2 {
+	if plain(func() {}) != 2 || plain(func() {}) != 3 {
 		t.Fatal("a wrapper without an error result must run the function uncached")
 	}
-	if c.Stats()[cachetoolz.DefaultNamespace].Errors != 2 {
-		t.Fatalf("Stats = %+v, want 2 errors", c.Stats()[cachetoolz.DefaultNamespace])
+	if c.Stats()[cachetoolz.DefaultNamespace].Errors != 3 {
+		t.Fatalf("Stats = %+v, want 3 errors", c.Stats()[cachetoolz.DefaultNamespace])
 	}
 }
 

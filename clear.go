@@ -68,6 +68,10 @@ func (c *Cache) clearAfter(ctx context.Context, names []string) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*c.cfg.Timeout)
 	defer cancel()
 	if err := c.Clear(ctx, names...); err != nil {
-		c.trouble(c.namespace(names[0]), "clear", err)
+		name := names[0]
+		if name == "" {
+			name = DefaultNamespace
+		}
+		c.trouble(c.lookupNamespace(name), name, opClear, err)
 	}
 }

@@ -37,11 +37,15 @@
 // # Loads
 //
 // Concurrent calls that miss on the same key share one run of the function.
-// The run is detached from the callers' cancellation: a caller whose context
-// is done returns its error at once, and the others still get the result. A
-// panic reaches every waiting caller, with the original stack, and nothing is
-// cached; nor is a result that comes with an error. The result is stored
-// before any caller returns, so the next call is a hit.
+// A caller whose context is done returns its error at once, and the run goes
+// on for the callers still waiting; once none is left, the run's context is
+// cancelled, and the next call starts afresh. Every run is also bounded by
+// Options.LoadTimeout, so a function that waits on its context always ends
+// and no key is ever stuck. A panic reaches every waiting caller as a
+// *PanicError, with the original value and stack, and nothing is cached; nor
+// is a result that comes with an error, or one returned after the run's
+// context ended. The result is stored before any caller returns, so the next
+// call is a hit.
 //
 // # Clearing
 //
@@ -66,9 +70,20 @@
 // The cache is an optimisation, so its trouble never fails a call. A backend
 // operation that errs or takes longer than Config.Timeout makes the call run
 // its function instead; the failure is counted in Stats and logged through
-// log/slog once per burst. After Config.FailureThreshold failures in a row a
-// circuit breaker skips the backend for Config.Cooldown, so that an outage
-// does not add a timeout to every call; then one call probes it again.
+// log/slog once per burst of each kind. After Config.FailureThreshold
+// failures in a row within a namespace, that namespace's circuit breaker
+// skips the backend for Config.Cooldown, so that an outage does not add a
+// timeout to every call; then one call probes it again. Breakers are per
+// namespace, so that one namespace's bad data, or the Cluster master it
+// lives on being down, never costs the other namespaces their hits.
+// Arguments that cannot be made into a key at call time (a channel behind an
+// interface, say) run the function uncached, counted and logged the same way.
+//
+// An entry in a byte-storing backend carries a fingerprint of its result
+// type's shape and of Options.Version. An entry stored for another type (by
+// another deploy sharing the backend, say), or one that does not decode
+// exactly, is never served: it is counted in Stats.Mismatches, logged, and
+// overwritten by the run that follows.
 //
 // # Encoding
 //

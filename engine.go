@@ -19,28 +19,34 @@ const (
 	keyCustom  = 1 // followed by the string a KeyGenerator returned
 )
 
-// wrapper is what every wrapped function of result type R shares: options,
-// identity, and the cache path.
+// wrapper is what every call of one wrapped function shares: options,
+// identity, its loads in flight, and the cache path.
 type wrapper[R any] struct {
-	c      *Cache
-	ns     *namespace
-	ttl    time.Duration
-	keys   KeyGenerator
-	fn     Function
-	prefix [5]byte // keyDefault and the function id
-	args   []argInfo
-	typed  bool
+	c           *Cache
+	ns          *namespace
+	ttl         time.Duration
+	loadTimeout time.Duration
+	keys        KeyGenerator
+	fn          Function
+	prefix      [5]byte // keyDefault and the function id
+	args        []argInfo
+	typed       bool
+	header      header // what a remote entry of this wrapper starts with
+	flight      group[R]
 }
 
 // nilResult stands for a nil interface result in the memory backend, where a
 // nil entry could not be told from a miss.
 type nilResult struct{}
 
-func newWrapper[R any](c *Cache, fn any, o *Options, argTypes ...reflect.Type) (*wrapper[R], error) {
+// newWrapper checks what a wrap is given and builds its wrapper. ident is
+// the function the caller passed, for its name; argTypes are the static
+// types of its arguments.
+func newWrapper[R any](c *Cache, ident any, o *Options, argTypes ...reflect.Type) (*wrapper[R], error) {
 	if c == nil {
 		c = Default()
 	}
-	if reflect.ValueOf(fn).IsNil() {
+	if reflect.ValueOf(ident).IsNil() {
 		return nil, errors.New("cachetoolz: cannot wrap a nil function")
 	}
 	opts, err := o.withDefaults()
@@ -50,18 +56,24 @@ func newWrapper[R any](c *Cache, fn any, o *Options, argTypes ...reflect.Type) (
 	if err := checkArgs(argTypes...); err != nil {
 		return nil, err
 	}
+	rt := reflect.TypeFor[R]()
+	if err := c.checkResult(rt); err != nil {
+		return nil, err
+	}
 	name := opts.Name
 	if name == "" {
-		name = funcName(fn)
+		name = funcName(ident)
 	}
 	w := &wrapper[R]{
-		c:     c,
-		ns:    c.namespace(opts.Namespace),
-		ttl:   opts.TTL,
-		keys:  opts.Keys,
-		fn:    Function{Name: name, Func: fn},
-		args:  make([]argInfo, len(argTypes)),
-		typed: opts.Typed,
+		c:           c,
+		ns:          c.namespace(opts.Namespace),
+		ttl:         opts.TTL,
+		loadTimeout: opts.LoadTimeout,
+		keys:        opts.Keys,
+		fn:          Function{Name: name, Func: ident},
+		args:        make([]argInfo, len(argTypes)),
+		typed:       opts.Typed,
+		header:      newHeader(rt, opts.Version),
 	}
 	w.prefix[0] = keyDefault
 	binary.BigEndian.PutUint32(w.prefix[1:], funcID(name))
@@ -69,6 +81,26 @@ func newWrapper[R any](c *Cache, fn any, o *Options, argTypes ...reflect.Type) (
 		w.args[i] = newArgInfo(t, opts.Typed)
 	}
 	return w, nil
+}
+
+// run answers one call of a wrapped function, whatever its shape: fn is
+// the function in its fullest form, args its arguments, key the key they
+// make (or kerr why none could be made). canLeave tells whether the
+// wrapper can report a done context to its caller.
+//
+// It is the one path every wrapper takes. The closure that carries args to
+// a load is made on a miss only, so a hit allocates nothing.
+func run[T, R any](w *wrapper[R], ctx context.Context, key []byte, kerr error, canLeave bool, args T, fn func(context.Context, T) (R, error)) (R, error) {
+	if kerr != nil {
+		// No key, no cache: the call still gets its answer.
+		w.c.trouble(w.ns, w.ns.name, opKey, kerr)
+		return fn(ctx, args)
+	}
+	r, p, ok := w.lookup(ctx, key, true)
+	if ok {
+		return r, nil
+	}
+	return w.load(ctx, key, p, canLeave, func(ctx context.Context) (R, error) { return fn(ctx, args) })
 }
 
 // custom builds the key of a call with the wrap's KeyGenerator.
@@ -89,28 +121,31 @@ type probe struct {
 }
 
 // lookup returns the cached result under key, or what a load needs to know.
-// It does not retain key.
-// Hits are counted unless the lookup is a load's second look.
+// It does not retain key. Hits are counted unless the lookup is a load's
+// second look.
 func (w *wrapper[R]) lookup(ctx context.Context, key []byte, count bool) (r R, p probe, ok bool) {
-	if n := w.ns.mem; n != nil {
-		v, gen, hit := n.Get(key)
-		if hit {
-			if r, ok = v.(R); ok {
-				if count {
-					w.ns.stats.hit(key[len(key)-1])
-				}
-				return r, p, true
-			}
-			if _, isNil := v.(nilResult); isNil {
-				if count {
-					w.ns.stats.hit(key[len(key)-1])
-				}
-				return r, p, true
-			}
-		}
+	n := w.ns.mem
+	if n == nil {
+		return w.lookupRemote(ctx, key, count)
+	}
+	v, gen, hit := n.Get(key)
+	if !hit {
 		return r, probe{gen: gen, genOK: true}, false
 	}
-	return w.lookupRemote(ctx, key, count)
+	// The nil marker first: an interface R with no methods would take it.
+	if _, isNil := v.(nilResult); !isNil {
+		if r, ok = v.(R); !ok {
+			// Another wrapper with the same identity stored another type.
+			if count {
+				w.mismatch(fmt.Errorf("cachetoolz: cached value is a %T, the function returns %v", v, reflect.TypeFor[R]()))
+			}
+			return r, probe{gen: n.Generation(), genOK: true}, false
+		}
+	}
+	if count {
+		w.ns.stats.hit(key[len(key)-1])
+	}
+	return r, p, true
 }
 
 func (w *wrapper[R]) backendKey(key []byte) string {
@@ -122,114 +157,130 @@ func (w *wrapper[R]) backendKey(key []byte) string {
 
 func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (r R, p probe, ok bool) {
 	p.key = w.backendKey(key)
-	c := w.c
-	if !c.breaker.allow() {
+	c, n := w.c, w.ns
+	if !n.breaker.allow() {
 		return r, p, false
 	}
 	tctx, cancel := c.timeout(ctx)
-	data, gen, err := c.backend.Get(tctx, w.ns.name, p.key)
+	tctx, end := c.startOp(tctx, OpGet, n.name)
+	data, gen, err := c.backend.Get(tctx, n.name, p.key)
+	end(err)
 	cancel()
 	switch {
 	case err == nil:
-		c.breaker.success()
+		n.breaker.success()
 		p.gen, p.genOK = gen, true
-		if err := c.cfg.Codec.Unmarshal(data, &r); err != nil {
-			c.trouble(w.ns, "decode", err)
+		if err := w.decode(data, &r); err != nil {
+			// A miss that the load will overwrite.
+			if count {
+				w.mismatch(err)
+			}
 			return r, p, false
 		}
 		if count {
-			w.ns.stats.hit(key[len(key)-1])
+			n.stats.hit(key[len(key)-1])
 		}
 		return r, p, true
 	case errors.Is(err, ErrNotFound):
-		c.breaker.success()
+		n.breaker.success()
 		p.gen, p.genOK = gen, true
 		return r, p, false
 	case ctx.Err() != nil:
-		c.breaker.abandon()
+		n.breaker.abandon()
 		p.retry = true
 	default:
-		c.breaker.failure()
-		c.trouble(w.ns, "get", err)
+		n.breaker.failure()
+		c.trouble(n, n.name, opGet, err)
 	}
 	return r, p, false
 }
 
 // load runs call once for every concurrent miss on key and stores its result
 // unless it failed, before any caller returns: once a call has returned, the
-// next one with the same arguments is a hit. It does not retain key. A caller
-// whose ctx is done gets ctx.Err() at once; the load goes on for the others.
-//
-// A load first looks again: a caller that missed just before another load
-// stored its result, and started its own just after that load ended, finds
-// the result there instead of running the function a second time.
-func (w *wrapper[R]) load(ctx context.Context, key []byte, p probe, call func(context.Context) (R, error)) (R, error) {
+// next one with the same arguments is a hit. It does not retain key.
+func (w *wrapper[R]) load(ctx context.Context, key []byte, p probe, canLeave bool, call func(context.Context) (R, error)) (R, error) {
 	n := w.ns
 	n.stats.misses.Add(1)
-	skey := string(key)
-	fkey := flightKey(n.epoch.Load(), p.gen, skey)
-	lctx := context.WithoutCancel(ctx)
-	v, err := n.flight.Do(ctx, fkey, func() (any, error) {
-		if p.genOK || p.retry { // the cache may hold the result by now
-			r, p2, ok := w.lookup(lctx, []byte(skey), false)
-			if ok {
-				return r, nil
-			}
-			p = p2
-		}
-		n.stats.loads.Add(1)
-		r, err := call(lctx)
-		if err != nil {
-			return nil, err
-		}
-		if p.genOK {
-			w.store(lctx, skey, r, p)
-		}
-		return r, nil
-	})
-	r, _ := v.(R) // nil, for a nil interface result or an error
-	return r, err
+	id := flightID{epoch: n.epoch.Load(), gen: p.gen, key: string(key)}
+	return w.flight.do(ctx, w, id, canLeave, p, call)
 }
 
-func flightKey(epoch, gen uint64, key string) string {
-	var b [16]byte
-	binary.BigEndian.PutUint64(b[:8], epoch)
-	binary.BigEndian.PutUint64(b[8:], gen)
-	return string(b[:]) + key
+// loadBody is what one load does, under its own context.
+//
+// It first looks again: a caller that missed just before another load
+// stored its result, and started its own just after that load ended, finds
+// the result there instead of running the function a second time.
+//
+// A load whose context ended before the function returned (every caller
+// left, or the load timeout passed) stores nothing: what a function returns
+// once its context is done is rarely its answer.
+func (w *wrapper[R]) loadBody(ctx context.Context, key string, p probe, call func(context.Context) (R, error)) (R, error) {
+	if p.genOK || p.retry { // the cache may hold the result by now
+		r, p2, ok := w.lookup(ctx, []byte(key), false)
+		if ok {
+			return r, nil
+		}
+		p = p2
+	}
+	w.ns.stats.loads.Add(1)
+	r, err := w.observeLoad(ctx, call)
+	if err != nil || ctx.Err() != nil {
+		return r, err
+	}
+	if p.genOK {
+		w.store(ctx, key, r, p)
+	}
+	return r, nil
 }
 
-// store caches v, the result of a load that began with lookup p.
+// store caches r, the result of a load that began with lookup p.
 func (w *wrapper[R]) store(ctx context.Context, key string, r R, p probe) {
-	c := w.c
-	if n := w.ns.mem; n != nil {
+	c, n := w.c, w.ns
+	if n.mem != nil {
 		var v any = r
 		if v == nil {
 			v = nilResult{}
 		}
-		c.mem.SetString(n, key, v, w.ttl, p.gen)
+		c.mem.SetString(n.mem, key, v, w.ttl, p.gen)
 		return
 	}
-	// A pointer, so that an interface-typed result keeps its dynamic type.
-	data, err := c.cfg.Codec.Marshal(&r)
+	data, err := w.encode(&r)
 	if err != nil {
-		c.trouble(w.ns, "encode", err)
+		c.trouble(n, n.name, opEncode, err)
 		return
 	}
-	if !c.breaker.allow() {
+	if !n.breaker.allow() {
 		return
 	}
 	tctx, cancel := c.timeout(ctx)
 	defer cancel()
-	if err := c.backend.Set(tctx, w.ns.name, p.key, data, w.ttl, p.gen); err != nil {
-		c.breaker.failure()
-		c.trouble(w.ns, "set", err)
+	tctx, end := c.startOp(tctx, OpSet, n.name)
+	err = c.backend.Set(tctx, n.name, p.key, data, w.ttl, p.gen)
+	end(err)
+	if err != nil {
+		if ctx.Err() != nil {
+			n.breaker.abandon()
+			return
+		}
+		n.breaker.failure()
+		c.trouble(n, n.name, opSet, err)
 		return
 	}
-	c.breaker.success()
+	n.breaker.success()
 }
 
-// uncached runs a call without the cache, for arguments that cannot be keyed
-// in a wrapper whose signature has no error to report it with.
-func (w *wrapper[R]) uncached(err error) {
-	w.c.trouble(w.ns, "key", err)
+// checkResult refuses, at wrap time, a result type that the cache's codec
+// would not carry whole. Only byte-storing backends encode results.
+func (c *Cache) checkResult(t reflect.Type) error {
+	if c.mem != nil {
+		return nil
+	}
+	tc, ok := c.cfg.Codec.(interface{ CheckType(reflect.Type) error })
+	if !ok {
+		return nil
+	}
+	if err := tc.CheckType(t); err != nil {
+		return fmt.Errorf("cachetoolz: result type %v cannot be cached in %T: %w", t, c.backend, err)
+	}
+	return nil
 }

@@ -6,6 +6,24 @@ import (
 	"time"
 )
 
+// op is a kind of operation that can go wrong; each kind has its own log
+// limit, so that a stream of one kind never hides another.
+type op uint8
+
+const (
+	opGet op = iota
+	opSet
+	opEncode
+	opMismatch
+	opKey
+	opClear
+	numOps
+)
+
+var opNames = [numOps]string{"get", "set", "encode", "mismatch", "key", "clear"}
+
+func (o op) String() string { return opNames[o] }
+
 // logLimiter lets one message through per second and counts the rest, so
 // that an outage is logged once per burst rather than once per call.
 type logLimiter struct {
@@ -13,19 +31,42 @@ type logLimiter struct {
 	suppressed atomic.Int64
 }
 
-// trouble counts a backend or codec failure in n and logs it, rate-limited.
-func (c *Cache) trouble(n *namespace, op string, err error) {
-	n.stats.errors.Add(1)
-	now := time.Now().UnixNano()
-	last := c.logs.last.Load()
-	if now-last < int64(time.Second) || !c.logs.last.CompareAndSwap(last, now) {
-		c.logs.suppressed.Add(1)
+// allow reports whether a message may be logged now, and how many were
+// suppressed since the last one.
+func (l *logLimiter) allow(now int64) (bool, int64) {
+	last := l.last.Load()
+	if now-last < int64(time.Second) || !l.last.CompareAndSwap(last, now) {
+		l.suppressed.Add(1)
+		return false, 0
+	}
+	return true, l.suppressed.Swap(0)
+}
+
+// trouble counts a failure in namespace n (nil for a namespace this cache
+// has no state for, named name) and logs it, at most once per second for
+// each kind of operation.
+func (c *Cache) trouble(n *namespace, name string, o op, err error) {
+	breakerOpen := false
+	if n != nil {
+		if o == opMismatch {
+			n.stats.mismatches.Add(1)
+		} else {
+			n.stats.errors.Add(1)
+		}
+		breakerOpen = n.breaker.open()
+	}
+	ok, suppressed := c.logs[o].allow(time.Now().UnixNano())
+	if !ok {
 		return
 	}
-	c.cfg.Logger.Warn("cachetoolz: cache unavailable, calling the function instead",
-		slog.String("op", op),
-		slog.String("namespace", n.name),
+	msg := "cachetoolz: cache unavailable, calling the function instead"
+	if o == opMismatch {
+		msg = "cachetoolz: cached entry unusable, calling the function and overwriting it"
+	}
+	c.cfg.Logger.Warn(msg,
+		slog.String("op", o.String()),
+		slog.String("namespace", name),
 		slog.Any("err", err),
-		slog.Int64("suppressed", c.logs.suppressed.Swap(0)),
-		slog.Bool("breaker_open", c.breaker.open()))
+		slog.Int64("suppressed", suppressed),
+		slog.Bool("breaker_open", breakerOpen))
 }

@@ -19,6 +19,14 @@ const (
 	DefaultCooldown         = time.Second
 )
 
+// DefaultLoadTimeout is Options.LoadTimeout when it is zero.
+const DefaultLoadTimeout = time.Minute
+
+// MaxTTL is the longest time to live an entry gets: a longer Options.TTL is
+// taken as MaxTTL, which every backend can represent. It is about a
+// century.
+const MaxTTL = 100 * 365 * 24 * time.Hour
+
 // Config configures a Cache. A nil *Config, and every zero field, takes the
 // documented default.
 type Config struct {
@@ -28,8 +36,8 @@ type Config struct {
 	Codec codec.Codec
 
 	// Logger receives backend trouble, at most once per second for each
-	// kind of operation, with a count of what was not logged. Default:
-	// slog.Default().
+	// kind of operation (get, set, encode, mismatch, key, clear), with a
+	// count of what was not logged. Default: slog.Default().
 	Logger *slog.Logger
 
 	// Timeout bounds every backend operation a call waits for, so that a
@@ -37,14 +45,22 @@ type Config struct {
 	// function runs. Default: DefaultTimeout.
 	Timeout time.Duration
 
-	// FailureThreshold is how many backend failures in a row open the
-	// circuit breaker: while it is open, calls skip the backend and run
-	// their functions straight away. Default: DefaultFailureThreshold.
+	// FailureThreshold is how many backend failures in a row, within one
+	// namespace, open that namespace's circuit breaker: while it is open,
+	// calls in the namespace skip the backend and run their functions
+	// straight away. Other namespaces keep using the backend, so that one
+	// namespace's bad data, or the one Cluster master it lives on being
+	// down, never switches the cache off for the rest. Default:
+	// DefaultFailureThreshold.
 	FailureThreshold int
 
-	// Cooldown is how long the breaker stays open before one call probes
+	// Cooldown is how long a breaker stays open before one call probes
 	// the backend again. Default: DefaultCooldown.
 	Cooldown time.Duration
+
+	// Observer is told about runs of wrapped functions and backend
+	// operations, for metrics and traces. Default: nil, none.
+	Observer Observer
 }
 
 func (c *Config) withDefaults() (Config, error) {
@@ -82,8 +98,9 @@ func (c *Config) withDefaults() (Config, error) {
 // the seed's @cache decorator. A nil *Options, and every zero field, takes
 // the documented default.
 type Options struct {
-	// TTL is how long a result stays cached. Default: zero, which means the
-	// result never expires (it may still be evicted, or cleared).
+	// TTL is how long a result stays cached; a TTL longer than MaxTTL is
+	// taken as MaxTTL. Default: zero, which means the result never expires
+	// (it may still be evicted, or cleared).
 	TTL time.Duration
 
 	// Namespace groups cached results so that they can be cleared together.
@@ -107,6 +124,24 @@ type Options struct {
 	// every closure made by one function literal shares one name, and so
 	// does a method bound to different receivers.
 	Name string
+
+	// LoadTimeout bounds a run of the function: its context is cancelled
+	// once it has run this long, so that a function that waits on its
+	// context always ends, and a key is never stuck behind a run that
+	// hangs. The run's context is also cancelled when every caller waiting
+	// for it has gone (callers of wrappers that report errors leave when
+	// their own context is done). A run whose context was cancelled stores
+	// nothing. Default: DefaultLoadTimeout.
+	LoadTimeout time.Duration
+
+	// Version is mixed into the fingerprint that every entry in a
+	// byte-storing backend carries, beside the shape of the result type.
+	// An entry stored under another fingerprint is never served: it is
+	// counted in Stats.Mismatches, and overwritten. The shape changes by
+	// itself when the result type's fields do; bump Version by hand when
+	// the meaning of a result changes while its type does not. Default:
+	// "".
+	Version string
 }
 
 func (o *Options) withDefaults() (Options, error) {
@@ -114,8 +149,15 @@ func (o *Options) withDefaults() (Options, error) {
 	if o != nil {
 		w = *o
 	}
-	if w.TTL < 0 {
+	switch {
+	case w.TTL < 0:
 		return w, fmt.Errorf("cachetoolz: TTL is %v, must not be negative", w.TTL)
+	case w.LoadTimeout < 0:
+		return w, fmt.Errorf("cachetoolz: LoadTimeout is %v, must not be negative", w.LoadTimeout)
+	}
+	w.TTL = min(w.TTL, MaxTTL)
+	if w.LoadTimeout == 0 {
+		w.LoadTimeout = DefaultLoadTimeout
 	}
 	if w.Namespace == "" {
 		w.Namespace = DefaultNamespace

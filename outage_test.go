@@ -22,11 +22,15 @@ type faultyBackend struct {
 	mode      atomic.Int32 // 0: works, 1: fails, 2: stalls until the context is done
 	calls     atomic.Int64
 	deadlines chan time.Duration
+	only      atomic.Pointer[string] // when set, faults hit this namespace only
 }
 
 var errDown = errors.New("connection refused")
 
-func (f *faultyBackend) fault(ctx context.Context) error {
+func (f *faultyBackend) fault(ctx context.Context, ns string) error {
+	if only := f.only.Load(); only != nil && *only != ns {
+		return nil
+	}
 	f.calls.Add(1)
 	switch f.mode.Load() {
 	case 1:
@@ -45,14 +49,14 @@ func (f *faultyBackend) fault(ctx context.Context) error {
 }
 
 func (f *faultyBackend) Get(ctx context.Context, ns, key string) ([]byte, uint64, error) {
-	if err := f.fault(ctx); err != nil {
+	if err := f.fault(ctx, ns); err != nil {
 		return nil, 0, err
 	}
 	return f.Backend.Get(ctx, ns, key)
 }
 
 func (f *faultyBackend) Set(ctx context.Context, ns, key string, v []byte, ttl time.Duration, gen uint64) error {
-	if err := f.fault(ctx); err != nil {
+	if err := f.fault(ctx, ns); err != nil {
 		return err
 	}
 	return f.Backend.Set(ctx, ns, key, v, ttl, gen)

@@ -11,16 +11,38 @@ type Stats struct {
 	// Loads counts runs of wrapped functions: fewer than Misses when
 	// concurrent misses on one key share a run.
 	Loads uint64
-	// Errors counts backend and codec failures. Each one made a call run
-	// its function instead of using the cache; none failed a call.
+	// Errors counts backend and codec failures, and calls whose arguments
+	// could not be made into a key. Each one made a call run its function
+	// instead of using the cache; none failed a call.
 	Errors uint64
+	// Mismatches counts cached entries that could not be served: stored for
+	// another result type or Options.Version (by another deploy, say), or
+	// not decoding exactly into the result type. Each was treated as a
+	// miss, and the load that followed overwrote it.
+	Mismatches uint64
+	// BreakerOpen tells whether the namespace's circuit breaker is open:
+	// calls skip the backend until it lets a probe through.
+	BreakerOpen bool
 }
 
-// Stats returns the counters of every namespace the cache has used.
+// HitRatio returns Hits / (Hits + Misses), or 0 before any call.
+func (s Stats) HitRatio() float64 {
+	if s.Hits+s.Misses == 0 {
+		return 0
+	}
+	return float64(s.Hits) / float64(s.Hits+s.Misses)
+}
+
+// Stats returns the counters of every namespace that a function wrapped
+// with the cache uses.
 func (c *Cache) Stats() map[string]Stats {
-	out := make(map[string]Stats)
-	for name, n := range *c.namespaces.Load() {
-		out[name] = n.stats.snapshot()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make(map[string]Stats, len(c.namespaces))
+	for name, n := range c.namespaces {
+		s := n.stats.snapshot()
+		s.BreakerOpen = n.breaker.open()
+		out[name] = s
 	}
 	return out
 }
@@ -34,6 +56,8 @@ type counters struct {
 	misses atomic.Uint64
 	loads  atomic.Uint64
 	errors atomic.Uint64
+
+	mismatches atomic.Uint64
 }
 
 type paddedCounter struct {
@@ -51,5 +75,6 @@ func (c *counters) snapshot() Stats {
 	s.Misses = c.misses.Load()
 	s.Loads = c.loads.Load()
 	s.Errors = c.errors.Load()
+	s.Mismatches = c.mismatches.Load()
 	return s
 }

@@ -15,23 +15,29 @@ import (
 //
 // More arguments go in a struct. A nil *Cache means Default(); nil *Options
 // means the defaults. Wrapping fails if an argument's type can never be a
-// key (a function, a channel, an unsafe pointer) or an option is out of
-// range.
+// key (a function, a channel, an unsafe pointer), if the result type cannot
+// be stored whole by a byte-storing backend's codec, or if an option is out
+// of range.
 //
 // A call that finds its result cached returns it. Otherwise it runs the
 // function, once for all the concurrent calls with the same arguments, and
 // caches the result unless the function returned an error or panicked. A
-// panic reaches every caller waiting for that run, as a panic with the
-// original value and stack. A caller whose context is done stops waiting and
-// returns the context's error; the run goes on, detached from that
-// cancellation, and its result is cached for the next call. Wrappers without
-// an error result cannot report a done context, so their callers wait for
-// the run to end.
+// panic reaches every caller waiting for that run as a panic with a
+// *PanicError, which holds the original value and stack. A caller of WrapN
+// whose context is done stops waiting and returns the context's error; the
+// run goes on for the other callers, and is cancelled when none is left
+// (see Options.LoadTimeout). Wrappers without an error result cannot report
+// a done context, so their callers wait for the run to end.
 //
-// Trouble with the backend never fails a call: the function runs, and the
-// trouble is counted in Stats and logged.
+// Trouble with the backend never fails a call, and neither do arguments
+// that cannot be made into a key (a channel behind an interface, say): the
+// function runs, and the trouble is counted in Stats and logged.
+//
+// Every shape of every arity takes one path, run: the shapes differ only in
+// how they adapt the function to its fullest form, func(context.Context,
+// A1, ..., AN) (R, error).
 
-// key0 builds the key of a call of a function with 0 arguments.
+// key0 builds the key of a call of a function with no arguments.
 func key0[R any](w *wrapper[R], b []byte) ([]byte, error) {
 	if w.keys != nil {
 		return w.custom(b)
@@ -40,95 +46,60 @@ func key0[R any](w *wrapper[R], b []byte) ([]byte, error) {
 	return b, nil
 }
 
-// Wrap0 caches a function that takes a context and returns an error, with no arguments.
-func Wrap0[R any](c *Cache, fn func(context.Context) (R, error), opts *Options) (func(context.Context) (R, error), error) {
-	w, err := newWrapper[R](c, fn, opts)
+// wrap0 is the path of every shape with no arguments: fn is the function in its
+// fullest form, ident the one the caller gave, whose name identifies it.
+func wrap0[R any](c *Cache, ident any, fn func(context.Context) (R, error), opts *Options, canLeave bool) (func(context.Context) (R, error), error) {
+	w, err := newWrapper[R](c, ident, opts)
 	if err != nil {
 		return nil, err
 	}
+	f := func(ctx context.Context, _ struct{}) (R, error) { return fn(ctx) }
 	return func(ctx context.Context) (R, error) {
 		var buf [keyBufSize]byte
 		key, err := key0(w, buf[:0])
-		if err != nil {
-			var zero R
-			return zero, err
-		}
-		r, p, ok := w.lookup(ctx, key, true)
-		if ok {
-			return r, nil
-		}
-		return w.load(ctx, key, p, func(ctx context.Context) (R, error) { return fn(ctx) })
+		return run(w, ctx, key, err, canLeave, struct{}{}, f)
 	}, nil
 }
 
-// Wrap0NoCtx caches a function that returns an error but takes no context, with no arguments.
+// Wrap0 caches a function with no arguments that takes a context and returns an error.
+func Wrap0[R any](c *Cache, fn func(context.Context) (R, error), opts *Options) (func(context.Context) (R, error), error) {
+	return wrap0(c, fn, fn, opts, true)
+}
+
+// Wrap0NoCtx caches a function with no arguments that returns an error but takes no context.
 func Wrap0NoCtx[R any](c *Cache, fn func() (R, error), opts *Options) (func() (R, error), error) {
-	w, err := newWrapper[R](c, fn, opts)
+	f, err := wrap0(c, fn, func(_ context.Context) (R, error) { return fn() }, opts, false)
 	if err != nil {
 		return nil, err
 	}
-	return func() (R, error) {
-		ctx := context.Background()
-		var buf [keyBufSize]byte
-		key, err := key0(w, buf[:0])
-		if err != nil {
-			var zero R
-			return zero, err
-		}
-		r, p, ok := w.lookup(ctx, key, true)
-		if ok {
-			return r, nil
-		}
-		return w.load(ctx, key, p, func(_ context.Context) (R, error) { return fn() })
-	}, nil
+	return func() (R, error) { return f(context.Background()) }, nil
 }
 
-// Wrap0NoErr caches a function that takes a context but returns no error, with no arguments.
+// Wrap0NoErr caches a function with no arguments that takes a context but returns no error.
 func Wrap0NoErr[R any](c *Cache, fn func(context.Context) R, opts *Options) (func(context.Context) R, error) {
-	w, err := newWrapper[R](c, fn, opts)
+	f, err := wrap0(c, fn, func(ctx context.Context) (R, error) { return fn(ctx), nil }, opts, false)
 	if err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context) R {
-		var buf [keyBufSize]byte
-		key, err := key0(w, buf[:0])
-		if err != nil {
-			w.uncached(err)
-			return fn(ctx)
-		}
-		r, p, ok := w.lookup(ctx, key, true)
-		if ok {
-			return r
-		}
-		r, _ = w.load(context.WithoutCancel(ctx), key, p, func(ctx context.Context) (R, error) { return fn(ctx), nil })
+		r, _ := f(ctx) // fn reports no error, and the caller cannot leave
 		return r
 	}, nil
 }
 
-// Wrap0Plain caches a function that takes no context and returns no error, with no arguments.
+// Wrap0Plain caches a function with no arguments that takes no context and returns no error.
 func Wrap0Plain[R any](c *Cache, fn func() R, opts *Options) (func() R, error) {
-	w, err := newWrapper[R](c, fn, opts)
+	f, err := wrap0(c, fn, func(_ context.Context) (R, error) { return fn(), nil }, opts, false)
 	if err != nil {
 		return nil, err
 	}
 	return func() R {
-		ctx := context.Background()
-		var buf [keyBufSize]byte
-		key, err := key0(w, buf[:0])
-		if err != nil {
-			w.uncached(err)
-			return fn()
-		}
-		r, p, ok := w.lookup(ctx, key, true)
-		if ok {
-			return r
-		}
-		r, _ = w.load(context.WithoutCancel(ctx), key, p, func(_ context.Context) (R, error) { return fn(), nil })
+		r, _ := f(context.Background()) // fn reports no error
 		return r
 	}, nil
 }
 
-// key1 builds the key of a call of a function with 1 arguments.
+// key1 builds the key of a call of a function with one argument.
 func key1[A1, R any](w *wrapper[R], b []byte, a1 A1) ([]byte, error) {
 	if w.keys != nil {
 		return w.custom(b, a1)
@@ -141,95 +112,60 @@ func key1[A1, R any](w *wrapper[R], b []byte, a1 A1) ([]byte, error) {
 	return b, nil
 }
 
-// Wrap1 caches a function that takes a context and returns an error, with one argument.
-func Wrap1[A1, R any](c *Cache, fn func(context.Context, A1) (R, error), opts *Options) (func(context.Context, A1) (R, error), error) {
-	w, err := newWrapper[R](c, fn, opts, reflect.TypeFor[A1]())
+// wrap1 is the path of every shape with one argument: fn is the function in its
+// fullest form, ident the one the caller gave, whose name identifies it.
+func wrap1[A1, R any](c *Cache, ident any, fn func(context.Context, A1) (R, error), opts *Options, canLeave bool) (func(context.Context, A1) (R, error), error) {
+	w, err := newWrapper[R](c, ident, opts, reflect.TypeFor[A1]())
 	if err != nil {
 		return nil, err
 	}
+	f := fn
 	return func(ctx context.Context, a1 A1) (R, error) {
 		var buf [keyBufSize]byte
 		key, err := key1(w, buf[:0], a1)
-		if err != nil {
-			var zero R
-			return zero, err
-		}
-		r, p, ok := w.lookup(ctx, key, true)
-		if ok {
-			return r, nil
-		}
-		return w.load(ctx, key, p, func(ctx context.Context) (R, error) { return fn(ctx, a1) })
+		return run(w, ctx, key, err, canLeave, a1, f)
 	}, nil
 }
 
-// Wrap1NoCtx caches a function that returns an error but takes no context, with one argument.
+// Wrap1 caches a function with one argument that takes a context and returns an error.
+func Wrap1[A1, R any](c *Cache, fn func(context.Context, A1) (R, error), opts *Options) (func(context.Context, A1) (R, error), error) {
+	return wrap1(c, fn, fn, opts, true)
+}
+
+// Wrap1NoCtx caches a function with one argument that returns an error but takes no context.
 func Wrap1NoCtx[A1, R any](c *Cache, fn func(A1) (R, error), opts *Options) (func(A1) (R, error), error) {
-	w, err := newWrapper[R](c, fn, opts, reflect.TypeFor[A1]())
+	f, err := wrap1(c, fn, func(_ context.Context, a1 A1) (R, error) { return fn(a1) }, opts, false)
 	if err != nil {
 		return nil, err
 	}
-	return func(a1 A1) (R, error) {
-		ctx := context.Background()
-		var buf [keyBufSize]byte
-		key, err := key1(w, buf[:0], a1)
-		if err != nil {
-			var zero R
-			return zero, err
-		}
-		r, p, ok := w.lookup(ctx, key, true)
-		if ok {
-			return r, nil
-		}
-		return w.load(ctx, key, p, func(_ context.Context) (R, error) { return fn(a1) })
-	}, nil
+	return func(a1 A1) (R, error) { return f(context.Background(), a1) }, nil
 }
 
-// Wrap1NoErr caches a function that takes a context but returns no error, with one argument.
+// Wrap1NoErr caches a function with one argument that takes a context but returns no error.
 func Wrap1NoErr[A1, R any](c *Cache, fn func(context.Context, A1) R, opts *Options) (func(context.Context, A1) R, error) {
-	w, err := newWrapper[R](c, fn, opts, reflect.TypeFor[A1]())
+	f, err := wrap1(c, fn, func(ctx context.Context, a1 A1) (R, error) { return fn(ctx, a1), nil }, opts, false)
 	if err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context, a1 A1) R {
-		var buf [keyBufSize]byte
-		key, err := key1(w, buf[:0], a1)
-		if err != nil {
-			w.uncached(err)
-			return fn(ctx, a1)
-		}
-		r, p, ok := w.lookup(ctx, key, true)
-		if ok {
-			return r
-		}
-		r, _ = w.load(context.WithoutCancel(ctx), key, p, func(ctx context.Context) (R, error) { return fn(ctx, a1), nil })
+		r, _ := f(ctx, a1) // fn reports no error, and the caller cannot leave
 		return r
 	}, nil
 }
 
-// Wrap1Plain caches a function that takes no context and returns no error, with one argument.
+// Wrap1Plain caches a function with one argument that takes no context and returns no error.
 func Wrap1Plain[A1, R any](c *Cache, fn func(A1) R, opts *Options) (func(A1) R, error) {
-	w, err := newWrapper[R](c, fn, opts, reflect.TypeFor[A1]())
+	f, err := wrap1(c, fn, func(_ context.Context, a1 A1) (R, error) { return fn(a1), nil }, opts, false)
 	if err != nil {
 		return nil, err
 	}
 	return func(a1 A1) R {
-		ctx := context.Background()
-		var buf [keyBufSize]byte
-		key, err := key1(w, buf[:0], a1)
-		if err != nil {
-			w.uncached(err)
-			return fn(a1)
-		}
-		r, p, ok := w.lookup(ctx, key, true)
-		if ok {
-			return r
-		}
-		r, _ = w.load(context.WithoutCancel(ctx), key, p, func(_ context.Context) (R, error) { return fn(a1), nil })
+		r, _ := f(context.Background(), a1) // fn reports no error
 		return r
 	}, nil
 }
 
-// key2 builds the key of a call of a function with 2 arguments.
+// key2 builds the key of a call of a function with two arguments.
 func key2[A1, A2, R any](w *wrapper[R], b []byte, a1 A1, a2 A2) ([]byte, error) {
 	if w.keys != nil {
 		return w.custom(b, a1, a2)
@@ -245,95 +181,66 @@ func key2[A1, A2, R any](w *wrapper[R], b []byte, a1 A1, a2 A2) ([]byte, error) 
 	return b, nil
 }
 
-// Wrap2 caches a function that takes a context and returns an error, with two arguments.
-func Wrap2[A1, A2, R any](c *Cache, fn func(context.Context, A1, A2) (R, error), opts *Options) (func(context.Context, A1, A2) (R, error), error) {
-	w, err := newWrapper[R](c, fn, opts, reflect.TypeFor[A1](), reflect.TypeFor[A2]())
+// args2 carries the arguments of a call with two arguments to its load.
+type args2[A1, A2 any] struct {
+	a1 A1
+	a2 A2
+}
+
+// wrap2 is the path of every shape with two arguments: fn is the function in its
+// fullest form, ident the one the caller gave, whose name identifies it.
+func wrap2[A1, A2, R any](c *Cache, ident any, fn func(context.Context, A1, A2) (R, error), opts *Options, canLeave bool) (func(context.Context, A1, A2) (R, error), error) {
+	w, err := newWrapper[R](c, ident, opts, reflect.TypeFor[A1](), reflect.TypeFor[A2]())
 	if err != nil {
 		return nil, err
 	}
+	f := func(ctx context.Context, a args2[A1, A2]) (R, error) { return fn(ctx, a.a1, a.a2) }
 	return func(ctx context.Context, a1 A1, a2 A2) (R, error) {
 		var buf [keyBufSize]byte
 		key, err := key2(w, buf[:0], a1, a2)
-		if err != nil {
-			var zero R
-			return zero, err
-		}
-		r, p, ok := w.lookup(ctx, key, true)
-		if ok {
-			return r, nil
-		}
-		return w.load(ctx, key, p, func(ctx context.Context) (R, error) { return fn(ctx, a1, a2) })
+		return run(w, ctx, key, err, canLeave, args2[A1, A2]{a1, a2}, f)
 	}, nil
 }
 
-// Wrap2NoCtx caches a function that returns an error but takes no context, with two arguments.
+// Wrap2 caches a function with two arguments that takes a context and returns an error.
+func Wrap2[A1, A2, R any](c *Cache, fn func(context.Context, A1, A2) (R, error), opts *Options) (func(context.Context, A1, A2) (R, error), error) {
+	return wrap2(c, fn, fn, opts, true)
+}
+
+// Wrap2NoCtx caches a function with two arguments that returns an error but takes no context.
 func Wrap2NoCtx[A1, A2, R any](c *Cache, fn func(A1, A2) (R, error), opts *Options) (func(A1, A2) (R, error), error) {
-	w, err := newWrapper[R](c, fn, opts, reflect.TypeFor[A1](), reflect.TypeFor[A2]())
+	f, err := wrap2(c, fn, func(_ context.Context, a1 A1, a2 A2) (R, error) { return fn(a1, a2) }, opts, false)
 	if err != nil {
 		return nil, err
 	}
-	return func(a1 A1, a2 A2) (R, error) {
-		ctx := context.Background()
-		var buf [keyBufSize]byte
-		key, err := key2(w, buf[:0], a1, a2)
-		if err != nil {
-			var zero R
-			return zero, err
-		}
-		r, p, ok := w.lookup(ctx, key, true)
-		if ok {
-			return r, nil
-		}
-		return w.load(ctx, key, p, func(_ context.Context) (R, error) { return fn(a1, a2) })
-	}, nil
+	return func(a1 A1, a2 A2) (R, error) { return f(context.Background(), a1, a2) }, nil
 }
 
-// Wrap2NoErr caches a function that takes a context but returns no error, with two arguments.
+// Wrap2NoErr caches a function with two arguments that takes a context but returns no error.
 func Wrap2NoErr[A1, A2, R any](c *Cache, fn func(context.Context, A1, A2) R, opts *Options) (func(context.Context, A1, A2) R, error) {
-	w, err := newWrapper[R](c, fn, opts, reflect.TypeFor[A1](), reflect.TypeFor[A2]())
+	f, err := wrap2(c, fn, func(ctx context.Context, a1 A1, a2 A2) (R, error) { return fn(ctx, a1, a2), nil }, opts, false)
 	if err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context, a1 A1, a2 A2) R {
-		var buf [keyBufSize]byte
-		key, err := key2(w, buf[:0], a1, a2)
-		if err != nil {
-			w.uncached(err)
-			return fn(ctx, a1, a2)
-		}
-		r, p, ok := w.lookup(ctx, key, true)
-		if ok {
-			return r
-		}
-		r, _ = w.load(context.WithoutCancel(ctx), key, p, func(ctx context.Context) (R, error) { return fn(ctx, a1, a2), nil })
+		r, _ := f(ctx, a1, a2) // fn reports no error, and the caller cannot leave
 		return r
 	}, nil
 }
 
-// Wrap2Plain caches a function that takes no context and returns no error, with two arguments.
+// Wrap2Plain caches a function with two arguments that takes no context and returns no error.
 func Wrap2Plain[A1, A2, R any](c *Cache, fn func(A1, A2) R, opts *Options) (func(A1, A2) R, error) {
-	w, err := newWrapper[R](c, fn, opts, reflect.TypeFor[A1](), reflect.TypeFor[A2]())
+	f, err := wrap2(c, fn, func(_ context.Context, a1 A1, a2 A2) (R, error) { return fn(a1, a2), nil }, opts, false)
 	if err != nil {
 		return nil, err
 	}
 	return func(a1 A1, a2 A2) R {
-		ctx := context.Background()
-		var buf [keyBufSize]byte
-		key, err := key2(w, buf[:0], a1, a2)
-		if err != nil {
-			w.uncached(err)
-			return fn(a1, a2)
-		}
-		r, p, ok := w.lookup(ctx, key, true)
-		if ok {
-			return r
-		}
-		r, _ = w.load(context.WithoutCancel(ctx), key, p, func(_ context.Context) (R, error) { return fn(a1, a2), nil })
+		r, _ := f(context.Background(), a1, a2) // fn reports no error
 		return r
 	}, nil
 }
 
-// key3 builds the key of a call of a function with 3 arguments.
+// key3 builds the key of a call of a function with three arguments.
 func key3[A1, A2, A3, R any](w *wrapper[R], b []byte, a1 A1, a2 A2, a3 A3) ([]byte, error) {
 	if w.keys != nil {
 		return w.custom(b, a1, a2, a3)
@@ -352,90 +259,62 @@ func key3[A1, A2, A3, R any](w *wrapper[R], b []byte, a1 A1, a2 A2, a3 A3) ([]by
 	return b, nil
 }
 
-// Wrap3 caches a function that takes a context and returns an error, with three arguments.
-func Wrap3[A1, A2, A3, R any](c *Cache, fn func(context.Context, A1, A2, A3) (R, error), opts *Options) (func(context.Context, A1, A2, A3) (R, error), error) {
-	w, err := newWrapper[R](c, fn, opts, reflect.TypeFor[A1](), reflect.TypeFor[A2](), reflect.TypeFor[A3]())
+// args3 carries the arguments of a call with three arguments to its load.
+type args3[A1, A2, A3 any] struct {
+	a1 A1
+	a2 A2
+	a3 A3
+}
+
+// wrap3 is the path of every shape with three arguments: fn is the function in its
+// fullest form, ident the one the caller gave, whose name identifies it.
+func wrap3[A1, A2, A3, R any](c *Cache, ident any, fn func(context.Context, A1, A2, A3) (R, error), opts *Options, canLeave bool) (func(context.Context, A1, A2, A3) (R, error), error) {
+	w, err := newWrapper[R](c, ident, opts, reflect.TypeFor[A1](), reflect.TypeFor[A2](), reflect.TypeFor[A3]())
 	if err != nil {
 		return nil, err
 	}
+	f := func(ctx context.Context, a args3[A1, A2, A3]) (R, error) { return fn(ctx, a.a1, a.a2, a.a3) }
 	return func(ctx context.Context, a1 A1, a2 A2, a3 A3) (R, error) {
 		var buf [keyBufSize]byte
 		key, err := key3(w, buf[:0], a1, a2, a3)
-		if err != nil {
-			var zero R
-			return zero, err
-		}
-		r, p, ok := w.lookup(ctx, key, true)
-		if ok {
-			return r, nil
-		}
-		return w.load(ctx, key, p, func(ctx context.Context) (R, error) { return fn(ctx, a1, a2, a3) })
+		return run(w, ctx, key, err, canLeave, args3[A1, A2, A3]{a1, a2, a3}, f)
 	}, nil
 }
 
-// Wrap3NoCtx caches a function that returns an error but takes no context, with three arguments.
+// Wrap3 caches a function with three arguments that takes a context and returns an error.
+func Wrap3[A1, A2, A3, R any](c *Cache, fn func(context.Context, A1, A2, A3) (R, error), opts *Options) (func(context.Context, A1, A2, A3) (R, error), error) {
+	return wrap3(c, fn, fn, opts, true)
+}
+
+// Wrap3NoCtx caches a function with three arguments that returns an error but takes no context.
 func Wrap3NoCtx[A1, A2, A3, R any](c *Cache, fn func(A1, A2, A3) (R, error), opts *Options) (func(A1, A2, A3) (R, error), error) {
-	w, err := newWrapper[R](c, fn, opts, reflect.TypeFor[A1](), reflect.TypeFor[A2](), reflect.TypeFor[A3]())
+	f, err := wrap3(c, fn, func(_ context.Context, a1 A1, a2 A2, a3 A3) (R, error) { return fn(a1, a2, a3) }, opts, false)
 	if err != nil {
 		return nil, err
 	}
-	return func(a1 A1, a2 A2, a3 A3) (R, error) {
-		ctx := context.Background()
-		var buf [keyBufSize]byte
-		key, err := key3(w, buf[:0], a1, a2, a3)
-		if err != nil {
-			var zero R
-			return zero, err
-		}
-		r, p, ok := w.lookup(ctx, key, true)
-		if ok {
-			return r, nil
-		}
-		return w.load(ctx, key, p, func(_ context.Context) (R, error) { return fn(a1, a2, a3) })
-	}, nil
+	return func(a1 A1, a2 A2, a3 A3) (R, error) { return f(context.Background(), a1, a2, a3) }, nil
 }
 
-// Wrap3NoErr caches a function that takes a context but returns no error, with three arguments.
+// Wrap3NoErr caches a function with three arguments that takes a context but returns no error.
 func Wrap3NoErr[A1, A2, A3, R any](c *Cache, fn func(context.Context, A1, A2, A3) R, opts *Options) (func(context.Context, A1, A2, A3) R, error) {
-	w, err := newWrapper[R](c, fn, opts, reflect.TypeFor[A1](), reflect.TypeFor[A2](), reflect.TypeFor[A3]())
+	f, err := wrap3(c, fn, func(ctx context.Context, a1 A1, a2 A2, a3 A3) (R, error) { return fn(ctx, a1, a2, a3), nil }, opts, false)
 	if err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context, a1 A1, a2 A2, a3 A3) R {
-		var buf [keyBufSize]byte
-		key, err := key3(w, buf[:0], a1, a2, a3)
-		if err != nil {
-			w.uncached(err)
-			return fn(ctx, a1, a2, a3)
-		}
-		r, p, ok := w.lookup(ctx, key, true)
-		if ok {
-			return r
-		}
-		r, _ = w.load(context.WithoutCancel(ctx), key, p, func(ctx context.Context) (R, error) { return fn(ctx, a1, a2, a3), nil })
+		r, _ := f(ctx, a1, a2, a3) // fn reports no error, and the caller cannot leave
 		return r
 	}, nil
 }
 
-// Wrap3Plain caches a function that takes no context and returns no error, with three arguments.
+// Wrap3Plain caches a function with three arguments that takes no context and returns no error.
 func Wrap3Plain[A1, A2, A3, R any](c *Cache, fn func(A1, A2, A3) R, opts *Options) (func(A1, A2, A3) R, error) {
-	w, err := newWrapper[R](c, fn, opts, reflect.TypeFor[A1](), reflect.TypeFor[A2](), reflect.TypeFor[A3]())
+	f, err := wrap3(c, fn, func(_ context.Context, a1 A1, a2 A2, a3 A3) (R, error) { return fn(a1, a2, a3), nil }, opts, false)
 	if err != nil {
 		return nil, err
 	}
 	return func(a1 A1, a2 A2, a3 A3) R {
-		ctx := context.Background()
-		var buf [keyBufSize]byte
-		key, err := key3(w, buf[:0], a1, a2, a3)
-		if err != nil {
-			w.uncached(err)
-			return fn(a1, a2, a3)
-		}
-		r, p, ok := w.lookup(ctx, key, true)
-		if ok {
-			return r
-		}
-		r, _ = w.load(context.WithoutCancel(ctx), key, p, func(_ context.Context) (R, error) { return fn(a1, a2, a3), nil })
+		r, _ := f(context.Background(), a1, a2, a3) // fn reports no error
 		return r
 	}, nil
 }

@@ -22,7 +22,12 @@
 // (entries expire, and entries without one do not), keys and namespaces with
 // hostile characters, namespace isolation (clearing "user*" leaves "users"
 // alone), clear, the race between a clear and a load that began before it,
-// concurrent use, cancelled contexts, and Close.
+// concurrent use, cancelled contexts, and Close. Through a cachetoolz.Cache
+// on the backend it also checks that damaged generation data is one
+// namespace's miss and that a clear repairs it (with
+// Harness.CorruptGeneration), that an entry stored for another result type
+// is never served, that a huge TTL is no error and no instant expiry, and
+// that a function waiting on its context never wedges its key.
 package cachetest
 
 import (

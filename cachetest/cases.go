@@ -32,6 +32,10 @@ var cases = []testCase{
 	{"Concurrency", testConcurrency},
 	{"CancelledContext", testCancelledContext},
 	{"Close", testClose},
+	{"CacheBadGeneration", testBadGeneration},
+	{"CacheResultTypeChange", testResultTypeChange},
+	{"CacheHugeTTL", testHugeTTL},
+	{"CacheLoadWaitsOnContext", testLoadWaitsOnContext},
 }
 
 func testMissThenHit(s *suite) {

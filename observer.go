@@ -1,0 +1,98 @@
+package cachetoolz
+
+import (
+	"context"
+	"errors"
+)
+
+// Observer is told about the work a cache does besides answering hits: runs
+// of wrapped functions, and backend operations. It is the hook for metrics
+// and traces; the module github.com/cachetoolz/cachetoolz/otel turns it into
+// OpenTelemetry instruments and spans.
+//
+// Hits, misses and the other per-call counters are not events: they are in
+// Stats, which a metrics exporter reads when it is scraped. So a hit costs
+// the same with an observer as without, and a cache with no observer pays
+// one nil check per backend operation or run.
+//
+// The methods are called on the goroutine doing the work, concurrently, and
+// must return quickly.
+type Observer interface {
+	// StartLoad is called when a run of a wrapped function begins. It
+	// returns the context the function runs under (one that carries a
+	// span, say; it must be derived from ctx) and a function that is called
+	// once when the run has ended, with the function's error: nil on
+	// success, ErrAborted if it panicked or called runtime.Goexit.
+	StartLoad(ctx context.Context, l Load) (context.Context, func(err error))
+
+	// StartOp is called before each backend operation. It returns the
+	// context the operation runs under (derived from ctx) and a function
+	// that is called once when the operation has ended, with its error: a
+	// Get that misses ends with an error that matches ErrNotFound, which is
+	// an answer, not a failure.
+	StartOp(ctx context.Context, o Op) (context.Context, func(err error))
+}
+
+// Load describes a run of a wrapped function to an Observer.
+type Load struct {
+	// Namespace is the wrapped function's namespace.
+	Namespace string
+	// Function is the function's identity (Options.Name, or its qualified
+	// name).
+	Function string
+}
+
+// Op describes a backend operation to an Observer.
+type Op struct {
+	// Kind is the operation: OpGet, OpSet or OpClear.
+	Kind OpKind
+	// Namespace is the namespace it works on. A clear of several
+	// namespaces at once is reported as one operation per namespace.
+	Namespace string
+}
+
+// OpKind names a kind of backend operation.
+type OpKind string
+
+// The kinds of backend operation.
+const (
+	OpGet   OpKind = "get"
+	OpSet   OpKind = "set"
+	OpClear OpKind = "clear"
+)
+
+// ErrAborted is what an Observer's load end function receives when the
+// function panicked or called runtime.Goexit; the callers get the panic
+// itself, as a *PanicError.
+var ErrAborted = errors.New("cachetoolz: the function panicked or called runtime.Goexit")
+
+// noEnd is the end function when there is no observer.
+func noEnd(error) {}
+
+// startOp tells the observer, if any, that a backend operation begins.
+func (c *Cache) startOp(ctx context.Context, kind OpKind, namespace string) (context.Context, func(error)) {
+	if c.cfg.Observer == nil {
+		return ctx, noEnd
+	}
+	return c.cfg.Observer.StartOp(ctx, Op{Kind: kind, Namespace: namespace})
+}
+
+// observeLoad runs call under the observer's load events, if there is an
+// observer.
+func (w *wrapper[R]) observeLoad(ctx context.Context, call func(context.Context) (R, error)) (R, error) {
+	obs := w.c.cfg.Observer
+	if obs == nil {
+		return call(ctx)
+	}
+	fctx, end := obs.StartLoad(ctx, Load{Namespace: w.ns.name, Function: w.fn.Name})
+	ended := false
+	defer func() {
+		if !ended {
+			end(ErrAborted)
+		}
+	}()
+	r, err := call(fctx)
+	ended = true
+	end(err)
+	return r, err
+}
