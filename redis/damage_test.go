@@ -150,3 +150,26 @@ func TestDamagedGenerationKeepsCacheOn(t *testing.T) {
 		t.Fatalf("damaged namespace counted %d errors, want 0 (a miss is not an outage)", e)
 	}
 }
+
+// TestDamagedGenerationInspector: listing namespaces skips a damaged one
+// rather than failing for all.
+func TestDamagedGenerationInspector(t *testing.T) {
+	srv := testserver.Redis(t)
+	raw := rawClient(t, srv.Addr())
+	for _, damage := range damages {
+		t.Run(damage.name, func(t *testing.T) {
+			prefix := "dmgi" + damage.name + ":"
+			b := newBackend(t, srv.URL(), &rediscache.Options{Prefix: prefix})
+			fill(t, b, "bad", 3, 0)
+			fill(t, b, "good", 5, 0)
+			damage.do(t, raw, rediscache.GenerationKey(prefix, "bad"))
+			infos, err := b.Namespaces(bg)
+			if err != nil {
+				t.Fatalf("Namespaces with one damaged namespace: %v", err)
+			}
+			if len(infos) != 1 || infos[0].Name != "good" || infos[0].Entries != 5 {
+				t.Fatalf("Namespaces = %+v, want only good with 5 entries", infos)
+			}
+		})
+	}
+}

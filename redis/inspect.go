@@ -184,12 +184,20 @@ func (b *Backend) Entries(ctx context.Context, namespace, cursor string, limit i
 		return nil, "", b.wrap("entries", namespace, err)
 	}
 	k := newKeys(b.s.prefix, namespace)
-	gen, err := client.Do(ctx, client.B().Get().Key(k.gen()).Build()).ToString()
-	if rueidis.IsRedisNil(err) {
-		gen, err = "0", nil
-	}
+	// MGET, unlike GET, reads a generation key of another type as nil.
+	arr, err := client.Do(ctx, client.B().Mget().Key(k.gen()).Build()).ToArray()
 	if err != nil {
 		return nil, "", b.wrap("entries", namespace, err)
+	}
+	if len(arr) != 1 || arr[0].IsNil() {
+		return nil, "", nil // nothing stored, or a damaged generation: no entry is live
+	}
+	gen, err := arr[0].ToString()
+	if err != nil {
+		return nil, "", b.wrap("entries", namespace, err)
+	}
+	if g, err := strconv.ParseUint(gen, 10, 64); err != nil || strconv.FormatUint(g, 10) != gen {
+		return nil, "", nil // a damaged generation: no entry is live
 	}
 	var offset int64
 	if cursor != "" {
