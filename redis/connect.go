@@ -79,3 +79,16 @@ func (b *Backend) connectLater(co rueidis.ClientOption) {
 
 // connError holds the last error of connectLater.
 type connError struct{ err error }
+
+// staleConn reports whether err says that a connection the client held had
+// been closed by the other end, as after a server restart: the client finds
+// out on the first command it sends on that connection, and opens a new one
+// for the next. Operations try once more after such an error, at once; on a
+// server that is really down, the new connection fails at once too.
+func staleConn(err error) bool {
+	return errors.Is(err, io.EOF) ||
+		errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE)
+}

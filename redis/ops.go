@@ -29,6 +29,9 @@ func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint6
 	// context without a deadline could be forever) and sends it to the
 	// primary, never a replica: a cache prefers a fast error to a wait.
 	arr, err := client.Do(ctx, client.B().Arbitrary("MGET").Keys(genKey, entryKey).Build()).ToArray()
+	if err != nil && staleConn(err) {
+		arr, err = client.Do(ctx, client.B().Arbitrary("MGET").Keys(genKey, entryKey).Build()).ToArray()
+	}
 	if err != nil {
 		return nil, 0, b.wrap("get", namespace, err)
 	}
@@ -86,10 +89,13 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 	if ttl > 0 {
 		ms = max(1, ttl.Milliseconds()) // a sub-millisecond ttl still expires
 	}
-	err = setScript.Exec(ctx, client,
-		[]string{k.gen(), k.entry(key)},
-		[]string{strconv.FormatUint(gen, 10), rueidis.BinaryString(value), strconv.FormatInt(ms, 10), key,
-			k.entryPrefix(), k.indexPrefix(), sampleDead}).Error()
+	keys := []string{k.gen(), k.entry(key)}
+	args := []string{strconv.FormatUint(gen, 10), rueidis.BinaryString(value), strconv.FormatInt(ms, 10), key,
+		k.entryPrefix(), k.indexPrefix(), sampleDead}
+	err = setScript.Exec(ctx, client, keys, args).Error()
+	if err != nil && staleConn(err) { // the script is idempotent
+		err = setScript.Exec(ctx, client, keys, args).Error()
+	}
 	if err != nil {
 		return b.wrap("set", namespace, err)
 	}
@@ -111,7 +117,12 @@ func (b *Backend) Clear(ctx context.Context, namespaces ...string) error {
 	}
 	for _, ns := range namespaces {
 		k := newKeys(b.s.prefix, ns)
-		if err := clearScript.Exec(ctx, client, []string{k.gen(), k.pending()}, nil).Error(); err != nil {
+		keys := []string{k.gen(), k.pending()}
+		err := clearScript.Exec(ctx, client, keys, nil).Error()
+		if err != nil && staleConn(err) { // a second clear hides no more than the first
+			err = clearScript.Exec(ctx, client, keys, nil).Error()
+		}
+		if err != nil {
 			return b.wrap("clear", ns, err)
 		}
 		b.reclaim.enqueue(ns)
