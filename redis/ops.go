@@ -90,7 +90,10 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 		ms = max(1, ttl.Milliseconds()) // a sub-millisecond ttl still expires
 	}
 	keys := []string{k.gen(), k.entry(key)}
-	args := []string{strconv.FormatUint(gen, 10), rueidis.BinaryString(value), strconv.FormatInt(ms, 10), key,
+	g := strconv.FormatUint(gen, 10)
+	entry := make([]byte, 0, len(g)+1+len(value))
+	entry = append(append(append(entry, g...), ':'), value...)
+	args := []string{g, rueidis.BinaryString(entry), strconv.FormatInt(ms, 10), key,
 		k.entryPrefix(), k.indexPrefix(), sampleDead}
 	err = setScript.Exec(ctx, client, keys, args).Error()
 	if err != nil && staleConn(err) { // the script is idempotent

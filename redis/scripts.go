@@ -35,29 +35,28 @@ const sampleDead = "4"
 // type (MGET reads both as nil), is a miss.
 //
 // KEYS: generation, entry.
-// ARGV: generation the caller loaded under, entry value after the
-// "<gen>:" header, time to live in milliseconds (0: none), key (index
-// member), entry key prefix, index key prefix, sample size.
+// ARGV: generation the caller loaded under, entry ("<gen>:" + value), time
+// to live in milliseconds (0: none), key (index member), entry key prefix,
+// index key prefix, sample size.
 // Returns 1 if stored, 0 if the generation was stale or damaged.
-var setScript = rueidis.NewLuaScript(validGen + `
+var setScript = rueidis.NewLuaScript(`
 local raw = redis.pcall('GET', KEYS[1])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local gen = ARGV[1]
 if raw == false then
-	if gen ~= '0' then return 0 end
+	if ARGV[1] ~= '0' then return 0 end
 	redis.call('SET', KEYS[1], '0')
-elseif validGen(raw) == nil or raw ~= gen then
+elseif raw ~= ARGV[1] then -- stale, or damaged (never equal to a decimal)
 	return 0
 end
-local idx = ARGV[6] .. gen
+local idx = ARGV[6] .. ARGV[1]
 local ttl = tonumber(ARGV[3])
 local score = '+inf'
 if ttl > 0 then
-	redis.call('SET', KEYS[2], gen .. ':' .. ARGV[2], 'PX', ttl)
+	redis.call('SET', KEYS[2], ARGV[2], 'PX', ttl)
 	score = now + ttl
 else
-	redis.call('SET', KEYS[2], gen .. ':' .. ARGV[2])
+	redis.call('SET', KEYS[2], ARGV[2])
 end
 local added = redis.pcall('ZADD', idx, score, ARGV[4])
 if type(added) == 'table' then
