@@ -83,8 +83,10 @@ type connError struct{ err error }
 // staleConn reports whether err says that a connection the client held had
 // been closed by the other end, as after a server restart: the client finds
 // out on the first command it sends on that connection, and opens a new one
-// for the next. Operations try once more after such an error, at once; on a
-// server that is really down, the new connection fails at once too.
+// for the next. Operations try again after such an error, at once, up to
+// staleRetries times, since the client spreads commands over several
+// connections to a node, picked at random, and each may be stale; on a
+// server that is really down, a new connection fails at once too.
 func staleConn(err error) bool {
 	return errors.Is(err, io.EOF) ||
 		errors.Is(err, io.ErrUnexpectedEOF) ||
@@ -92,3 +94,7 @@ func staleConn(err error) bool {
 		errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE)
 }
+
+// staleRetries bounds the retries after staleConn errors: enough for the
+// connections rueidis keeps to one node by default (up to four).
+const staleRetries = 4

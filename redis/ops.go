@@ -29,7 +29,7 @@ func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint6
 	// context without a deadline could be forever) and sends it to the
 	// primary, never a replica: a cache prefers a fast error to a wait.
 	arr, err := client.Do(ctx, client.B().Arbitrary("MGET").Keys(genKey, entryKey).Build()).ToArray()
-	if err != nil && staleConn(err) {
+	for i := 0; i < staleRetries && err != nil && staleConn(err); i++ {
 		arr, err = client.Do(ctx, client.B().Arbitrary("MGET").Keys(genKey, entryKey).Build()).ToArray()
 	}
 	if err != nil {
@@ -96,7 +96,7 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 	args := []string{g, rueidis.BinaryString(entry), strconv.FormatInt(ms, 10), key,
 		k.entryPrefix(), k.indexPrefix(), sampleDead}
 	err = setScript.Exec(ctx, client, keys, args).Error()
-	if err != nil && staleConn(err) { // the script is idempotent
+	for i := 0; i < staleRetries && err != nil && staleConn(err); i++ { // the script is idempotent
 		err = setScript.Exec(ctx, client, keys, args).Error()
 	}
 	if err != nil {
@@ -122,7 +122,7 @@ func (b *Backend) Clear(ctx context.Context, namespaces ...string) error {
 		k := newKeys(b.s.prefix, ns)
 		keys := []string{k.gen(), k.pending()}
 		err := clearScript.Exec(ctx, client, keys, nil).Error()
-		if err != nil && staleConn(err) { // a second clear hides no more than the first
+		for i := 0; i < staleRetries && err != nil && staleConn(err); i++ { // a second clear hides no more than the first
 			err = clearScript.Exec(ctx, client, keys, nil).Error()
 		}
 		if err != nil {
