@@ -83,8 +83,10 @@ func TestClusterMasterDown(t *testing.T) {
 				for id := range ids {
 					start := time.Now()
 					got, err := w.call(bg, id)
-					if d := time.Since(start); d > 3*timeout {
-						t.Errorf("call in %s took %v, want the cache's timeout (%v) at most", w.ns, d, timeout)
+					// The cache's timeout, with room for a loaded test machine:
+					// a hang, not a slow call, is what this catches.
+					if d := time.Since(start); d > timeout+2*time.Second {
+						t.Errorf("call in %s took %v, want about the cache's timeout (%v) at most", w.ns, d, timeout)
 					}
 					if err != nil || got != fmt.Sprint(w.ns, "/", id) {
 						t.Fatalf("call in %s = %q, %v", w.ns, got, err)
