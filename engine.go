@@ -31,9 +31,26 @@ type wrapper[R any] struct {
 	prefix      [5]byte // keyDefault and the function id
 	args        []argInfo
 	typed       bool
+	shape       shape
 	header      header // what a remote entry of this wrapper starts with
 	flight      group[R]
 }
+
+// shape is what a wrapper's signature lets its function and callers do.
+type shape uint8
+
+const (
+	leaves  shape = 1 << iota // callers can return early with a done context's error
+	seesCtx                   // the function takes a context, so it can see it end
+)
+
+// The shapes of the four kinds of wrapper.
+const (
+	shapeFull  = leaves | seesCtx // WrapN
+	shapeNoCtx = 0                // WrapNNoCtx
+	shapeNoErr = seesCtx          // WrapNNoErr
+	shapePlain = 0                // WrapNPlain
+)
 
 // nilResult stands for a nil interface result in the memory backend, where a
 // nil entry could not be told from a miss.
@@ -42,7 +59,7 @@ type nilResult struct{}
 // newWrapper checks what a wrap is given and builds its wrapper. ident is
 // the function the caller passed, for its name; argTypes are the static
 // types of its arguments.
-func newWrapper[R any](c *Cache, ident any, o *Options, argTypes ...reflect.Type) (*wrapper[R], error) {
+func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...reflect.Type) (*wrapper[R], error) {
 	if c == nil {
 		c = Default()
 	}
@@ -73,6 +90,7 @@ func newWrapper[R any](c *Cache, ident any, o *Options, argTypes ...reflect.Type
 		fn:          Function{Name: name, Func: ident},
 		args:        make([]argInfo, len(argTypes)),
 		typed:       opts.Typed,
+		shape:       sh,
 		header:      newHeader(rt, opts.Version),
 	}
 	w.prefix[0] = keyDefault
@@ -85,12 +103,11 @@ func newWrapper[R any](c *Cache, ident any, o *Options, argTypes ...reflect.Type
 
 // run answers one call of a wrapped function, whatever its shape: fn is
 // the function in its fullest form, args its arguments, key the key they
-// make (or kerr why none could be made). canLeave tells whether the
-// wrapper can report a done context to its caller.
+// make (or kerr why none could be made).
 //
 // It is the one path every wrapper takes. The closure that carries args to
 // a load is made on a miss only, so a hit allocates nothing.
-func run[T, R any](w *wrapper[R], ctx context.Context, key []byte, kerr error, canLeave bool, args T, fn func(context.Context, T) (R, error)) (R, error) {
+func run[T, R any](w *wrapper[R], ctx context.Context, key []byte, kerr error, args T, fn func(context.Context, T) (R, error)) (R, error) {
 	if kerr != nil {
 		// No key, no cache: the call still gets its answer.
 		w.c.trouble(w.ns, w.ns.name, opKey, kerr)
@@ -100,7 +117,7 @@ func run[T, R any](w *wrapper[R], ctx context.Context, key []byte, kerr error, c
 	if ok {
 		return r, nil
 	}
-	return w.load(ctx, key, p, canLeave, func(ctx context.Context) (R, error) { return fn(ctx, args) })
+	return w.load(ctx, key, p, func(ctx context.Context) (R, error) { return fn(ctx, args) })
 }
 
 // custom builds the key of a call with the wrap's KeyGenerator.
@@ -198,11 +215,11 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 // load runs call once for every concurrent miss on key and stores its result
 // unless it failed, before any caller returns: once a call has returned, the
 // next one with the same arguments is a hit. It does not retain key.
-func (w *wrapper[R]) load(ctx context.Context, key []byte, p probe, canLeave bool, call func(context.Context) (R, error)) (R, error) {
+func (w *wrapper[R]) load(ctx context.Context, key []byte, p probe, call func(context.Context) (R, error)) (R, error) {
 	n := w.ns
 	n.stats.misses.Add(1)
 	id := flightID{epoch: n.epoch.Load(), gen: p.gen, key: string(key)}
-	return w.flight.do(ctx, w, id, canLeave, p, call)
+	return w.flight.do(ctx, w, id, p, call)
 }
 
 // loadBody is what one load does, under its own context.
@@ -211,12 +228,20 @@ func (w *wrapper[R]) load(ctx context.Context, key []byte, p probe, canLeave boo
 // stored its result, and started its own just after that load ended, finds
 // the result there instead of running the function a second time.
 //
-// A load whose context ended before the function returned (every caller
-// left, or the load timeout passed) stores nothing: what a function returns
-// once its context is done is rarely its answer.
+// A load whose context ended before a function that takes a context
+// returned (every caller left, or the load timeout passed) stores nothing:
+// what such a function returns once its context is done is rarely its
+// answer. A function that takes no context cannot see it end, so its result
+// is stored whenever it comes.
 func (w *wrapper[R]) loadBody(ctx context.Context, key string, p probe, call func(context.Context) (R, error)) (R, error) {
+	bctx := ctx // for the backend
+	if w.shape&seesCtx == 0 && w.ns.mem == nil {
+		// The function cannot see the load's deadline pass, so the
+		// backend operations made for it do not either.
+		bctx = context.WithoutCancel(ctx)
+	}
 	if p.genOK || p.retry { // the cache may hold the result by now
-		r, p2, ok := w.lookup(ctx, []byte(key), false)
+		r, p2, ok := w.lookup(bctx, []byte(key), false)
 		if ok {
 			return r, nil
 		}
@@ -224,7 +249,7 @@ func (w *wrapper[R]) loadBody(ctx context.Context, key string, p probe, call fun
 	}
 	w.ns.stats.loads.Add(1)
 	r, err := w.observeLoad(ctx, call)
-	if err != nil || ctx.Err() != nil {
+	if err != nil || (w.shape&seesCtx != 0 && ctx.Err() != nil) {
 		return r, err
 	}
 	if p.genOK {
@@ -252,7 +277,9 @@ func (w *wrapper[R]) store(ctx context.Context, key string, r R, p probe) {
 	if !n.breaker.allow() {
 		return
 	}
-	tctx, cancel := c.timeout(ctx)
+	// The store is the load's last step on behalf of every caller: it
+	// gets its own time, whatever is left of the load's.
+	tctx, cancel := c.timeout(context.WithoutCancel(ctx))
 	defer cancel()
 	tctx, end := c.startOp(tctx, OpSet, n.name)
 	err = c.backend.Set(tctx, n.name, p.key, data, w.ttl, p.gen)

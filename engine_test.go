@@ -177,3 +177,18 @@ func TestResultTypeChangeIsAMiss(t *testing.T) {
 }
 
 func newLogger(w *syncBuffer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
+
+// A function that takes no context cannot see its run's deadline pass, so
+// its result is stored however long it took.
+func TestSlowFunctionWithoutContextIsCached(t *testing.T) {
+	each(t, func(t *testing.T, c *cachetoolz.Cache) {
+		var runs atomic.Int64
+		get := cachetoolz.Must(cachetoolz.Wrap1NoCtx(c, func(id int) (int, error) { runs.Add(1); return id, nil },
+			&cachetoolz.Options{LoadTimeout: time.Nanosecond}))
+		_, _ = get(1)
+		_, _ = get(1)
+		if runs.Load() != 1 {
+			t.Fatalf("%d runs, want 1: the result of a function without a context was dropped after its deadline", runs.Load())
+		}
+	})
+}

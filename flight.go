@@ -83,11 +83,11 @@ type call[R any] struct {
 // if none is in progress. The load's context has ctx's values, none of its
 // cancellation, and w's load timeout.
 //
-// If ctx is done before the result is ready and canLeave is set, do returns
-// ctx.Err(). If the load panicked, do panics with a *PanicError; if it
+// If ctx is done before the result is ready and w's callers can leave, do
+// returns ctx.Err(). If the load panicked, do panics with a *PanicError; if it
 // called runtime.Goexit, do calls runtime.Goexit too.
-func (g *group[R]) do(ctx context.Context, w *wrapper[R], id flightID, canLeave bool, p probe, fn func(context.Context) (R, error)) (R, error) {
-	canLeave = canLeave && ctx.Done() != nil
+func (g *group[R]) do(ctx context.Context, w *wrapper[R], id flightID, p probe, fn func(context.Context) (R, error)) (R, error) {
+	canLeave := w.shape&leaves != 0 && ctx.Done() != nil
 	g.mu.Lock()
 	c, ok := g.m[id]
 	if ok {

@@ -48,8 +48,8 @@ func key0[R any](w *wrapper[R], b []byte) ([]byte, error) {
 
 // wrap0 is the path of every shape with no arguments: fn is the function in its
 // fullest form, ident the one the caller gave, whose name identifies it.
-func wrap0[R any](c *Cache, ident any, fn func(context.Context) (R, error), opts *Options, canLeave bool) (func(context.Context) (R, error), error) {
-	w, err := newWrapper[R](c, ident, opts)
+func wrap0[R any](c *Cache, ident any, fn func(context.Context) (R, error), opts *Options, sh shape) (func(context.Context) (R, error), error) {
+	w, err := newWrapper[R](c, ident, sh, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -57,18 +57,18 @@ func wrap0[R any](c *Cache, ident any, fn func(context.Context) (R, error), opts
 	return func(ctx context.Context) (R, error) {
 		var buf [keyBufSize]byte
 		key, err := key0(w, buf[:0])
-		return run(w, ctx, key, err, canLeave, struct{}{}, f)
+		return run(w, ctx, key, err, struct{}{}, f)
 	}, nil
 }
 
 // Wrap0 caches a function with no arguments that takes a context and returns an error.
 func Wrap0[R any](c *Cache, fn func(context.Context) (R, error), opts *Options) (func(context.Context) (R, error), error) {
-	return wrap0(c, fn, fn, opts, true)
+	return wrap0(c, fn, fn, opts, shapeFull)
 }
 
 // Wrap0NoCtx caches a function with no arguments that returns an error but takes no context.
 func Wrap0NoCtx[R any](c *Cache, fn func() (R, error), opts *Options) (func() (R, error), error) {
-	f, err := wrap0(c, fn, func(_ context.Context) (R, error) { return fn() }, opts, false)
+	f, err := wrap0(c, fn, func(_ context.Context) (R, error) { return fn() }, opts, shapeNoCtx)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +77,7 @@ func Wrap0NoCtx[R any](c *Cache, fn func() (R, error), opts *Options) (func() (R
 
 // Wrap0NoErr caches a function with no arguments that takes a context but returns no error.
 func Wrap0NoErr[R any](c *Cache, fn func(context.Context) R, opts *Options) (func(context.Context) R, error) {
-	f, err := wrap0(c, fn, func(ctx context.Context) (R, error) { return fn(ctx), nil }, opts, false)
+	f, err := wrap0(c, fn, func(ctx context.Context) (R, error) { return fn(ctx), nil }, opts, shapeNoErr)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +89,7 @@ func Wrap0NoErr[R any](c *Cache, fn func(context.Context) R, opts *Options) (fun
 
 // Wrap0Plain caches a function with no arguments that takes no context and returns no error.
 func Wrap0Plain[R any](c *Cache, fn func() R, opts *Options) (func() R, error) {
-	f, err := wrap0(c, fn, func(_ context.Context) (R, error) { return fn(), nil }, opts, false)
+	f, err := wrap0(c, fn, func(_ context.Context) (R, error) { return fn(), nil }, opts, shapePlain)
 	if err != nil {
 		return nil, err
 	}
@@ -114,8 +114,8 @@ func key1[A1, R any](w *wrapper[R], b []byte, a1 A1) ([]byte, error) {
 
 // wrap1 is the path of every shape with one argument: fn is the function in its
 // fullest form, ident the one the caller gave, whose name identifies it.
-func wrap1[A1, R any](c *Cache, ident any, fn func(context.Context, A1) (R, error), opts *Options, canLeave bool) (func(context.Context, A1) (R, error), error) {
-	w, err := newWrapper[R](c, ident, opts, reflect.TypeFor[A1]())
+func wrap1[A1, R any](c *Cache, ident any, fn func(context.Context, A1) (R, error), opts *Options, sh shape) (func(context.Context, A1) (R, error), error) {
+	w, err := newWrapper[R](c, ident, sh, opts, reflect.TypeFor[A1]())
 	if err != nil {
 		return nil, err
 	}
@@ -123,18 +123,18 @@ func wrap1[A1, R any](c *Cache, ident any, fn func(context.Context, A1) (R, erro
 	return func(ctx context.Context, a1 A1) (R, error) {
 		var buf [keyBufSize]byte
 		key, err := key1(w, buf[:0], a1)
-		return run(w, ctx, key, err, canLeave, a1, f)
+		return run(w, ctx, key, err, a1, f)
 	}, nil
 }
 
 // Wrap1 caches a function with one argument that takes a context and returns an error.
 func Wrap1[A1, R any](c *Cache, fn func(context.Context, A1) (R, error), opts *Options) (func(context.Context, A1) (R, error), error) {
-	return wrap1(c, fn, fn, opts, true)
+	return wrap1(c, fn, fn, opts, shapeFull)
 }
 
 // Wrap1NoCtx caches a function with one argument that returns an error but takes no context.
 func Wrap1NoCtx[A1, R any](c *Cache, fn func(A1) (R, error), opts *Options) (func(A1) (R, error), error) {
-	f, err := wrap1(c, fn, func(_ context.Context, a1 A1) (R, error) { return fn(a1) }, opts, false)
+	f, err := wrap1(c, fn, func(_ context.Context, a1 A1) (R, error) { return fn(a1) }, opts, shapeNoCtx)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +143,7 @@ func Wrap1NoCtx[A1, R any](c *Cache, fn func(A1) (R, error), opts *Options) (fun
 
 // Wrap1NoErr caches a function with one argument that takes a context but returns no error.
 func Wrap1NoErr[A1, R any](c *Cache, fn func(context.Context, A1) R, opts *Options) (func(context.Context, A1) R, error) {
-	f, err := wrap1(c, fn, func(ctx context.Context, a1 A1) (R, error) { return fn(ctx, a1), nil }, opts, false)
+	f, err := wrap1(c, fn, func(ctx context.Context, a1 A1) (R, error) { return fn(ctx, a1), nil }, opts, shapeNoErr)
 	if err != nil {
 		return nil, err
 	}
@@ -155,7 +155,7 @@ func Wrap1NoErr[A1, R any](c *Cache, fn func(context.Context, A1) R, opts *Optio
 
 // Wrap1Plain caches a function with one argument that takes no context and returns no error.
 func Wrap1Plain[A1, R any](c *Cache, fn func(A1) R, opts *Options) (func(A1) R, error) {
-	f, err := wrap1(c, fn, func(_ context.Context, a1 A1) (R, error) { return fn(a1), nil }, opts, false)
+	f, err := wrap1(c, fn, func(_ context.Context, a1 A1) (R, error) { return fn(a1), nil }, opts, shapePlain)
 	if err != nil {
 		return nil, err
 	}
@@ -189,8 +189,8 @@ type args2[A1, A2 any] struct {
 
 // wrap2 is the path of every shape with two arguments: fn is the function in its
 // fullest form, ident the one the caller gave, whose name identifies it.
-func wrap2[A1, A2, R any](c *Cache, ident any, fn func(context.Context, A1, A2) (R, error), opts *Options, canLeave bool) (func(context.Context, A1, A2) (R, error), error) {
-	w, err := newWrapper[R](c, ident, opts, reflect.TypeFor[A1](), reflect.TypeFor[A2]())
+func wrap2[A1, A2, R any](c *Cache, ident any, fn func(context.Context, A1, A2) (R, error), opts *Options, sh shape) (func(context.Context, A1, A2) (R, error), error) {
+	w, err := newWrapper[R](c, ident, sh, opts, reflect.TypeFor[A1](), reflect.TypeFor[A2]())
 	if err != nil {
 		return nil, err
 	}
@@ -198,18 +198,18 @@ func wrap2[A1, A2, R any](c *Cache, ident any, fn func(context.Context, A1, A2) 
 	return func(ctx context.Context, a1 A1, a2 A2) (R, error) {
 		var buf [keyBufSize]byte
 		key, err := key2(w, buf[:0], a1, a2)
-		return run(w, ctx, key, err, canLeave, args2[A1, A2]{a1, a2}, f)
+		return run(w, ctx, key, err, args2[A1, A2]{a1, a2}, f)
 	}, nil
 }
 
 // Wrap2 caches a function with two arguments that takes a context and returns an error.
 func Wrap2[A1, A2, R any](c *Cache, fn func(context.Context, A1, A2) (R, error), opts *Options) (func(context.Context, A1, A2) (R, error), error) {
-	return wrap2(c, fn, fn, opts, true)
+	return wrap2(c, fn, fn, opts, shapeFull)
 }
 
 // Wrap2NoCtx caches a function with two arguments that returns an error but takes no context.
 func Wrap2NoCtx[A1, A2, R any](c *Cache, fn func(A1, A2) (R, error), opts *Options) (func(A1, A2) (R, error), error) {
-	f, err := wrap2(c, fn, func(_ context.Context, a1 A1, a2 A2) (R, error) { return fn(a1, a2) }, opts, false)
+	f, err := wrap2(c, fn, func(_ context.Context, a1 A1, a2 A2) (R, error) { return fn(a1, a2) }, opts, shapeNoCtx)
 	if err != nil {
 		return nil, err
 	}
@@ -218,7 +218,7 @@ func Wrap2NoCtx[A1, A2, R any](c *Cache, fn func(A1, A2) (R, error), opts *Optio
 
 // Wrap2NoErr caches a function with two arguments that takes a context but returns no error.
 func Wrap2NoErr[A1, A2, R any](c *Cache, fn func(context.Context, A1, A2) R, opts *Options) (func(context.Context, A1, A2) R, error) {
-	f, err := wrap2(c, fn, func(ctx context.Context, a1 A1, a2 A2) (R, error) { return fn(ctx, a1, a2), nil }, opts, false)
+	f, err := wrap2(c, fn, func(ctx context.Context, a1 A1, a2 A2) (R, error) { return fn(ctx, a1, a2), nil }, opts, shapeNoErr)
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +230,7 @@ func Wrap2NoErr[A1, A2, R any](c *Cache, fn func(context.Context, A1, A2) R, opt
 
 // Wrap2Plain caches a function with two arguments that takes no context and returns no error.
 func Wrap2Plain[A1, A2, R any](c *Cache, fn func(A1, A2) R, opts *Options) (func(A1, A2) R, error) {
-	f, err := wrap2(c, fn, func(_ context.Context, a1 A1, a2 A2) (R, error) { return fn(a1, a2), nil }, opts, false)
+	f, err := wrap2(c, fn, func(_ context.Context, a1 A1, a2 A2) (R, error) { return fn(a1, a2), nil }, opts, shapePlain)
 	if err != nil {
 		return nil, err
 	}
@@ -268,8 +268,8 @@ type args3[A1, A2, A3 any] struct {
 
 // wrap3 is the path of every shape with three arguments: fn is the function in its
 // fullest form, ident the one the caller gave, whose name identifies it.
-func wrap3[A1, A2, A3, R any](c *Cache, ident any, fn func(context.Context, A1, A2, A3) (R, error), opts *Options, canLeave bool) (func(context.Context, A1, A2, A3) (R, error), error) {
-	w, err := newWrapper[R](c, ident, opts, reflect.TypeFor[A1](), reflect.TypeFor[A2](), reflect.TypeFor[A3]())
+func wrap3[A1, A2, A3, R any](c *Cache, ident any, fn func(context.Context, A1, A2, A3) (R, error), opts *Options, sh shape) (func(context.Context, A1, A2, A3) (R, error), error) {
+	w, err := newWrapper[R](c, ident, sh, opts, reflect.TypeFor[A1](), reflect.TypeFor[A2](), reflect.TypeFor[A3]())
 	if err != nil {
 		return nil, err
 	}
@@ -277,18 +277,18 @@ func wrap3[A1, A2, A3, R any](c *Cache, ident any, fn func(context.Context, A1, 
 	return func(ctx context.Context, a1 A1, a2 A2, a3 A3) (R, error) {
 		var buf [keyBufSize]byte
 		key, err := key3(w, buf[:0], a1, a2, a3)
-		return run(w, ctx, key, err, canLeave, args3[A1, A2, A3]{a1, a2, a3}, f)
+		return run(w, ctx, key, err, args3[A1, A2, A3]{a1, a2, a3}, f)
 	}, nil
 }
 
 // Wrap3 caches a function with three arguments that takes a context and returns an error.
 func Wrap3[A1, A2, A3, R any](c *Cache, fn func(context.Context, A1, A2, A3) (R, error), opts *Options) (func(context.Context, A1, A2, A3) (R, error), error) {
-	return wrap3(c, fn, fn, opts, true)
+	return wrap3(c, fn, fn, opts, shapeFull)
 }
 
 // Wrap3NoCtx caches a function with three arguments that returns an error but takes no context.
 func Wrap3NoCtx[A1, A2, A3, R any](c *Cache, fn func(A1, A2, A3) (R, error), opts *Options) (func(A1, A2, A3) (R, error), error) {
-	f, err := wrap3(c, fn, func(_ context.Context, a1 A1, a2 A2, a3 A3) (R, error) { return fn(a1, a2, a3) }, opts, false)
+	f, err := wrap3(c, fn, func(_ context.Context, a1 A1, a2 A2, a3 A3) (R, error) { return fn(a1, a2, a3) }, opts, shapeNoCtx)
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +297,7 @@ func Wrap3NoCtx[A1, A2, A3, R any](c *Cache, fn func(A1, A2, A3) (R, error), opt
 
 // Wrap3NoErr caches a function with three arguments that takes a context but returns no error.
 func Wrap3NoErr[A1, A2, A3, R any](c *Cache, fn func(context.Context, A1, A2, A3) R, opts *Options) (func(context.Context, A1, A2, A3) R, error) {
-	f, err := wrap3(c, fn, func(ctx context.Context, a1 A1, a2 A2, a3 A3) (R, error) { return fn(ctx, a1, a2, a3), nil }, opts, false)
+	f, err := wrap3(c, fn, func(ctx context.Context, a1 A1, a2 A2, a3 A3) (R, error) { return fn(ctx, a1, a2, a3), nil }, opts, shapeNoErr)
 	if err != nil {
 		return nil, err
 	}
@@ -309,7 +309,7 @@ func Wrap3NoErr[A1, A2, A3, R any](c *Cache, fn func(context.Context, A1, A2, A3
 
 // Wrap3Plain caches a function with three arguments that takes no context and returns no error.
 func Wrap3Plain[A1, A2, A3, R any](c *Cache, fn func(A1, A2, A3) R, opts *Options) (func(A1, A2, A3) R, error) {
-	f, err := wrap3(c, fn, func(_ context.Context, a1 A1, a2 A2, a3 A3) (R, error) { return fn(a1, a2, a3), nil }, opts, false)
+	f, err := wrap3(c, fn, func(_ context.Context, a1 A1, a2 A2, a3 A3) (R, error) { return fn(a1, a2, a3), nil }, opts, shapePlain)
 	if err != nil {
 		return nil, err
 	}
