@@ -1,6 +1,7 @@
 package rediscache
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/cachetoolz/cachetoolz"
 	"github.com/redis/rueidis"
 )
 
@@ -98,3 +100,24 @@ func staleConn(err error) bool {
 // staleRetries bounds the retries after staleConn errors: enough for the
 // connections rueidis keeps to one node by default (up to four).
 const staleRetries = 4
+
+// Ping checks that the server answers a PING. It fails at once while the
+// backend has not reached its server since New, and otherwise when the
+// server does not answer before ctx (or Options.Timeout) ends. The cache
+// never needs it; tools that would rather stop than run uncached call it
+// after New.
+func (b *Backend) Ping(ctx context.Context) error {
+	if b.closed.Load() {
+		return fmt.Errorf("cachetoolz: redis: ping: %w", cachetoolz.ErrClosed)
+	}
+	ctx, cancel := b.ctx(ctx)
+	defer cancel()
+	client, err := b.conn()
+	if err == nil {
+		err = client.Do(ctx, client.B().Ping().Build()).Error()
+	}
+	if err != nil {
+		return fmt.Errorf("cachetoolz: redis: ping: %w", err)
+	}
+	return nil
+}

@@ -23,6 +23,7 @@ func startsLater(t *testing.T, url string, start func() error) {
 	}
 	t.Cleanup(func() { _ = b.Close() })
 	for _, op := range []func() error{
+		func() error { return b.Ping(bg) },
 		func() error { _, _, err := b.Get(bg, "ns", "k"); return err },
 		func() error { return b.Set(bg, "ns", "k", []byte("v"), 0, 0) },
 		func() error { return b.Clear(bg, "ns") },
@@ -40,6 +41,9 @@ func startsLater(t *testing.T, url string, start func() error) {
 		return errors.Is(err, cachetoolz.ErrNotFound)
 	})
 	roundTrip(t, b)
+	if err := b.Ping(bg); err != nil {
+		t.Fatalf("Ping once the server answers: %v", err)
+	}
 }
 
 func TestNewBeforeServerStarts(t *testing.T) {
