@@ -12,9 +12,11 @@ import (
 
 // Backend is a [cachetoolz.Backend] on Redis. It is safe for concurrent use.
 type Backend struct {
-	client    rueidis.Client
-	ownClient bool
-	s         settings
+	client     atomic.Pointer[clientRef] // nil until the server first answers
+	connErr    atomic.Pointer[connError]
+	connecting sync.WaitGroup // connectLater, while it runs
+	ownClient  bool
+	s          settings
 
 	closed  atomic.Bool
 	stop    context.CancelFunc
@@ -35,7 +37,11 @@ var _ cachetoolz.Backend = (*Backend)(nil)
 // master_set=NAME (the addresses are then Sentinels) and addr=host:port
 // (more seed addresses, for a Cluster or Sentinels). opts.Configure may
 // adjust the parsed client options. New dials once to learn the topology
-// (standalone, Sentinel or Cluster) and fails if no server answers.
+// (standalone, Sentinel or Cluster). If no server answers, New still
+// returns a backend, which keeps trying in the background (every second
+// at most) while its operations fail at once with an error; once a server
+// answers, they work, with no need to build a new backend. An invalid URL
+// or options the client refuses are errors.
 func New(url string, opts *Options) (*Backend, error) {
 	co, err := rueidis.ParseURL(url)
 	if err != nil {
@@ -47,11 +53,16 @@ func New(url string, opts *Options) (*Backend, error) {
 		opts.Configure(&co)
 	}
 	client, err := rueidis.NewClient(co)
-	if err != nil {
+	if err != nil && !unreachable(err) {
 		return nil, fmt.Errorf("cachetoolz: redis: connecting to %s: %w", redactURL(url), err)
 	}
 	b := newBackend(client, opts)
 	b.ownClient = true
+	if err != nil {
+		b.connErr.Store(&connError{err: err})
+		b.connecting.Add(1)
+		go b.connectLater(co)
+	}
 	return b, nil
 }
 
@@ -64,7 +75,10 @@ func NewFromClient(client rueidis.Client, opts *Options) *Backend {
 }
 
 func newBackend(client rueidis.Client, opts *Options) *Backend {
-	b := &Backend{client: client, s: opts.settings()}
+	b := &Backend{s: opts.settings()}
+	if client != nil {
+		b.client.Store(&clientRef{c: client})
+	}
 	b.stopCtx, b.stop = context.WithCancel(context.Background())
 	b.reclaim.init(b)
 	return b
@@ -79,8 +93,9 @@ func (b *Backend) Close() error {
 	}
 	b.stop()
 	b.reclaim.wait()
-	if b.ownClient {
-		b.client.Close()
+	b.connecting.Wait()
+	if r := b.client.Load(); r != nil && b.ownClient {
+		r.c.Close()
 	}
 	return nil
 }

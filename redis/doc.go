@@ -18,7 +18,8 @@
 // lives on one slot and its generation and its entries can be read together
 // in one command. With the default prefix "cachetoolz:" a namespace ns uses:
 //
-//	cachetoolz:{ns}:g          generation (decimal string; absent means 0)
+//	cachetoolz:{ns}:g          generation (decimal string; written by the first
+//	                           Set as "0", moved forward by each Clear)
 //	cachetoolz:{ns}:k:<key>    entry: "<generation>:" followed by the value bytes,
 //	                           with the entry's time to live (PX) if it has one
 //	cachetoolz:{ns}:i:<gen>    sorted set of the keys written in generation gen,
@@ -37,7 +38,8 @@
 // # Generations and clear
 //
 // [Backend.Get] reads the generation and the entry with one MGET and reports a
-// hit only when the entry carries the current generation. [Backend.Set] runs
+// hit only when the entry carries the current generation; without a
+// generation key it reports a miss. [Backend.Set] runs
 // a script that stores the entry only if the generation it was given is
 // still current, so a value loaded before a clear never becomes visible
 // after it. [Backend.Clear] runs a script that moves the generation forward
@@ -52,10 +54,28 @@
 // scan of the keyspace), each batch one short script that unlinks the keys
 // still holding an old generation. A batch of 256 keys keeps Redis busy for
 // about a millisecond. Entries with a time to live also expire by
-// themselves; each Set trims a few expired members from its index, so the
-// index of a namespace that is never cleared stays bounded by its live
-// entries. Generations left pending by a process that stopped are reclaimed
-// by the next Clear of the namespace, or by [Backend.Reclaim].
+// themselves. Each Set also tidies its index: it removes up to two members
+// whose expiry time has passed, and checks four random members, removing
+// those whose entry is gone (expired, evicted or deleted). Dead members
+// thus settle at about a quarter of the index, so the index of a namespace
+// that is never cleared stays proportional to its live entries, even when
+// Redis evicts entries under maxmemory (about 1.35 members per live entry,
+// 6% of the memory with 1 KB values, measured under allkeys-lru and
+// allkeys-lfu). Generations left pending by a process that stopped are
+// reclaimed by the next Clear of the namespace, or by [Backend.Reclaim].
+//
+// # Damaged keys
+//
+// A generation key that does not hold a valid generation (another type, or a
+// string that is not a canonical decimal below 2^53), written by another
+// program or left by a bug, makes that namespace miss: Get reports
+// [cachetoolz.ErrNotFound], Set stores nothing and returns nil, so calls run
+// their functions uncached, and no error reaches the cache's circuit
+// breaker. Other namespaces are not affected. The next Clear of the
+// namespace overwrites the key with a valid generation newer than any it
+// held (the server's clock), after which caching resumes; the entries of the
+// lost generation are left to their time to live or to eviction. A pending
+// set or an index of another type is replaced in the same way.
 //
 // # Redis Cluster
 //
@@ -67,8 +87,12 @@
 //
 // # Eviction
 //
-// The generation key has no time to live. Under a maxmemory-policy of
-// allkeys-*, Redis may evict it; entries stored before then become misses
-// (never stale hits, since generations do not repeat). Prefer volatile-* or
-// noeviction for a Redis that holds never-expiring entries.
+// The generation key and the index have no time to live. Under a
+// maxmemory-policy of allkeys-*, Redis may evict them like any key (it is
+// rare for keys that every Get or Set touches). An evicted generation key
+// makes the namespace miss until its next Set; an evicted index leaves its
+// entries to eviction rather than to a Clear's reclaim, which under allkeys-*
+// removes them anyway, since nothing reads them once they are cleared.
+// Prefer volatile-* or noeviction for a Redis that holds never-expiring
+// entries and must not lose them.
 package rediscache

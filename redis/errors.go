@@ -2,7 +2,4 @@ package rediscache
 
 import "errors"
 
-var (
-	errShortReply    = errors.New("unexpected reply length")
-	errBadGeneration = errors.New("malformed generation")
-)
+var errShortReply = errors.New("unexpected reply length")

@@ -68,8 +68,12 @@ func (b *Backend) Namespaces(ctx context.Context) ([]cachetoolz.NamespaceInfo, e
 // index key of any generation on any node.
 func (b *Backend) scanNamespaces(ctx context.Context) ([]string, error) {
 	pattern := globEscape(b.s.prefix) + "{*}:i:*"
+	client, err := b.conn()
+	if err != nil {
+		return nil, b.wrap("namespaces", "", err)
+	}
 	seen := map[string]bool{}
-	for _, node := range b.client.Nodes() {
+	for _, node := range client.Nodes() {
 		var cursor uint64
 		for {
 			if err := ctx.Err(); err != nil {
@@ -175,13 +179,25 @@ func (b *Backend) Entries(ctx context.Context, namespace, cursor string, limit i
 	}
 	ctx, cancel := b.ctx(ctx)
 	defer cancel()
-	k := newKeys(b.s.prefix, namespace)
-	gen, err := b.client.Do(ctx, b.client.B().Get().Key(k.gen()).Build()).ToString()
-	if rueidis.IsRedisNil(err) {
-		gen, err = "0", nil
-	}
+	client, err := b.conn()
 	if err != nil {
 		return nil, "", b.wrap("entries", namespace, err)
+	}
+	k := newKeys(b.s.prefix, namespace)
+	// MGET, unlike GET, reads a generation key of another type as nil.
+	arr, err := client.Do(ctx, client.B().Mget().Key(k.gen()).Build()).ToArray()
+	if err != nil {
+		return nil, "", b.wrap("entries", namespace, err)
+	}
+	if len(arr) != 1 || arr[0].IsNil() {
+		return nil, "", nil // nothing stored, or a damaged generation: no entry is live
+	}
+	gen, err := arr[0].ToString()
+	if err != nil {
+		return nil, "", b.wrap("entries", namespace, err)
+	}
+	if g, err := strconv.ParseUint(gen, 10, 64); err != nil || strconv.FormatUint(g, 10) != gen {
+		return nil, "", nil // a damaged generation: no entry is live
 	}
 	var offset int64
 	if cursor != "" {
@@ -195,7 +211,7 @@ func (b *Backend) Entries(ctx context.Context, namespace, cursor string, limit i
 		}
 		offset = n
 	}
-	members, err := b.client.Do(ctx, b.client.B().Zrange().Key(k.index(gen)).
+	members, err := client.Do(ctx, client.B().Zrange().Key(k.index(gen)).
 		Min(strconv.FormatInt(offset, 10)).Max(strconv.FormatInt(offset+int64(limit)-1, 10)).Build()).AsStrSlice()
 	if err != nil {
 		return nil, "", b.wrap("entries", namespace, err)
@@ -212,12 +228,12 @@ func (b *Backend) Entries(ctx context.Context, namespace, cursor string, limit i
 	for _, m := range members {
 		key := k.entry(m)
 		cmds = append(cmds,
-			b.client.B().Getrange().Key(key).Start(0).End(int64(len(header))-1).Build(),
-			b.client.B().Pttl().Key(key).Build(),
-			b.client.B().Strlen().Key(key).Build())
+			client.B().Getrange().Key(key).Start(0).End(int64(len(header))-1).Build(),
+			client.B().Pttl().Key(key).Build(),
+			client.B().Strlen().Key(key).Build())
 	}
 	out := make([]cachetoolz.EntryInfo, 0, len(members))
-	res := b.client.DoMulti(ctx, cmds...)
+	res := client.DoMulti(ctx, cmds...)
 	for i, m := range members {
 		head, err := res[3*i].ToString()
 		if err != nil {
@@ -250,8 +266,12 @@ func (b *Backend) Pending(ctx context.Context, namespace string) (int64, error) 
 	}
 	ctx, cancel := b.ctx(ctx)
 	defer cancel()
+	client, err := b.conn()
+	if err != nil {
+		return 0, b.wrap("pending", namespace, err)
+	}
 	k := newKeys(b.s.prefix, namespace)
-	gens, err := b.client.Do(ctx, b.client.B().Smembers().Key(k.pending()).Build()).AsStrSlice()
+	gens, err := client.Do(ctx, client.B().Smembers().Key(k.pending()).Build()).AsStrSlice()
 	if err != nil {
 		return 0, b.wrap("pending", namespace, err)
 	}
@@ -260,10 +280,10 @@ func (b *Backend) Pending(ctx context.Context, namespace string) (int64, error) 
 	}
 	cmds := make(rueidis.Commands, len(gens))
 	for i, g := range gens {
-		cmds[i] = b.client.B().Zcard().Key(k.index(g)).Build()
+		cmds[i] = client.B().Zcard().Key(k.index(g)).Build()
 	}
 	var total int64
-	for _, r := range b.client.DoMulti(ctx, cmds...) {
+	for _, r := range client.DoMulti(ctx, cmds...) {
 		n, err := r.AsInt64()
 		if err != nil {
 			return 0, b.wrap("pending", namespace, err)

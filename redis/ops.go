@@ -19,27 +19,41 @@ func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint6
 	}
 	ctx, cancel := b.ctx(ctx)
 	defer cancel()
+	client, err := b.conn()
+	if err != nil {
+		return nil, 0, b.wrap("get", namespace, err)
+	}
 	genKey, entryKey := getKeys(b.s.prefix, namespace, key)
 	// Built as an arbitrary command so that the client never retries it (it
 	// retries read-only commands until the context ends, which for a
 	// context without a deadline could be forever) and sends it to the
 	// primary, never a replica: a cache prefers a fast error to a wait.
-	arr, err := b.client.Do(ctx, b.client.B().Arbitrary("MGET").Keys(genKey, entryKey).Build()).ToArray()
+	arr, err := client.Do(ctx, client.B().Arbitrary("MGET").Keys(genKey, entryKey).Build()).ToArray()
+	for i := 0; i < staleRetries && err != nil && staleConn(err); i++ {
+		arr, err = client.Do(ctx, client.B().Arbitrary("MGET").Keys(genKey, entryKey).Build()).ToArray()
+	}
 	if err != nil {
 		return nil, 0, b.wrap("get", namespace, err)
 	}
 	if len(arr) != 2 {
 		return nil, 0, b.wrap("get", namespace, errShortReply)
 	}
-	genStr := "0"
-	if !arr[0].IsNil() {
-		if genStr, err = arr[0].ToString(); err != nil {
-			return nil, 0, b.wrap("get", namespace, err)
-		}
+	if arr[0].IsNil() {
+		// No generation key: nothing was stored since it was lost, or it
+		// is of another type (damaged). A miss under generation 0; Set
+		// stores under it only if the key is absent.
+		return nil, 0, cachetoolz.ErrNotFound
+	}
+	genStr, err := arr[0].ToString()
+	if err != nil {
+		return nil, 0, b.wrap("get", namespace, err)
 	}
 	gen, err := strconv.ParseUint(genStr, 10, 64)
 	if err != nil {
-		return nil, 0, b.wrap("get", namespace, errBadGeneration)
+		// A damaged generation key: the namespace misses, and Set stores
+		// nothing under it (its script checks the key itself) until a
+		// Clear writes a valid generation. Not an error: the server works.
+		return nil, 0, cachetoolz.ErrNotFound
 	}
 	if arr[1].IsNil() {
 		return nil, gen, cachetoolz.ErrNotFound
@@ -66,17 +80,25 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 	}
 	ctx, cancel := b.ctx(ctx)
 	defer cancel()
+	client, err := b.conn()
+	if err != nil {
+		return b.wrap("set", namespace, err)
+	}
 	k := newKeys(b.s.prefix, namespace)
-	g := strconv.FormatUint(gen, 10)
-	entry := make([]byte, 0, len(g)+1+len(value))
-	entry = append(append(append(entry, g...), ':'), value...)
 	ms := int64(0)
 	if ttl > 0 {
 		ms = max(1, ttl.Milliseconds()) // a sub-millisecond ttl still expires
 	}
-	err := setScript.Exec(ctx, b.client,
-		[]string{k.gen(), k.entry(key), k.index(g)},
-		[]string{g, rueidis.BinaryString(entry), strconv.FormatInt(ms, 10), key}).Error()
+	keys := []string{k.gen(), k.entry(key)}
+	g := strconv.FormatUint(gen, 10)
+	entry := make([]byte, 0, len(g)+1+len(value))
+	entry = append(append(append(entry, g...), ':'), value...)
+	args := []string{g, rueidis.BinaryString(entry), strconv.FormatInt(ms, 10), key,
+		k.entryPrefix(), k.indexPrefix(), sampleDead}
+	err = setScript.Exec(ctx, client, keys, args).Error()
+	for i := 0; i < staleRetries && err != nil && staleConn(err); i++ { // the script is idempotent
+		err = setScript.Exec(ctx, client, keys, args).Error()
+	}
 	if err != nil {
 		return b.wrap("set", namespace, err)
 	}
@@ -92,9 +114,18 @@ func (b *Backend) Clear(ctx context.Context, namespaces ...string) error {
 	}
 	ctx, cancel := b.ctx(ctx)
 	defer cancel()
+	client, err := b.conn()
+	if err != nil {
+		return b.wrap("clear", "", err)
+	}
 	for _, ns := range namespaces {
 		k := newKeys(b.s.prefix, ns)
-		if err := clearScript.Exec(ctx, b.client, []string{k.gen(), k.pending()}, nil).Error(); err != nil {
+		keys := []string{k.gen(), k.pending()}
+		err := clearScript.Exec(ctx, client, keys, nil).Error()
+		for i := 0; i < staleRetries && err != nil && staleConn(err); i++ { // a second clear hides no more than the first
+			err = clearScript.Exec(ctx, client, keys, nil).Error()
+		}
+		if err != nil {
 			return b.wrap("clear", ns, err)
 		}
 		b.reclaim.enqueue(ns)

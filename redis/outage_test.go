@@ -3,6 +3,7 @@ package rediscache_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"testing"
 	"time"
@@ -32,7 +33,9 @@ func TestOutageKilledServer(t *testing.T) {
 	if srv.External() {
 		t.Skip("needs a server it can kill")
 	}
-	b := newBackend(t, srv.URL(), &rediscache.Options{Timeout: 300 * time.Millisecond})
+	// A timeout that a loaded test machine meets while the server is up;
+	// on a dead server calls fail at once anyway.
+	b := newBackend(t, srv.URL(), &rediscache.Options{Timeout: time.Second})
 	roundTrip(t, b)
 	if err := srv.Kill(); err != nil {
 		t.Fatal(err)
@@ -170,4 +173,31 @@ func TestNoDeadlineIsBounded(t *testing.T) {
 			t.Fatal("operation on a dead server: no error")
 		}
 	}
+}
+
+// TestFirstCallsAfterRestart: after a server restart, no call fails for
+// having been sent on a connection the old server closed.
+func TestFirstCallsAfterRestart(t *testing.T) {
+	srv := testserver.Redis(t)
+	if srv.External() {
+		t.Skip("needs a server it can restart")
+	}
+	b := newBackend(t, srv.URL(), &rediscache.Options{Timeout: 5 * time.Second})
+	const keys = 64 // spread over every connection of the client
+	check := func(when string) {
+		t.Helper()
+		for i := range keys {
+			if _, _, err := b.Get(bg, fmt.Sprint("ns", i), "k"); !errors.Is(err, cachetoolz.ErrNotFound) {
+				t.Fatalf("Get %d %s: %v, want ErrNotFound", i, when, err)
+			}
+			if err := b.Set(bg, fmt.Sprint("set", i), "k", []byte("v"), time.Minute, 0); err != nil {
+				t.Fatalf("Set %d %s: %v", i, when, err)
+			}
+		}
+	}
+	check("before the restart")
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	check("after the restart")
 }

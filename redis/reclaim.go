@@ -25,6 +25,10 @@ func (b *Backend) Reclaim(ctx context.Context, namespaces ...string) error {
 }
 
 func (b *Backend) reclaimNamespace(ctx context.Context, ns string) error {
+	client, err := b.conn()
+	if err != nil {
+		return b.wrap("reclaim", ns, err)
+	}
 	k := newKeys(b.s.prefix, ns)
 	keys := []string{k.gen(), k.pending()}
 	args := []string{k.entryPrefix(), k.indexPrefix(), strconv.Itoa(b.s.batch)}
@@ -33,7 +37,7 @@ func (b *Backend) reclaimNamespace(ctx context.Context, ns string) error {
 			return b.wrap("reclaim", ns, err)
 		}
 		step, cancel := context.WithTimeout(ctx, b.stepTimeout())
-		n, err := reclaimScript.Exec(step, b.client, keys, args).AsInt64()
+		n, err := reclaimScript.Exec(step, client, keys, args).AsInt64()
 		cancel()
 		if err != nil {
 			return b.wrap("reclaim", ns, err)

@@ -34,11 +34,20 @@ func TestBadURL(t *testing.T) {
 	}
 }
 
+// TestUnreachableURL: a server that does not answer is no error at New;
+// the operations' errors carry the prefix and never the password.
 func TestUnreachableURL(t *testing.T) {
 	b, err := rediscache.New("redis://:hunter2@127.0.0.1:1/0?dial_timeout=200ms", nil)
+	if err != nil {
+		t.Fatalf("New on a closed port: %v, want a backend that connects later", err)
+	}
+	defer b.Close()
+	_, _, err = b.Get(bg, "ns", "k")
 	if err == nil {
-		_ = b.Close()
-		t.Fatal("New on a closed port: no error")
+		t.Fatal("Get on a closed port: no error")
+	}
+	if !strings.HasPrefix(err.Error(), "cachetoolz: redis: ") {
+		t.Errorf("error %q lacks the package prefix", err)
 	}
 	if strings.Contains(err.Error(), "hunter2") {
 		t.Errorf("error leaks the password: %v", err)

@@ -82,6 +82,14 @@ func (f backendFlags) connect(ctx context.Context, e *env) (*backend, error) {
 		if err != nil {
 			return nil, err // names the URL, password hidden
 		}
+		// New succeeds while the server is down (a service keeps running
+		// uncached); the command stops instead.
+		pctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		if err := b.Ping(pctx); err != nil {
+			_ = b.Close()
+			return nil, fmt.Errorf("cannot reach %s within %v: %w", shown, timeout, err)
+		}
 		return &backend{Backend: b, url: shown, close: func() { _ = b.Close() }}, nil
 
 	case scheme == "mongodb" || scheme == "mongodb+srv":
