@@ -33,14 +33,12 @@ type Options struct {
 
 	// LoadBuckets are the bucket boundaries, in seconds, of the
 	// cachetoolz.load.duration histogram: increasing, finite and not
-	// negative; an empty, non-nil slice keeps only counts and sums.
-	// Default: DefaultLoadBuckets.
+	// negative. Default (nil or empty): DefaultLoadBuckets.
 	LoadBuckets []float64
 
 	// OperationBuckets are the bucket boundaries, in seconds, of the
 	// cachetoolz.backend.duration histogram: increasing, finite and not
-	// negative; an empty, non-nil slice keeps only counts and sums.
-	// Default: DefaultOperationBuckets.
+	// negative. Default (nil or empty): DefaultOperationBuckets.
 	OperationBuckets []float64
 }
 
@@ -77,10 +75,10 @@ func (o *Options) withDefaults() (Options, error) {
 	if err := checkBuckets("OperationBuckets", w.OperationBuckets); err != nil {
 		return w, err
 	}
-	if w.LoadBuckets == nil {
+	if len(w.LoadBuckets) == 0 {
 		w.LoadBuckets = DefaultLoadBuckets
 	}
-	if w.OperationBuckets == nil {
+	if len(w.OperationBuckets) == 0 {
 		w.OperationBuckets = DefaultOperationBuckets
 	}
 	w.Attributes = append([]attribute.KeyValue(nil), w.Attributes...)
