@@ -23,13 +23,13 @@
 // Read from Stats when the meter provider collects, so that a hit costs
 // nothing more with an Observer than without (Observe):
 //
-//	cachetoolz.hits         counter  {hit}    calls answered from the cache
-//	cachetoolz.misses       counter  {miss}   calls that found nothing cached
-//	cachetoolz.loads        counter  {load}   runs of wrapped functions
-//	cachetoolz.errors       counter  {error}  backend and codec failures, keys that could not be made
-//	cachetoolz.mismatches   counter  {entry}  cached entries that could not be served
-//	cachetoolz.evictions    counter  {entry}  entries the memory store removed to make room
-//	cachetoolz.breaker.open gauge    1        1 while the namespace's breaker is open, else 0
+//	cachetoolz.hits          counter  {hit}      calls answered from the cache
+//	cachetoolz.misses        counter  {miss}     calls that found nothing cached
+//	cachetoolz.loads         counter  {load}     runs of wrapped functions
+//	cachetoolz.errors        counter  {error}    backend and codec failures, keys that could not be made
+//	cachetoolz.mismatches    counter  {entry}    cached entries that could not be served
+//	cachetoolz.evictions     counter  {entry}    entries the memory store removed to make room
+//	cachetoolz.breaker.open  gauge    {breaker}  1 while the namespace's breaker is open, else 0
 //
 // Measured on each event, with the attributes cachetoolz.outcome
 // (OutcomeKey) and, for backend operations, cachetoolz.operation

@@ -29,8 +29,16 @@ var errBoom = errors.New("boom")
 
 func newScripted(t *testing.T, opts *otel.Options) *scripted {
 	t.Helper()
-	s := &scripted{reader: sdkmetric.NewManualReader(), backend: newFaulty()}
-	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(s.reader))
+	s := &scripted{reader: sdkmetric.NewManualReader()}
+	s.setUp(t, s.reader, opts)
+	return s
+}
+
+// setUp makes the cache, with an Observer whose meter provider has reader.
+func (s *scripted) setUp(t *testing.T, reader sdkmetric.Reader, opts *otel.Options) {
+	t.Helper()
+	s.backend = newFaulty()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
 	t.Cleanup(func() { _ = mp.Shutdown(bg) })
 	o := otel.Options{NoSpans: true}
 	if opts != nil {
@@ -65,7 +73,6 @@ func newScripted(t *testing.T, opts *otel.Options) *scripted {
 	// A namespace that a function is wrapped in, and that sees no call.
 	_ = cachetoolz.Must(cachetoolz.Wrap0(s.cache, func(context.Context) (int, error) { return 0, nil },
 		&cachetoolz.Options{Namespace: "orders"}))
-	return s
 }
 
 // run plays hits, misses, function errors and a panic, a result type
@@ -152,7 +159,7 @@ func TestInstruments(t *testing.T) {
 		"cachetoolz.errors":           {"counter", "{error}"},
 		"cachetoolz.mismatches":       {"counter", "{entry}"},
 		"cachetoolz.evictions":        {"counter", "{entry}"},
-		"cachetoolz.breaker.open":     {"gauge", "1"},
+		"cachetoolz.breaker.open":     {"gauge", "{breaker}"},
 		"cachetoolz.load.duration":    {"histogram", "s"},
 		"cachetoolz.load.errors":      {"counter", "{error}"},
 		"cachetoolz.backend.duration": {"histogram", "s"},

@@ -43,7 +43,7 @@ func (o *Observer) makeObservables() error {
 	}
 	var err error
 	o.breaker, err = o.meter.Int64ObservableGauge("cachetoolz.breaker.open",
-		metric.WithUnit("1"),
+		metric.WithUnit("{breaker}"),
 		metric.WithDescription("1 while the namespace's circuit breaker is open and calls skip the backend, 0 otherwise."))
 	return err
 }
