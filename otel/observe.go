@@ -86,17 +86,16 @@ func (o *Observer) Observe(c *cachetoolz.Cache) (*Registration, error) {
 // collect observes the Stats of c.
 func (o *Observer) collect(c *cachetoolz.Cache, m metric.Observer) {
 	stats := c.Stats()
-	o.learn(stats)
 	for name, s := range stats {
-		attrs := o.attrsOf(name, "", "")
+		attrs := o.names.add(name).observe
 		for _, sc := range o.counters {
-			m.ObserveInt64(sc.inst, clampInt64(sc.read(s)), attrs)
+			m.ObserveInt64(sc.inst, clampInt64(sc.read(s)), attrs...)
 		}
 		var open int64
 		if s.BreakerOpen {
 			open = 1
 		}
-		m.ObserveInt64(o.breaker, open, attrs)
+		m.ObserveInt64(o.breaker, open, attrs...)
 	}
 }
 

@@ -51,8 +51,7 @@ type Observer struct {
 	counters []statCounter
 	breaker  metric.Int64ObservableGauge
 
-	names names
-	attrs sync.Map // attrKey → metric.MeasurementOption
+	names namespaces
 
 	mu    sync.Mutex
 	cache *cachetoolz.Cache // the observed cache, if any
@@ -75,6 +74,7 @@ func New(opts *Options) (*Observer, error) {
 		tp = otel.GetTracerProvider()
 	}
 	obs := &Observer{meter: mp.Meter(ScopeName), extra: o.Attributes}
+	obs.names.extra = o.Attributes
 	if !o.NoSpans {
 		obs.tracer = tp.Tracer(ScopeName)
 	}
@@ -117,7 +117,7 @@ func (o *Observer) makeInstruments(opts Options) error {
 // StartLoad implements cachetoolz.Observer: it starts a span, if spans are
 // on, and measures the run.
 func (o *Observer) StartLoad(ctx context.Context, l cachetoolz.Load) (context.Context, func(error)) {
-	o.names.add(l.Namespace)
+	ns := o.names.add(l.Namespace)
 	var span trace.Span
 	if o.tracer != nil {
 		ctx, span = o.tracer.Start(ctx, "cachetoolz.load",
@@ -127,10 +127,10 @@ func (o *Observer) StartLoad(ctx context.Context, l cachetoolz.Load) (context.Co
 	start := time.Now()
 	return ctx, func(err error) {
 		out := classify(err)
-		attrs := o.attrsOf(l.Namespace, "", out)
-		o.loadDuration.Record(ctx, time.Since(start).Seconds(), attrs)
+		opts := &ns.events[eventLoad][out]
+		o.loadDuration.Record(ctx, time.Since(start).Seconds(), opts.record...)
 		if out.failed() {
-			o.loadErrors.Add(ctx, 1, attrs)
+			o.loadErrors.Add(ctx, 1, opts.add...)
 		}
 		if span != nil {
 			endSpan(span, out, err)
@@ -141,12 +141,13 @@ func (o *Observer) StartLoad(ctx context.Context, l cachetoolz.Load) (context.Co
 // StartOp implements cachetoolz.Observer: it starts a span, if spans are
 // on, and measures the operation.
 func (o *Observer) StartOp(ctx context.Context, op cachetoolz.Op) (context.Context, func(error)) {
-	ns := op.Namespace
+	var ns *series
 	if op.Kind == cachetoolz.OpClear {
-		ns = o.label(ns)
+		ns = o.label(op.Namespace)
 	} else {
-		o.names.add(ns)
+		ns = o.names.add(op.Namespace)
 	}
+	ev, known := eventOf(op.Kind)
 	var span trace.Span
 	if o.tracer != nil {
 		ctx, span = o.tracer.Start(ctx, spanName(op.Kind),
@@ -156,10 +157,15 @@ func (o *Observer) StartOp(ctx context.Context, op cachetoolz.Op) (context.Conte
 	start := time.Now()
 	return ctx, func(err error) {
 		out := classify(err)
-		attrs := o.attrsOf(ns, op.Kind, out)
-		o.backendDuration.Record(ctx, time.Since(start).Seconds(), attrs)
+		var opts eventOpts
+		if known {
+			opts = ns.events[ev][out]
+		} else {
+			opts = makeEventOpts(opAttrs(o.extra, op.Namespace, op.Kind, out)...)
+		}
+		o.backendDuration.Record(ctx, time.Since(start).Seconds(), opts.record...)
 		if out.failed() {
-			o.backendErrors.Add(ctx, 1, attrs)
+			o.backendErrors.Add(ctx, 1, opts.add...)
 		}
 		if span != nil {
 			endSpan(span, out, err)
@@ -167,11 +173,11 @@ func (o *Observer) StartOp(ctx context.Context, op cachetoolz.Op) (context.Conte
 	}
 }
 
-// label returns the value of NamespaceKey for a clear of namespace: the
-// name if a wrapped function uses it, OtherNamespace if not.
-func (o *Observer) label(namespace string) string {
-	if o.names.has(namespace) {
-		return namespace
+// label returns the series of a clear of namespace: the namespace's if a
+// wrapped function uses it, OtherNamespace's if not.
+func (o *Observer) label(namespace string) *series {
+	if s := o.names.get(namespace); s != nil {
+		return s
 	}
 	// A namespace wrapped but not used yet is in the observed cache's
 	// Stats. Reading them costs a walk over the namespaces; clears are
@@ -181,11 +187,11 @@ func (o *Observer) label(namespace string) string {
 	o.mu.Unlock()
 	if c != nil {
 		o.learn(c.Stats())
-		if o.names.has(namespace) {
-			return namespace
+		if s := o.names.get(namespace); s != nil {
+			return s
 		}
 	}
-	return OtherNamespace
+	return o.names.add(OtherNamespace)
 }
 
 // learn makes the namespaces of stats known.
@@ -219,7 +225,7 @@ func (o *Observer) spanAttrs(kv ...attribute.KeyValue) []attribute.KeyValue {
 // endSpan ends span with the outcome: a failure sets the error status and
 // error.type, following the general semantic conventions.
 func endSpan(span trace.Span, out outcome, err error) {
-	span.SetAttributes(OutcomeKey.String(string(out)))
+	span.SetAttributes(OutcomeKey.String(out.String()))
 	if out.failed() {
 		span.SetAttributes(errorType(out, err))
 		span.RecordError(err)
@@ -233,38 +239,7 @@ func endSpan(span trace.Span, out outcome, err error) {
 func errorType(out outcome, err error) attribute.KeyValue {
 	switch out {
 	case outcomeTimeout, outcomeAborted:
-		return semconv.ErrorTypeKey.String(string(out))
+		return semconv.ErrorTypeKey.String(out.String())
 	}
 	return semconv.ErrorType(err)
-}
-
-// attrKey identifies a set of measurement attributes.
-type attrKey struct {
-	namespace string
-	kind      cachetoolz.OpKind // "" for loads and Stats
-	outcome   outcome           // "" for Stats
-}
-
-// attrsOf returns the measurement option carrying the attributes of a
-// namespace, operation and outcome, each left out when empty. The sets are
-// made once: their number is bounded by the namespaces that wrapped
-// functions use (plus OtherNamespace), times the operations and outcomes.
-func (o *Observer) attrsOf(namespace string, kind cachetoolz.OpKind, out outcome) metric.MeasurementOption {
-	k := attrKey{namespace, kind, out}
-	if v, ok := o.attrs.Load(k); ok {
-		if opt, ok := v.(metric.MeasurementOption); ok {
-			return opt
-		}
-	}
-	kv := append(make([]attribute.KeyValue, 0, len(o.extra)+3), o.extra...)
-	kv = append(kv, NamespaceKey.String(namespace))
-	if kind != "" {
-		kv = append(kv, OperationKey.String(string(kind)))
-	}
-	if out != "" {
-		kv = append(kv, OutcomeKey.String(string(out)))
-	}
-	opt := metric.WithAttributeSet(attribute.NewSet(kv...))
-	o.attrs.Store(k, opt)
-	return opt
 }

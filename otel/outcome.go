@@ -9,21 +9,25 @@ import (
 
 // outcome is how a load or a backend operation ended: the value of
 // OutcomeKey.
-type outcome string
+type outcome int
 
 // The outcomes.
 const (
-	outcomeOK       outcome = "ok"        // success
-	outcomeNotFound outcome = "not_found" // a get that found nothing: an answer, not a failure
-	outcomeError    outcome = "error"     // any other error
-	outcomeTimeout  outcome = "timeout"   // the operation or load ran out of time
-	outcomeCanceled outcome = "canceled"  // whoever waited for it left
-	outcomeAborted  outcome = "aborted"   // the function panicked or called runtime.Goexit
+	outcomeOK       outcome = iota // success
+	outcomeNotFound                // a get that found nothing: an answer, not a failure
+	outcomeError                   // any other error
+	outcomeTimeout                 // the operation or load ran out of time
+	outcomeCanceled                // whoever waited for it left
+	outcomeAborted                 // the function panicked or called runtime.Goexit
+	numOutcomes
 )
+
+var outcomeNames = [numOutcomes]string{"ok", "not_found", "error", "timeout", "canceled", "aborted"}
+
+func (o outcome) String() string { return outcomeNames[o] }
 
 // classify returns the outcome that err stands for.
 func classify(err error) outcome {
-	var timeout interface{ Timeout() bool }
 	switch {
 	case err == nil:
 		return outcomeOK
@@ -31,13 +35,19 @@ func classify(err error) outcome {
 		return outcomeNotFound
 	case errors.Is(err, cachetoolz.ErrAborted):
 		return outcomeAborted
-	case errors.Is(err, context.DeadlineExceeded),
-		errors.As(err, &timeout) && timeout.Timeout():
+	case errors.Is(err, context.DeadlineExceeded), isTimeout(err):
 		return outcomeTimeout
 	case errors.Is(err, context.Canceled):
 		return outcomeCanceled
 	}
 	return outcomeError
+}
+
+// isTimeout tells whether err, or an error it wraps, says it is a timeout,
+// as network errors do.
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
 }
 
 // failed tells whether the outcome counts as an error in the
