@@ -25,7 +25,11 @@
 //
 // stats prints a table, or JSON with -json. On Redis it walks the keyspace
 // with SCAN, matching only the cache's index keys: a command for operators,
-// not for a hot path.
+// not for a hot path. With -watch INTERVAL (at least 100ms) it refreshes
+// the view at that interval until interrupted: a table headed by the time,
+// redrawn in place on a terminal, or a stream of JSON documents, each with
+// its "time". A refresh that fails shows the error, and the next one tries
+// again.
 //
 // inspect NAMESPACE prints -limit entries (default 50). When there are more,
 // it prints a -cursor value that continues the listing; -all prints every
@@ -61,6 +65,7 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/cachetoolz/cachetoolz/memory"
 )
@@ -79,6 +84,10 @@ type env struct {
 	// memory, when set, is the backend "-url memory" names, shared between
 	// runs and left open; otherwise each run makes its own.
 	memory *memory.Backend
+
+	// ticker and now, when set, stand for time.NewTicker and time.Now.
+	ticker func(time.Duration) (<-chan time.Time, func())
+	now    func() time.Time
 }
 
 var commands = map[string]command{
