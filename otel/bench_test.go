@@ -37,7 +37,7 @@ func benchObserver(b *testing.B, noSpans bool) *otel.Observer {
 // values, or isolates callers and so does backend operations), observed by
 // obs if not nil.
 func benchCache(b *testing.B, isolate bool, obs *otel.Observer) func(context.Context, int) (int, error) {
-	cfg := &cachetoolz.Config{}
+	cfg := &cachetoolz.Config{Logger: quiet}
 	if obs != nil {
 		cfg.Observer = obs
 	}

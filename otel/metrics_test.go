@@ -199,3 +199,23 @@ func TestUnregister(t *testing.T) {
 		t.Fatalf("after Unregister:\n%s", d)
 	}
 }
+
+// An observed memory hit does no backend operation, and allocates nothing.
+func TestMemoryHitAllocatesNothing(t *testing.T) {
+	obs, err := otel.New(&otel.Options{MeterProvider: sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cachetoolz.Must(cachetoolz.New(nil, &cachetoolz.Config{Logger: quiet, Observer: obs}))
+	defer c.Close()
+	reg, err := obs.Observe(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Unregister()
+	get := cachetoolz.Must(cachetoolz.Wrap1(c, func(_ context.Context, id int) (int, error) { return id, nil }, nil))
+	_, _ = get(bg, 1)
+	if n := testing.AllocsPerRun(100, func() { _, _ = get(bg, 1) }); n != 0 {
+		t.Fatalf("an observed memory hit allocates %v times", n)
+	}
+}
