@@ -20,6 +20,8 @@ type Stats struct {
 	// not decoding exactly into the result type. Each was treated as a
 	// miss, and the load that followed overwrote it.
 	Mismatches uint64
+	// Evictions counts entries the memory store removed to make room.
+	Evictions uint64
 	// BreakerOpen tells whether the namespace's circuit breaker is open:
 	// calls skip the backend until it lets a probe through.
 	BreakerOpen bool

@@ -30,7 +30,11 @@
 //
 // stats prints a table, or JSON with -json. On Redis it walks the keyspace
 // with SCAN, matching only the cache's index keys: a command for operators,
-// not for a hot path.
+// not for a hot path. With -watch INTERVAL (at least 100ms) it refreshes
+// the view at that interval until interrupted: a table headed by the time,
+// redrawn in place on a terminal, or a stream of JSON documents, each with
+// its "time". A refresh that fails shows the error, and the next one tries
+// again.
 //
 // inspect NAMESPACE prints -limit entries (default 50). When there are more,
 // it prints a -cursor value that continues the listing; -all prints every
@@ -66,6 +70,7 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/cachetoolz/cachetoolz/memory"
 )
@@ -88,6 +93,10 @@ type env struct {
 	// secrets are the credentials of the URLs on the command line, which
 	// no message shows.
 	secrets []string
+
+	// ticker and now, when set, stand for time.NewTicker and time.Now.
+	ticker func(time.Duration) (<-chan time.Time, func())
+	now    func() time.Time
 }
 
 // errLine returns err's message on one line, its credentials hidden.
