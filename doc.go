@@ -47,8 +47,8 @@
 // Options.LoadTimeout, so a function that waits on its context always ends
 // and no key is ever stuck. A panic reaches every waiting caller as a
 // *PanicError, with the original value and stack, and nothing is cached; nor
-// is a result that comes with an error, or one returned after the run's
-// context ended. The result is stored before any caller returns, so the next
+// is a result that comes with an error, or one that a function taking a
+// context returned after that context ended. The result is stored before any caller returns, so the next
 // call is a hit.
 //
 // # Clearing

@@ -34,6 +34,7 @@ type wrapper[R any] struct {
 	args        []argInfo
 	typed       bool
 	shape       shape
+	ifaceResult bool   // R is an interface type, which a nil result can have
 	header      header // what a remote entry of this wrapper starts with
 	flight      group[R]
 }
@@ -93,6 +94,7 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 		args:        make([]argInfo, len(argTypes)),
 		typed:       opts.Typed,
 		shape:       sh,
+		ifaceResult: rt.Kind() == reflect.Interface,
 		header:      newHeader(rt, opts.Version),
 	}
 	w.prefix[0] = keyDefault
@@ -118,6 +120,12 @@ func run[T, R any](w *wrapper[R], ctx context.Context, key []byte, kerr error, a
 	r, p, ok := w.lookup(ctx, key, true)
 	if ok {
 		return r, nil
+	}
+	if w.shape&leaves != 0 {
+		// A caller that has already gone starts nothing on its way out.
+		if err := ctx.Err(); err != nil {
+			return r, err
+		}
 	}
 	return w.load(ctx, key, p, func(ctx context.Context) (R, error) { return fn(ctx, args) })
 }
@@ -151,8 +159,10 @@ func (w *wrapper[R]) lookup(ctx context.Context, key []byte, count bool) (r R, p
 	if !hit {
 		return r, probe{gen: gen, genOK: true}, false
 	}
-	// The nil marker first: an interface R with no methods would take it.
-	if _, isNil := v.(nilResult); !isNil {
+	// The nil marker stands for a nil interface, so it answers only a
+	// wrapper whose result is an interface; and it is checked first, since
+	// an interface R with no methods would take it as a value.
+	if _, isNil := v.(nilResult); !isNil || !w.ifaceResult {
 		if r, ok = v.(R); !ok {
 			// Another wrapper with the same identity stored another type.
 			if count {
@@ -249,6 +259,12 @@ func (w *wrapper[R]) loadBody(ctx context.Context, key string, p probe, call fun
 		}
 		p = p2
 	}
+	if w.shape&seesCtx != 0 && ctx.Err() != nil {
+		// Every caller left, or the deadline passed, during the second
+		// look: a function that sees its context would start cancelled.
+		var zero R
+		return zero, ctx.Err()
+	}
 	w.ns.stats.loads.Add(1)
 	r, err := w.observeLoad(ctx, call)
 	if err != nil || (w.shape&seesCtx != 0 && ctx.Err() != nil) {
@@ -287,10 +303,6 @@ func (w *wrapper[R]) store(ctx context.Context, key string, r R, p probe) {
 	err = c.backend.Set(tctx, n.name, p.key, data, w.ttl, p.gen)
 	end(err)
 	if err != nil {
-		if ctx.Err() != nil {
-			n.breaker.abandon()
-			return
-		}
 		n.breaker.failure()
 		c.trouble(n, n.name, opSet, err)
 		return

@@ -243,3 +243,88 @@ func TestResultTypeTheCodecCannotCarryIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// A caller whose context is already done starts nothing: no run of the
+// function for nobody, and no second run of a key that is cached.
+func TestDoneCallerStartsNothing(t *testing.T) {
+	each(t, func(t *testing.T, c *cachetoolz.Cache) {
+		var runs atomic.Int64
+		get := cachetoolz.Must(cachetoolz.Wrap1(c, func(_ context.Context, id int) (int, error) { runs.Add(1); return id, nil }, nil))
+		ctx, cancel := context.WithCancel(bg)
+		cancel()
+		if _, err := get(ctx, 1); !errors.Is(err, context.Canceled) {
+			t.Fatalf("done caller got %v", err)
+		}
+		if n := c.Stats()[cachetoolz.DefaultNamespace].Loads; n != 0 || runs.Load() != 0 {
+			t.Fatalf("a caller that had gone started %d loads", n)
+		}
+		_, _ = get(bg, 2)
+		if v, err := get(ctx, 2); runs.Load() != 1 || (err == nil && v != 2) {
+			t.Fatalf("done caller on a cached key = %d, %v after %d runs", v, err, runs.Load())
+		}
+	})
+}
+
+// A nil stored for an interface result is no hit for a wrapper of the same
+// identity whose result is not an interface.
+func TestNilMarkerAnswersInterfacesOnly(t *testing.T) {
+	each(t, func(t *testing.T, c *cachetoolz.Cache) {
+		o := &cachetoolz.Options{Name: "shared"}
+		nilAny := cachetoolz.Must(cachetoolz.Wrap0Plain(c, func() any { return nil }, o))
+		seven := cachetoolz.Must(cachetoolz.Wrap0Plain(c, func() int { return 7 }, o))
+		_ = nilAny()
+		if got := seven(); got != 7 {
+			t.Fatalf("int wrapper got %d from another wrapper's nil", got)
+		}
+	})
+}
+
+// A load past its deadline is not joined: a caller that comes after it
+// starts its own, and gets an answer.
+func TestExpiredLoadIsNotJoined(t *testing.T) {
+	each(t, func(t *testing.T, c *cachetoolz.Cache) {
+		gate, expired := make(chan struct{}), make(chan struct{})
+		var runs atomic.Int64
+		get := cachetoolz.Must(cachetoolz.Wrap1(c, func(ctx context.Context, id int) (int, error) {
+			if runs.Add(1) == 1 {
+				<-ctx.Done()
+				close(expired)
+				<-gate // work that ignores the context
+				return 0, ctx.Err()
+			}
+			return id, nil
+		}, &cachetoolz.Options{LoadTimeout: 10 * time.Millisecond}))
+		first := make(chan error, 1)
+		go func() { _, err := get(bg, 1); first <- err }()
+		<-expired
+		if v, err := get(bg, 1); err != nil || v != 1 {
+			t.Fatalf("caller after the load's deadline got %d, %v", v, err)
+		}
+		close(gate)
+		if err := <-first; !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("the timed-out caller got %v", err)
+		}
+	})
+}
+
+// A panic in a load that every caller has left is counted and logged, not
+// lost.
+func TestOrphanPanicIsReported(t *testing.T) {
+	logs := &syncBuffer{}
+	c := cachetoolz.Must(cachetoolz.New(nil, &cachetoolz.Config{Logger: newLogger(logs)}))
+	started, release := make(chan struct{}), make(chan struct{})
+	get := cachetoolz.Must(cachetoolz.Wrap1(c, func(ctx context.Context, id int) (int, error) {
+		close(started)
+		<-release
+		panic("boom")
+	}, nil))
+	ctx, cancel := context.WithCancel(bg)
+	left := make(chan error, 1)
+	go func() { _, err := get(ctx, 1); left <- err }()
+	<-started
+	cancel()
+	<-left
+	close(release)
+	waitFor(t, func() bool { return c.Stats()[cachetoolz.DefaultNamespace].Errors == 1 })
+	waitFor(t, func() bool { return strings.Contains(logs.String(), "op=panic") })
+}

@@ -90,7 +90,7 @@ func (g *group[R]) do(ctx context.Context, w *wrapper[R], id flightID, p probe, 
 	canLeave := w.shape&leaves != 0 && ctx.Done() != nil
 	g.mu.Lock()
 	c, ok := g.m[id]
-	if ok {
+	if ok && c.ctx.Err() == nil { // a load past its deadline is not joined: one starts afresh
 		c.join(canLeave)
 		g.mu.Unlock()
 		return g.wait(ctx, id, c, canLeave)
@@ -173,8 +173,14 @@ func (g *group[R]) run(w *wrapper[R], id flightID, c *call[R]) {
 		// it once its result is out.
 		g.mu.Lock()
 		g.forget(id, c)
+		orphan := c.leavers == 0 && !c.pinned
 		g.mu.Unlock()
 		close(c.done)
+		if orphan && c.panic != nil {
+			// Every caller left before the panic: nobody will re-panic
+			// with it, so it is counted and logged here.
+			w.c.trouble(w.ns, w.ns.name, opPanic, c.panic)
+		}
 	}()
 	func() {
 		defer func() {

@@ -23,10 +23,16 @@ type loadContext struct {
 	done  chan struct{} // made on the first call of Done
 	err   error
 	timer *time.Timer
+	after map[*afterFunc]struct{} // functions to run when it ends
 }
 
+// afterFunc is a function registered with AfterFunc.
+type afterFunc struct{ f func() }
+
 func newLoadContext(parent context.Context, timeout time.Duration) *loadContext {
-	return &loadContext{values: parent, deadline: time.Now().Add(timeout)}
+	// WithoutCancel, so that the context package's own lookups (the cause
+	// of a cancellation) do not reach the starting caller's context.
+	return &loadContext{values: context.WithoutCancel(parent), deadline: time.Now().Add(timeout)}
 }
 
 // Deadline returns the load's deadline.
@@ -42,10 +48,9 @@ func (c *loadContext) Done() <-chan struct{} {
 	defer c.mu.Unlock()
 	if c.done == nil {
 		c.done = make(chan struct{})
-		c.expireLocked()
 		if c.err != nil {
 			close(c.done)
-		} else {
+		} else if !c.expireLocked() {
 			c.timer = time.AfterFunc(time.Until(c.deadline), func() { c.cancel(context.DeadlineExceeded) })
 		}
 	}
@@ -57,20 +62,17 @@ func (c *loadContext) Done() <-chan struct{} {
 func (c *loadContext) Err() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.err == nil {
-		c.expireLocked()
-		if c.err != nil && c.done != nil {
-			close(c.done)
-		}
-	}
+	c.expireLocked()
 	return c.err
 }
 
-// expireLocked sets err if the deadline has passed. c.mu is held.
-func (c *loadContext) expireLocked() {
+// expireLocked ends the context if its deadline has passed, and reports
+// whether it has ended. c.mu is held.
+func (c *loadContext) expireLocked() bool {
 	if c.err == nil && !time.Now().Before(c.deadline) {
-		c.err = context.DeadlineExceeded
+		c.endLocked(context.DeadlineExceeded)
 	}
+	return c.err != nil
 }
 
 // cancel ends the context with err, unless it has ended already, and
@@ -78,6 +80,13 @@ func (c *loadContext) expireLocked() {
 func (c *loadContext) cancel(err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.endLocked(err)
+}
+
+// endLocked ends the context with err unless it has ended already: it
+// closes Done, starts the functions given to AfterFunc and stops the
+// timer. c.mu is held.
+func (c *loadContext) endLocked(err error) {
 	if c.timer != nil {
 		c.timer.Stop()
 	}
@@ -87,6 +96,36 @@ func (c *loadContext) cancel(err error) {
 	c.err = err
 	if c.done != nil {
 		close(c.done)
+	}
+	for a := range c.after {
+		go a.f()
+	}
+	c.after = nil
+}
+
+// AfterFunc arranges for f to run in its own goroutine once the context
+// has ended, and returns a function that cancels that if it has not run
+// yet. The context package uses it for child contexts, which then need no
+// goroutine of their own to follow this one.
+func (c *loadContext) AfterFunc(f func()) (stop func() bool) {
+	c.Done() // the deadline's timer runs from now on
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a := &afterFunc{f: f}
+	if c.err != nil {
+		go f()
+		return func() bool { return false }
+	}
+	if c.after == nil {
+		c.after = make(map[*afterFunc]struct{})
+	}
+	c.after[a] = struct{}{}
+	return func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		_, waiting := c.after[a]
+		delete(c.after, a)
+		return waiting
 	}
 }
 

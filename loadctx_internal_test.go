@@ -59,3 +59,41 @@ func TestLoadContextDeadline(t *testing.T) {
 	c.cancel(context.Canceled)
 	<-child.Done()
 }
+
+// The cause of a load context's end is its own, never that of the caller
+// that started it.
+func TestLoadContextCause(t *testing.T) {
+	parent, cancelParent := context.WithCancelCause(context.Background())
+	c := newLoadContext(parent, time.Hour)
+	cancelParent(errors.New("starter went away"))
+	c.cancel(context.DeadlineExceeded)
+	if got := context.Cause(c); !errors.Is(got, context.DeadlineExceeded) {
+		t.Fatalf("Cause = %v, want DeadlineExceeded", got)
+	}
+}
+
+// Child contexts follow the load context through AfterFunc, whether it
+// ends by its timer, by Err noticing the deadline, or by cancel.
+func TestLoadContextAfterFunc(t *testing.T) {
+	c := newLoadContext(context.Background(), 10*time.Millisecond)
+	child, cancel := context.WithCancel(c)
+	defer cancel()
+	<-child.Done()
+	if !errors.Is(child.Err(), context.DeadlineExceeded) {
+		t.Fatalf("child after the deadline: %v, %v", child.Err(), context.Cause(child))
+	}
+	c = newLoadContext(context.Background(), time.Hour)
+	ran := make(chan struct{})
+	stop := c.AfterFunc(func() { close(ran) })
+	c.cancel(context.Canceled)
+	<-ran
+	if stop() {
+		t.Fatal("stop after the function ran reported that it stopped it")
+	}
+	c = newLoadContext(context.Background(), time.Hour)
+	stop = c.AfterFunc(func() { t.Error("a stopped function ran") })
+	if !stop() {
+		t.Fatal("stop before the end did not report stopping")
+	}
+	c.cancel(context.Canceled)
+}

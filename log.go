@@ -17,10 +17,22 @@ const (
 	opMismatch
 	opKey
 	opClear
+	opPanic
 	numOps
 )
 
-var opNames = [numOps]string{"get", "set", "encode", "mismatch", "key", "clear"}
+var opNames = [numOps]string{"get", "set", "encode", "mismatch", "key", "clear", "panic"}
+
+// opMessages say what each kind of trouble means for the call.
+var opMessages = [numOps]string{
+	opGet:      "cachetoolz: cache unavailable, calling the function instead",
+	opSet:      "cachetoolz: result not cached: the backend refused it",
+	opEncode:   "cachetoolz: result not cached: the codec refused it",
+	opMismatch: "cachetoolz: cached entry unusable, calling the function and overwriting it",
+	opKey:      "cachetoolz: arguments cannot be keyed, calling the function uncached",
+	opClear:    "cachetoolz: clear failed",
+	opPanic:    "cachetoolz: a function panicked after every caller had left",
+}
 
 func (o op) String() string { return opNames[o] }
 
@@ -59,11 +71,7 @@ func (c *Cache) trouble(n *namespace, name string, o op, err error) {
 	if !ok {
 		return
 	}
-	msg := "cachetoolz: cache unavailable, calling the function instead"
-	if o == opMismatch {
-		msg = "cachetoolz: cached entry unusable, calling the function and overwriting it"
-	}
-	c.cfg.Logger.Warn(msg,
+	c.cfg.Logger.Warn(opMessages[o],
 		slog.String("op", o.String()),
 		slog.String("namespace", name),
 		slog.Any("err", err),

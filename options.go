@@ -132,8 +132,11 @@ type Options struct {
 	// context always ends, and a key is never stuck behind a run that
 	// hangs. The run's context is also cancelled when every caller waiting
 	// for it has gone (callers of wrappers that report errors leave when
-	// their own context is done). A run whose context was cancelled stores
-	// nothing. Default: DefaultLoadTimeout.
+	// their own context is done). A run of a function that takes a context
+	// stores nothing if that context ended before it returned; a function
+	// without one cannot see it end, so its result is stored whenever it
+	// comes. A caller that arrives after a run's deadline starts a new run
+	// instead of joining it. Default: DefaultLoadTimeout.
 	LoadTimeout time.Duration
 
 	// Version is mixed into the fingerprint that every entry in a

@@ -32,7 +32,7 @@ type hides struct {
 
 func (hides) MarshalText() ([]byte, error) { return nil, nil }
 
-type generic[T any] struct{ v T }
+type generic[T any] struct{ V T }
 
 func (generic[T]) MarshalText() ([]byte, error) { return nil, nil }
 
