@@ -3,20 +3,20 @@ package memstore
 import "time"
 
 // clock is the store's time source, in Unix nanoseconds, as otter reads
-// it. It delivers no ticks: the store's reclaimer does otter's periodic
-// clean-up, so otter starts no goroutine of its own.
+// it, and the ticks of otter's periodic clean-up, every interval.
 type clock struct {
+	interval  time.Duration
 	start     time.Time // set for the system clock: readings are monotonic from it
 	startNano int64
 	nowFn     func() time.Time
 }
 
-func newClock(now func() time.Time) clock {
+func newClock(now func() time.Time, interval time.Duration) clock {
 	if now != nil {
-		return clock{nowFn: now}
+		return clock{nowFn: now, interval: interval}
 	}
 	t := time.Now()
-	return clock{start: t, startNano: t.UnixNano()}
+	return clock{start: t, startNano: t.UnixNano(), interval: interval}
 }
 
 // NowNano returns the time in Unix nanoseconds.
@@ -27,8 +27,10 @@ func (c clock) NowNano() int64 {
 	return c.startNano + int64(time.Since(c.start))
 }
 
-// Tick returns nil: no ticks.
-func (clock) Tick(time.Duration) <-chan time.Time { return nil }
+// Tick returns ticks every interval, whatever otter asks for. otter
+// cannot stop them; the ticker is collected once otter's goroutine, which
+// StopAllGoroutines ends, drops it.
+func (c clock) Tick(time.Duration) <-chan time.Time { return time.NewTicker(c.interval).C }
 
 func (c clock) now() time.Time {
 	if c.nowFn != nil {

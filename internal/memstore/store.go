@@ -67,16 +67,24 @@ type Store struct {
 	expired   atomic.Uint64
 
 	closed atomic.Bool
+	tasks  chan func() // otter's maintenance, run by maintain
 	stop   chan struct{}
 	done   chan struct{}
 }
 
-// New returns a store and starts its reclaimer, which Close stops.
+// New returns a store. It runs two goroutines until Close: otter's periodic
+// clean-up, every ReclaimInterval, and the one that runs otter's
+// maintenance.
 func New(cfg Config) *Store {
+	interval := cfg.ReclaimInterval
+	if interval <= 0 {
+		interval = time.Second
+	}
 	s := &Store{
-		clock:   newClock(cfg.Now),
+		clock:   newClock(cfg.Now, interval),
 		weigher: cfg.Weigher,
 		names:   map[string]*Namespace{},
+		tasks:   make(chan func(), 1),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
 	}
@@ -86,9 +94,7 @@ func New(cfg Config) *Store {
 		}),
 		OnAtomicDeletion: s.deleted,
 		Clock:            s.clock,
-		// Maintenance runs on the goroutine that needs it, so the store
-		// starts no goroutine but its reclaimer.
-		Executor: func(fn func()) { fn() },
+		Executor:         s.execute,
 	}
 	switch {
 	case cfg.MaxBytes > 0:
@@ -103,11 +109,7 @@ func New(cfg Config) *Store {
 		opts.MaximumSize = 1
 	}
 	s.cache = otter.Must(opts)
-	interval := cfg.ReclaimInterval
-	if interval <= 0 {
-		interval = time.Second
-	}
-	go s.reclaimLoop(interval)
+	go s.maintain()
 	return s
 }
 
@@ -122,8 +124,8 @@ func (s *Store) Close() bool {
 	}
 	close(s.stop)
 	<-s.done
-	s.cache.InvalidateAll()
 	s.cache.StopAllGoroutines()
+	s.cache.InvalidateAll()
 	return true
 }
 
@@ -150,16 +152,36 @@ func (s *Store) Reclaim() int {
 	return int(s.expired.Load() - before)
 }
 
-func (s *Store) reclaimLoop(interval time.Duration) {
+// maintain runs otter's maintenance tasks (draining its buffers, evicting,
+// expiring) until Close. One long-lived goroutine does it, so that no
+// caller pays for it and no goroutine is started per task. otter's own
+// periodic clean-up, at the clock's ticks, submits its work here too.
+func (s *Store) maintain() {
 	defer close(s.done)
-	t := time.NewTicker(interval)
-	defer t.Stop()
 	for {
 		select {
+		case fn := <-s.tasks:
+			fn()
 		case <-s.stop:
-			return
-		case <-t.C:
-			s.cache.CleanUp()
+			for { // tasks submitted before the stop still run
+				select {
+				case fn := <-s.tasks:
+					fn()
+				default:
+					return
+				}
+			}
 		}
+	}
+}
+
+// execute is otter's executor. otter submits one task at a time (the task
+// releases a lock the submitter took), and relies on every task running:
+// after Close, the caller runs it.
+func (s *Store) execute(fn func()) {
+	select {
+	case s.tasks <- fn:
+	case <-s.stop:
+		fn()
 	}
 }
