@@ -84,7 +84,7 @@ func New(cfg Config) *Store {
 		clock:   newClock(cfg.Now, interval),
 		weigher: cfg.Weigher,
 		names:   map[string]*Namespace{},
-		tasks:   make(chan func(), 1),
+		tasks:   make(chan func(), 16),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
 	}
@@ -175,13 +175,16 @@ func (s *Store) maintain() {
 	}
 }
 
-// execute is otter's executor. otter submits one task at a time (the task
-// releases a lock the submitter took), and relies on every task running:
-// after Close, the caller runs it.
+// execute is otter's executor. It never blocks: a submitter may hold one
+// of otter's locks that the running task needs. When the queue is full, or
+// the store is closed, the caller runs the task itself, as otter allows.
 func (s *Store) execute(fn func()) {
-	select {
-	case s.tasks <- fn:
-	case <-s.stop:
-		fn()
+	if !s.closed.Load() {
+		select {
+		case s.tasks <- fn:
+			return
+		default:
+		}
 	}
+	fn()
 }
