@@ -27,7 +27,9 @@
 // An entry past its time to live is never returned, and a background
 // reclaimer drops expired entries every [Options.ReclaimInterval] whether or
 // not they are read again. Times to live longer than about 146 years are cut
-// to that. Close stops the reclaimer; the backend runs no other goroutine.
+// to that. The bound may be passed briefly by writes the store has not
+// processed yet. Close stops the backend's two goroutines: the reclaimer and
+// the one that runs the store's maintenance.
 //
 // # Namespaces
 //
