@@ -10,7 +10,7 @@ func TestBelady(t *testing.T) {
 	}{
 		{[]int{1, 2, 3, 1, 2, 3}, 2, 2},
 		{[]int{1, 2, 1, 2, 1, 2}, 2, 4},
-		{[]int{1, 2, 3, 4, 1, 2, 3, 4}, 3, 2},
+		{[]int{1, 2, 3, 4, 1, 2, 3, 4}, 3, 3},
 		{[]int{1, 1, 1}, 1, 2},
 	} {
 		if got := belady(c.keys, c.capacity); got != c.want {
