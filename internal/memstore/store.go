@@ -93,9 +93,11 @@ func New(cfg Config) *Store {
 			return e.Value.ttl
 		}),
 		OnAtomicDeletion: s.deleted,
-		Clock:            s.clock,
 		Executor:         s.execute,
 	}
+	if cfg.Now != nil || interval != time.Second {
+		opts.Clock = s.clock
+	} // else otter's own clock: the same readings, ticks every second, a cheaper read
 	switch {
 	case cfg.MaxBytes > 0:
 		opts.MaximumWeight = uint64(cfg.MaxBytes)
