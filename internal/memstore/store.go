@@ -118,7 +118,7 @@ func New(cfg Config) *Store {
 // Closed reports whether Close has been called.
 func (s *Store) Closed() bool { return s.closed.Load() }
 
-// Close drops every entry and stops the reclaimer. It reports whether this
+// Close drops every entry and stops the store's goroutines. It reports whether this
 // call closed the store.
 func (s *Store) Close() bool {
 	if !s.closed.CompareAndSwap(false, true) {
