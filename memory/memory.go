@@ -13,19 +13,31 @@
 // values through its codec instead, at the cost of an encode per miss and a
 // decode per hit.
 //
-// # Bounds and expiry
+// # Bounds, eviction and expiry
 //
-// The backend holds at most [Options.MaxEntries] entries; past that it evicts
-// by CLOCK (an approximation of least-recently-used that costs a hit no lock).
+// The backend holds at most [Options.MaxEntries] entries, or, with
+// [Options.MaxBytes], entries whose sizes add up to at most that many bytes
+// (as [EstimateSize] or [Options.Weigher] tells them). Past the bound it
+// evicts by W-TinyLFU, the policy of the otter cache it is built on: a
+// frequency sketch decides whether a new entry is worth more than the one it
+// would replace, and an adaptive window gives recency its due when the hot
+// set moves. A hit takes no lock. [Backend.Evictions] counts the entries
+// evicted to stay within the bound.
+//
 // An entry past its time to live is never returned, and a background
 // reclaimer drops expired entries every [Options.ReclaimInterval] whether or
-// not they are read again. Close stops it.
+// not they are read again. Times to live longer than about 146 years are cut
+// to that. The bound may be passed briefly by writes the store has not
+// processed yet. Close stops the backend's two goroutines: the reclaimer and
+// the one that runs the store's maintenance.
 //
 // # Namespaces
 //
-// Every namespace has its own shards, so clearing one costs time in
-// proportion to its own entries and never visits another namespace. Any
-// string, the empty one included, is a valid namespace.
+// Clearing a namespace costs time in proportion to its own entries and never
+// visits another namespace; its entries stop taking room from the others at
+// once. Any string, the empty one included, is a valid namespace. A
+// namespace that holds nothing keeps no state, so namespaces named by data
+// (a tenant, a user) do not accumulate.
 package memory
 
 import (
@@ -48,9 +60,21 @@ const DefaultReclaimInterval = time.Second
 // Options configures a Backend. A nil *Options, and every zero field, takes
 // the documented default.
 type Options struct {
-	// MaxEntries bounds the number of entries; past it the least recently
-	// used are evicted. Default: DefaultMaxEntries.
+	// MaxEntries bounds the number of entries; past it the entries least
+	// likely to be used again are evicted. Default: DefaultMaxEntries, unless
+	// MaxBytes is set. It must not be set with MaxBytes.
 	MaxEntries int
+
+	// MaxBytes, if set, bounds the sum of the entries' sizes instead of
+	// their number. A size is what Weigher returns, or EstimateSize's
+	// estimate without one.
+	MaxBytes int64
+
+	// Weigher, with MaxBytes, returns the size in bytes an entry counts for
+	// (at least 1). It is called once per stored entry, with the key and the
+	// stored value (a Go value, or a []byte through the byte API). It
+	// requires MaxBytes.
+	Weigher func(key string, value any) int64
 
 	// ReclaimInterval is how often expired entries are dropped in the
 	// background. Default: DefaultReclaimInterval.
@@ -102,16 +126,27 @@ func New(opts *Options) (*Backend, error) {
 	switch {
 	case o.MaxEntries < 0:
 		return nil, fmt.Errorf("cachetoolz: memory: MaxEntries is %d, must not be negative", o.MaxEntries)
+	case o.MaxBytes < 0:
+		return nil, fmt.Errorf("cachetoolz: memory: MaxBytes is %d, must not be negative", o.MaxBytes)
+	case o.MaxBytes > 0 && o.MaxEntries > 0:
+		return nil, fmt.Errorf("cachetoolz: memory: MaxEntries and MaxBytes are both set; set one bound")
+	case o.Weigher != nil && o.MaxBytes == 0:
+		return nil, fmt.Errorf("cachetoolz: memory: Weigher is set without MaxBytes")
 	case o.ReclaimInterval < 0:
 		return nil, fmt.Errorf("cachetoolz: memory: ReclaimInterval is %v, must not be negative", o.ReclaimInterval)
 	}
-	if o.MaxEntries == 0 {
+	if o.MaxEntries == 0 && o.MaxBytes == 0 {
 		o.MaxEntries = DefaultMaxEntries
 	}
 	if o.ReclaimInterval == 0 {
 		o.ReclaimInterval = DefaultReclaimInterval
 	}
-	cfg := memstore.Config{MaxEntries: o.MaxEntries, ReclaimInterval: o.ReclaimInterval}
+	cfg := memstore.Config{
+		MaxEntries:      o.MaxEntries,
+		MaxBytes:        o.MaxBytes,
+		Weigher:         o.Weigher,
+		ReclaimInterval: o.ReclaimInterval,
+	}
 	if o.Clock != nil {
 		cfg.Now = o.Clock.Now
 	}
@@ -133,7 +168,10 @@ func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint6
 	if err := b.check(ctx); err != nil {
 		return nil, 0, err
 	}
-	n := b.store.Namespace(namespace)
+	n := b.store.Lookup(namespace)
+	if n == nil {
+		return nil, b.store.Epoch(), sentinel.ErrNotFound
+	}
 	v, gen, ok := n.GetString(key)
 	if !ok {
 		return nil, gen, sentinel.ErrNotFound
@@ -143,7 +181,7 @@ func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint6
 		// A Go value stored by a cache: not visible through the byte API.
 		return nil, n.Generation(), sentinel.ErrNotFound
 	}
-	return data, 0, nil
+	return data, n.Generation(), nil
 }
 
 // Set stores a copy of value under key in namespace; see cachetoolz.Backend.
@@ -151,7 +189,7 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 	if err := b.check(ctx); err != nil {
 		return err
 	}
-	b.store.SetString(b.store.Namespace(namespace), key, append([]byte{}, value...), ttl, gen)
+	b.store.SetByName(namespace, key, append([]byte{}, value...), ttl, gen)
 	return nil
 }
 
@@ -174,6 +212,20 @@ func (b *Backend) Close() error {
 // Len returns the number of entries held, including expired ones the
 // reclaimer has not dropped yet.
 func (b *Backend) Len() int { return b.store.Len() }
+
+// Evictions returns how many entries have been evicted to keep the backend
+// within its bound since it was created. Expired and cleared entries are not
+// counted.
+func (b *Backend) Evictions() uint64 { return b.store.Evictions() }
+
+// EstimateSize is the size an entry counts for under Options.MaxBytes when
+// no Weigher is set: a fixed overhead of 160 bytes for the store's own
+// bookkeeping, plus the key's length, plus the value's size. A value's size
+// is the length of a []byte or a string, and otherwise reflect's Type.Size
+// of its dynamic type: a struct's own fields and a slice's or map's header,
+// not what they point to. Give a Weigher when values hold much behind
+// pointers.
+func EstimateSize(key string, value any) int64 { return memstore.EstimateSize(key, value) }
 
 // Reclaim drops every expired entry now, without waiting for the reclaimer,
 // and returns how many it dropped.

@@ -4,6 +4,8 @@ go 1.25.0
 
 require github.com/cachetoolz/cachetoolz v0.0.0
 
+require github.com/maypok86/otter/v2 v2.4.0 // indirect
+
 require (
 	github.com/klauspost/compress v1.20.3 // indirect
 	github.com/xdg-go/scram v1.4.0 // indirect

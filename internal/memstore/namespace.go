@@ -3,34 +3,41 @@ package memstore
 import (
 	"sync"
 	"sync/atomic"
+	"time"
+	"unsafe"
 )
 
-const shardCount = 16
-
-// Namespace is one namespace of a Store.
+// Namespace is one namespace of a Store. Its entries live in the store's
+// shared cache under keys that carry the namespace's identity, and are also
+// linked into the namespace's own list, so that a clear visits them and no
+// other entry.
 type Namespace struct {
-	store  *Store
-	name   string
-	gen    atomic.Uint64
-	shards [shardCount]shard
+	store     *Store
+	id        uint64
+	name      string
+	gen       atomic.Uint64
+	evictions atomic.Uint64
+
+	mu     sync.Mutex // guards the list, count, pinned and dead
+	head   *entry     // the namespace's entries, most recently stored first
+	count  int
+	pinned bool // handed out by Store.Namespace: never dropped
+	dead   bool // dropped from the store while empty: a store must look again
 }
 
-type shard struct {
-	mu sync.RWMutex
-	m  map[string]*entry
-	_  [64 - 24 - 8]byte // keep shards on separate cache lines
-}
-
-// entry is one cached value. key, ns, value and expires never change after
-// the entry is published; slot and heapIdx are guarded by the store's lock.
+// entry is one cached value. Every field but the list links is set before
+// the entry is published and never changes.
 type entry struct {
-	key     string
 	ns      *Namespace
+	key     string
 	value   any
-	expires int64 // Unix nanoseconds; 0: never
-	ref     atomic.Bool
-	slot    int32
-	heapIdx int32
+	gen     uint64        // the namespace's generation when stored
+	ttl     time.Duration // MaxTTL for none
+	expires int64         // Unix nanoseconds; 0: never
+	weight  uint32
+
+	prev, next *entry // guarded by ns.mu
+	linked     bool   // in ns's list; guarded by ns.mu
 }
 
 // Name returns the namespace's name.
@@ -39,74 +46,81 @@ func (n *Namespace) Name() string { return n.name }
 // Generation returns the namespace's current generation.
 func (n *Namespace) Generation() uint64 { return n.gen.Load() }
 
-func (n *Namespace) shard(h uint64) *shard { return &n.shards[h%shardCount] }
+// Evictions returns how many of the namespace's entries were evicted to keep
+// the store within its bound.
+func (n *Namespace) Evictions() uint64 { return n.evictions.Load() }
 
 // Get returns the live value under key, or the namespace's generation and
-// false on a miss. It does not retain key.
-func (n *Namespace) Get(key []byte) (value any, gen uint64, ok bool) {
-	sh := n.shard(n.store.hash(key))
-	sh.mu.RLock()
-	e := sh.m[string(key)]
-	sh.mu.RUnlock()
-	return n.hit(e)
+// false on a miss. It does not retain key and does not allocate.
+func (n *Namespace) Get(k []byte) (value any, gen uint64, ok bool) {
+	// The string aliases k only for the lookup, which neither keeps it nor
+	// lets it escape.
+	return n.get(unsafe.String(unsafe.SliceData(k), len(k)))
 }
 
 // GetString is Get with a string key.
-func (n *Namespace) GetString(key string) (value any, gen uint64, ok bool) {
-	sh := n.shard(n.store.hashString(key))
-	sh.mu.RLock()
-	e := sh.m[key]
-	sh.mu.RUnlock()
-	return n.hit(e)
+func (n *Namespace) GetString(k string) (value any, gen uint64, ok bool) {
+	return n.get(k)
 }
 
-func (n *Namespace) hit(e *entry) (any, uint64, bool) {
-	if e == nil || (e.expires != 0 && n.store.now().UnixNano() >= e.expires) {
-		return nil, n.gen.Load(), false
+func (n *Namespace) get(k string) (any, uint64, bool) {
+	e, ok := n.store.cache.GetIfPresent(key{ns: n.id, key: k})
+	if ok && e.gen == n.gen.Load() {
+		return e.value, 0, true
 	}
-	if !e.ref.Load() {
-		e.ref.Store(true)
-	}
-	return e.value, 0, true
-}
-
-// reset empties every shard and returns the entries it held. The caller
-// holds the store's lock.
-func (n *Namespace) reset() []*entry {
-	var out []*entry
-	for i := range n.shards {
-		sh := &n.shards[i]
-		sh.mu.Lock()
-		m := sh.m
-		sh.m = nil
-		sh.mu.Unlock()
-		for _, e := range m {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// remove deletes e from its shard if it is still the entry under its key.
-// The caller holds the store's lock.
-func (n *Namespace) remove(e *entry) {
-	sh := n.shard(n.store.hashString(e.key))
-	sh.mu.Lock()
-	if sh.m[e.key] == e {
-		delete(sh.m, e.key)
-	}
-	sh.mu.Unlock()
+	return nil, n.gen.Load(), false
 }
 
 // Len returns the number of entries the namespace holds, expired ones not
 // yet reclaimed included.
 func (n *Namespace) Len() int {
-	total := 0
-	for i := range n.shards {
-		sh := &n.shards[i]
-		sh.mu.RLock()
-		total += len(sh.m)
-		sh.mu.RUnlock()
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.count
+}
+
+// link adds e to the namespace's list if the namespace is still at
+// generation gen and alive. The caller holds n.mu.
+func (n *Namespace) link(e *entry) {
+	e.next = n.head
+	if n.head != nil {
+		n.head.prev = e
 	}
-	return total
+	n.head = e
+	e.linked = true
+	n.count++
+	n.store.count.Add(1)
+}
+
+// unlink removes e from the list if it is there and reports whether the
+// namespace is now empty. The caller holds n.mu.
+func (n *Namespace) unlink(e *entry) (empty bool) {
+	if !e.linked {
+		return false
+	}
+	if e.prev != nil {
+		e.prev.next = e.next
+	} else {
+		n.head = e.next
+	}
+	if e.next != nil {
+		e.next.prev = e.prev
+	}
+	e.prev, e.next, e.linked = nil, nil, false
+	n.count--
+	n.store.count.Add(-1)
+	return n.count == 0
+}
+
+// detach empties the list and returns its former entries, still chained by
+// next. The caller holds n.mu.
+func (n *Namespace) detach() *entry {
+	head := n.head
+	for e := head; e != nil; e = e.next {
+		e.linked = false
+	}
+	n.head = nil
+	n.store.count.Add(-int64(n.count))
+	n.count = 0
+	return head
 }

@@ -1,6 +1,7 @@
-// Package memstore is the engine behind the in-memory backend: a bounded,
-// sharded map of Go values by namespace and key, with per-namespace
-// generations, CLOCK eviction and a reclaimer for expired entries.
+// Package memstore is the engine behind the in-memory backend: a bounded map
+// of Go values by namespace and key, with per-namespace generations, built
+// on one otter cache (W-TinyLFU admission and eviction with an adaptive
+// window, lock-free reads, timer-wheel expiry) shared by every namespace.
 //
 // Package memory wraps it for users; package cachetoolz reaches it through
 // [FromBackend] to store Go values without encoding them.
@@ -10,216 +11,182 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/maypok86/otter/v2"
 )
 
 // FromBackend returns the store behind a *memory.Backend, or nil for any
 // other value. Package memory sets it when it is initialised.
 var FromBackend = func(any) *Store { return nil }
 
-// Config configures a Store. Zero fields take the defaults of package memory.
+// MaxTTL is the longest time to live an entry gets; longer ones, up to
+// time.Duration(math.MaxInt64), are cut to it, so that adding one to the
+// clock never overflows. It is about 146 years.
+const MaxTTL = time.Duration(1 << 62)
+
+// Config configures a Store. Exactly one of MaxEntries and MaxBytes bounds
+// it; zero fields take the defaults of package memory.
 type Config struct {
-	MaxEntries      int
+	// MaxEntries bounds the number of entries.
+	MaxEntries int
+	// MaxBytes bounds the sum of the entries' weights, as Weigher tells
+	// them (EstimateSize if Weigher is nil). It takes precedence over
+	// MaxEntries.
+	MaxBytes int64
+	// Weigher tells the weight of an entry, with MaxBytes.
+	Weigher func(key string, value any) int64
+	// ReclaimInterval is how often expired entries are dropped.
 	ReclaimInterval time.Duration
-	Now             func() time.Time
+	// Now tells the time; default: the system clock.
+	Now func() time.Time
 }
 
-// Store holds every namespace. Reads take one shard's read lock; writes,
-// clears and evictions also take the store's lock, which orders them against
-// each other and keeps the eviction ring and the expiry heap consistent.
+// key is an entry's key in the otter cache: its namespace's identity and
+// its key within the namespace.
+type key struct {
+	ns  uint64
+	key string
+}
+
+// Store holds every namespace in one bounded otter cache.
 type Store struct {
-	now        func() time.Time
-	maxEntries int
+	cache   *otter.Cache[key, *entry]
+	clock   clock
+	weigher func(key string, value any) int64
 
-	namespaces atomic.Pointer[map[string]*Namespace]
+	mu     sync.Mutex // guards names, and a namespace's pinned and dead flags
+	names  map[string]*Namespace
+	nextID atomic.Uint64
+	// epoch is advanced by every Clear; a new namespace starts at it, and a
+	// cleared one moves to its new value, so that generations handed out by
+	// a namespace that no longer exists never match a later one.
+	epoch atomic.Uint64
 
-	mu      sync.Mutex // guards everything below, and namespace creation
-	ring    []*entry   // CLOCK ring; nil slots are free
-	free    []int32    // free slots in ring
-	hand    int
-	count   int
-	expiry  expiryHeap
-	closed  bool
-	stopped atomic.Bool
+	count     atomic.Int64 // entries linked into a namespace
+	evictions atomic.Uint64
+	expired   atomic.Uint64
 
-	stop chan struct{}
-	done chan struct{}
+	closed atomic.Bool
+	tasks  chan func() // otter's maintenance, run by maintain
+	stop   chan struct{}
+	done   chan struct{}
 }
 
-// New returns a store and starts its reclaimer, which Close stops.
+// New returns a store. It runs two goroutines until Close: otter's periodic
+// clean-up, every ReclaimInterval, and the one that runs otter's
+// maintenance.
 func New(cfg Config) *Store {
-	s := &Store{
-		now:        cfg.Now,
-		maxEntries: cfg.MaxEntries,
-		stop:       make(chan struct{}),
-		done:       make(chan struct{}),
-	}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	if s.maxEntries <= 0 {
-		s.maxEntries = 1
-	}
-	empty := map[string]*Namespace{}
-	s.namespaces.Store(&empty)
 	interval := cfg.ReclaimInterval
 	if interval <= 0 {
 		interval = time.Second
 	}
-	go s.reclaimLoop(interval)
+	s := &Store{
+		clock:   newClock(cfg.Now, interval),
+		weigher: cfg.Weigher,
+		names:   map[string]*Namespace{},
+		tasks:   make(chan func(), 16),
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
+	}
+	opts := &otter.Options[key, *entry]{
+		ExpiryCalculator: otter.ExpiryWritingFunc(func(e otter.Entry[key, *entry]) time.Duration {
+			return e.Value.ttl
+		}),
+		OnAtomicDeletion: s.deleted,
+		Executor:         s.execute,
+	}
+	if cfg.Now != nil || interval != time.Second {
+		opts.Clock = s.clock
+	} // else otter's own clock: the same readings, ticks every second, a cheaper read
+	switch {
+	case cfg.MaxBytes > 0:
+		opts.MaximumWeight = uint64(cfg.MaxBytes)
+		opts.Weigher = func(_ key, e *entry) uint32 { return e.weight }
+		if s.weigher == nil {
+			s.weigher = EstimateSize
+		}
+	case cfg.MaxEntries > 0:
+		opts.MaximumSize = cfg.MaxEntries
+	default:
+		opts.MaximumSize = 1
+	}
+	s.cache = otter.Must(opts)
+	go s.maintain()
 	return s
 }
 
 // Closed reports whether Close has been called.
-func (s *Store) Closed() bool { return s.stopped.Load() }
+func (s *Store) Closed() bool { return s.closed.Load() }
 
-// Close drops every entry and stops the reclaimer. It reports whether this
+// Close drops every entry and stops the store's goroutines. It reports whether this
 // call closed the store.
 func (s *Store) Close() bool {
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
+	if !s.closed.CompareAndSwap(false, true) {
 		return false
 	}
-	s.closed = true
-	s.stopped.Store(true)
-	for _, n := range *s.namespaces.Load() {
-		n.reset()
-	}
-	s.ring, s.free, s.count, s.expiry = nil, nil, 0, nil
-	s.mu.Unlock()
 	close(s.stop)
 	<-s.done
+	s.cache.StopAllGoroutines()
+	s.cache.InvalidateAll()
 	return true
 }
 
 // Len returns the number of entries held, expired ones not yet reclaimed
 // included.
-func (s *Store) Len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.count
-}
+func (s *Store) Len() int { return int(s.count.Load()) }
 
-// Namespace returns the namespace called name, creating it on first use.
-// The result stays valid for the store's lifetime: a clear empties it but
-// does not replace it, so callers may keep it.
-func (s *Store) Namespace(name string) *Namespace {
-	if n := (*s.namespaces.Load())[name]; n != nil {
-		return n
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	old := *s.namespaces.Load()
-	if n := old[name]; n != nil {
-		return n
-	}
-	n := &Namespace{store: s, name: name}
-	next := make(map[string]*Namespace, len(old)+1)
-	for k, v := range old {
-		next[k] = v
-	}
-	next[name] = n
-	s.namespaces.Store(&next)
-	return n
-}
-
-// lookupNamespace returns the namespace called name if it exists.
-func (s *Store) lookupNamespace(name string) *Namespace {
-	return (*s.namespaces.Load())[name]
-}
-
-// Clear empties the named namespaces and advances their generations. Its
-// cost is proportional to the entries of those namespaces only.
-func (s *Store) Clear(names ...string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return
-	}
-	for _, name := range names {
-		n := s.lookupNamespace(name)
-		if n == nil {
-			continue
-		}
-		n.gen.Add(1)
-		for _, e := range n.reset() {
-			s.unlink(e)
-		}
-	}
-}
-
-// SetString stores value under key in n with the given time to live (none if
-// ttl <= 0), unless n has been cleared since generation gen was read.
-func (s *Store) SetString(n *Namespace, key string, value any, ttl time.Duration, gen uint64) {
-	e := &entry{key: key, ns: n, value: value, heapIdx: -1}
-	if ttl > 0 {
-		e.expires = s.now().Add(ttl).UnixNano()
-	}
-	sh := n.shard(s.hashString(key))
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed || n.gen.Load() != gen {
-		return
-	}
-	sh.mu.Lock()
-	if sh.m == nil {
-		sh.m = make(map[string]*entry)
-	}
-	old := sh.m[key]
-	sh.m[key] = e
-	sh.mu.Unlock()
-	if old != nil {
-		s.unlink(old)
-	}
-	if s.count >= s.maxEntries {
-		s.evictOne()
-	}
-	s.link(e)
-}
-
-func (s *Store) hash(key []byte) uint64           { return shardHash(key) }
-func (s *Store) hashString(key string) uint64     { return shardHash(key) }
-func (s *Store) expired(e *entry, now int64) bool { return e.expires != 0 && now >= e.expires }
-
-// EntryInfo describes one live entry.
-type EntryInfo struct {
-	Key     string
-	Value   any
-	Expires int64 // Unix nanoseconds; 0: never
-}
-
-// Namespaces returns the names of the namespaces that hold entries, with
-// their entry counts.
-func (s *Store) Namespaces() map[string]int {
-	out := map[string]int{}
-	for name, n := range *s.namespaces.Load() {
-		if c := n.Len(); c > 0 {
-			out[name] = c
-		}
-	}
-	return out
-}
-
-// Entries returns the live entries of the namespace called name.
-func (s *Store) Entries(name string) []EntryInfo {
-	n := s.lookupNamespace(name)
-	if n == nil {
-		return nil
-	}
-	now := s.now().UnixNano()
-	var out []EntryInfo
-	for i := range n.shards {
-		sh := &n.shards[i]
-		sh.mu.RLock()
-		for _, e := range sh.m {
-			if !s.expired(e, now) {
-				out = append(out, EntryInfo{Key: e.key, Value: e.value, Expires: e.expires})
-			}
-		}
-		sh.mu.RUnlock()
-	}
-	return out
-}
+// Evictions returns how many entries have been evicted to keep the store
+// within its bound since it was created (expired and cleared entries are not
+// counted).
+func (s *Store) Evictions() uint64 { return s.evictions.Load() }
 
 // Now returns the store's clock reading.
-func (s *Store) Now() time.Time { return s.now() }
+func (s *Store) Now() time.Time { return s.clock.now() }
+
+// Reclaim removes every expired entry now and returns how many expired
+// entries were removed while it ran.
+func (s *Store) Reclaim() int {
+	if s.closed.Load() {
+		return 0
+	}
+	before := s.expired.Load()
+	s.cache.CleanUp()
+	return int(s.expired.Load() - before)
+}
+
+// maintain runs otter's maintenance tasks (draining its buffers, evicting,
+// expiring) until Close. One long-lived goroutine does it, so that no
+// caller pays for it and no goroutine is started per task. otter's own
+// periodic clean-up, at the clock's ticks, submits its work here too.
+func (s *Store) maintain() {
+	defer close(s.done)
+	for {
+		select {
+		case fn := <-s.tasks:
+			fn()
+		case <-s.stop:
+			for { // tasks submitted before the stop still run
+				select {
+				case fn := <-s.tasks:
+					fn()
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+// execute is otter's executor. It never blocks: a submitter may hold one
+// of otter's locks that the running task needs. When the queue is full, or
+// the store is closed, the caller runs the task itself, as otter allows.
+func (s *Store) execute(fn func()) {
+	if !s.closed.Load() {
+		select {
+		case s.tasks <- fn:
+			return
+		default:
+		}
+	}
+	fn()
+}

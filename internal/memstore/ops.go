@@ -1,0 +1,195 @@
+package memstore
+
+import (
+	"math"
+	"time"
+
+	"github.com/maypok86/otter/v2"
+)
+
+// Namespace returns the namespace called name, creating it if needed, and
+// keeps it for the store's lifetime: a clear empties it but does not
+// replace it, so callers may hold it. Call it once per namespace a program
+// names in its code (package cachetoolz does, when wrapping); names that
+// come from data go through Lookup and SetByName, whose namespaces are
+// dropped once empty.
+func (s *Store) Namespace(name string) *Namespace {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := s.names[name]
+	if n == nil {
+		n = s.newNamespaceLocked(name)
+	}
+	n.mu.Lock()
+	n.pinned = true
+	n.mu.Unlock()
+	return n
+}
+
+// Lookup returns the namespace called name, or nil if it holds nothing and
+// was never pinned by Namespace.
+func (s *Store) Lookup(name string) *Namespace {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.names[name]
+}
+
+// Epoch is the generation a namespace that does not exist yet would start
+// at: a Get of such a namespace reports it, and SetByName honours it.
+func (s *Store) Epoch() uint64 { return s.epoch.Load() }
+
+func (s *Store) newNamespaceLocked(name string) *Namespace {
+	n := &Namespace{store: s, id: s.nextID.Add(1), name: name}
+	n.gen.Store(s.epoch.Load())
+	s.names[name] = n
+	return n
+}
+
+// SetString stores value under key in n with the given time to live (none if
+// ttl <= 0; at most MaxTTL), unless n has been cleared since generation gen
+// was read or n was dropped while empty.
+func (s *Store) SetString(n *Namespace, key string, value any, ttl time.Duration, gen uint64) {
+	s.set(n, key, value, ttl, gen)
+}
+
+// SetByName is SetString for a namespace given by name, created if needed.
+func (s *Store) SetByName(name, key string, value any, ttl time.Duration, gen uint64) {
+	for {
+		s.mu.Lock()
+		n := s.names[name]
+		if n == nil {
+			if gen != s.epoch.Load() {
+				s.mu.Unlock()
+				return // a clear came after the read: that load must not store
+			}
+			n = s.newNamespaceLocked(name)
+		}
+		s.mu.Unlock()
+		if s.set(n, key, value, ttl, gen) {
+			return
+		}
+	}
+}
+
+// set stores the entry unless the generation moved; it returns false only
+// if n was dropped, for the caller to look the namespace up again.
+func (s *Store) set(n *Namespace, k string, value any, ttl time.Duration, gen uint64) bool {
+	if s.closed.Load() {
+		return true
+	}
+	e := &entry{ns: n, key: k, value: value, gen: gen, ttl: MaxTTL}
+	if ttl > 0 {
+		e.ttl = min(ttl, MaxTTL)
+		e.expires = satAdd(s.clock.NowNano(), int64(e.ttl))
+	}
+	if s.weigher != nil {
+		e.weight = uint32(min(max(s.weigher(k, value), 1), math.MaxUint32))
+	}
+	n.mu.Lock()
+	switch {
+	case n.dead:
+		n.mu.Unlock()
+		return false
+	case n.gen.Load() != gen:
+		n.mu.Unlock()
+		return true
+	}
+	n.link(e)
+	n.mu.Unlock()
+	ck := key{ns: n.id, key: k}
+	s.cache.Set(ck, e)
+	// A clear that advanced the generation before the entry reached the
+	// cache may have missed it: remove it here. Otherwise the clear comes
+	// after this load and finds the entry in the cache.
+	if n.gen.Load() != gen {
+		s.remove(ck, e)
+	}
+	return true
+}
+
+// remove deletes the entry under k if it is still e.
+func (s *Store) remove(k key, e *entry) {
+	s.cache.ComputeIfPresent(k, func(old *entry) (*entry, otter.ComputeOp) {
+		if old == e {
+			return nil, otter.InvalidateOp
+		}
+		return old, otter.CancelOp
+	})
+}
+
+// deleted is otter's OnAtomicDeletion: it runs under the lock of the
+// entry's bucket whenever an entry leaves the cache or is replaced.
+func (s *Store) deleted(ev otter.DeletionEvent[key, *entry]) {
+	e := ev.Value
+	n := e.ns
+	switch ev.Cause {
+	case otter.CauseOverflow:
+		s.evictions.Add(1)
+		n.evictions.Add(1)
+	case otter.CauseExpiration:
+		s.expired.Add(1)
+	}
+	n.mu.Lock()
+	empty := n.unlink(e) && !n.pinned
+	n.mu.Unlock()
+	if empty {
+		s.dropIfEmpty(n)
+	}
+}
+
+// dropIfEmpty forgets n if it holds nothing and is not pinned, so that
+// namespaces named by data do not accumulate.
+func (s *Store) dropIfEmpty(n *Namespace) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.count == 0 && !n.pinned && !n.dead {
+		n.dead = true
+		if s.names[n.name] == n {
+			delete(s.names, n.name)
+		}
+	}
+}
+
+// Clear empties the named namespaces and advances their generations. Its
+// cost is proportional to the entries of those namespaces only; a name that
+// holds nothing creates no state.
+func (s *Store) Clear(names ...string) {
+	for _, name := range names {
+		s.clear(name)
+	}
+}
+
+func (s *Store) clear(name string) {
+	s.mu.Lock()
+	next := s.epoch.Add(1)
+	n := s.names[name]
+	if n == nil {
+		s.mu.Unlock()
+		return
+	}
+	n.mu.Lock()
+	n.gen.Store(next)
+	head := n.detach()
+	if !n.pinned {
+		n.dead = true
+		delete(s.names, name)
+	}
+	n.mu.Unlock()
+	s.mu.Unlock()
+	if s.closed.Load() {
+		return
+	}
+	for e := head; e != nil; e = e.next {
+		s.remove(key{ns: n.id, key: e.key}, e)
+	}
+}
+
+// satAdd returns a+b, or math.MaxInt64 if that overflows (b >= 0).
+func satAdd(a, b int64) int64 {
+	if a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
+}
