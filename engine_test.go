@@ -328,3 +328,16 @@ func TestOrphanPanicIsReported(t *testing.T) {
 	waitFor(t, func() bool { return c.Stats()[cachetoolz.DefaultNamespace].Errors == 1 })
 	waitFor(t, func() bool { return strings.Contains(logs.String(), "op=panic") })
 }
+
+// Stats reports the evictions of the memory backend, per namespace.
+func TestStatsEvictions(t *testing.T) {
+	c := cachetoolz.Must(cachetoolz.New(memory.Must(memory.New(&memory.Options{MaxEntries: 100})), nil))
+	get := cachetoolz.Must(cachetoolz.Wrap1Plain(c, func(id int) int { return id }, &cachetoolz.Options{Namespace: "full"}))
+	for i := range 10_000 {
+		get(i)
+	}
+	waitFor(t, func() bool { return c.Stats()["full"].Evictions > 0 })
+	if s := c.Stats()["full"]; s.Evictions > s.Misses {
+		t.Fatalf("Stats = %+v: more evictions than entries stored", s)
+	}
+}

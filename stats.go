@@ -20,7 +20,9 @@ type Stats struct {
 	// not decoding exactly into the result type. Each was treated as a
 	// miss, and the load that followed overwrote it.
 	Mismatches uint64
-	// Evictions counts entries the memory store removed to make room.
+	// Evictions counts entries the memory backend removed to make room for
+	// others (not expired or cleared ones). Backends that evict on their
+	// own, as Redis does under maxmemory, do not report here.
 	Evictions uint64
 	// BreakerOpen tells whether the namespace's circuit breaker is open:
 	// calls skip the backend until it lets a probe through.
@@ -44,6 +46,9 @@ func (c *Cache) Stats() map[string]Stats {
 	for name, n := range c.namespaces {
 		s := n.stats.snapshot()
 		s.BreakerOpen = n.breaker.open()
+		if n.mem != nil {
+			s.Evictions = n.mem.Evictions()
+		}
 		out[name] = s
 	}
 	return out
