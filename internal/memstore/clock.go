@@ -1,6 +1,9 @@
 package memstore
 
-import "time"
+import (
+	"sync/atomic"
+	"time"
+)
 
 // clock is the store's time source, in Unix nanoseconds, as otter reads
 // it, and the ticks of otter's periodic clean-up, every interval.
@@ -37,4 +40,57 @@ func (c clock) now() time.Time {
 		return c.nowFn()
 	}
 	return time.Now()
+}
+
+// readClock is the clock otter reads. Otter asks for the time on every
+// read, to test the entry's expiry; a read of the system clock is a fifth
+// of a hit. readClock answers with the last reading the store took
+// instead, and the store takes a fresh one where precision matters:
+// before every write (otter computes the expiry from it), on every read of
+// an entry that has a time to live (the store tests that entry's expiry
+// itself, so a stale reading never serves an expired entry), and on every
+// tick of otter's clean-up, so that the timer wheel advances. A hit on an
+// entry without a time to live reads no clock at all.
+type readClock struct {
+	c    clock
+	last atomic.Int64
+	stop <-chan struct{}
+}
+
+// NowNano returns the last reading taken.
+func (r *readClock) NowNano() int64 { return r.last.Load() }
+
+// refresh takes a fresh reading, records it, and returns it.
+func (r *readClock) refresh() int64 {
+	now := r.c.NowNano()
+	for {
+		old := r.last.Load()
+		if now <= old || r.last.CompareAndSwap(old, now) {
+			return now
+		}
+	}
+}
+
+// Tick returns ticks every interval, each after a fresh reading, until the
+// store stops.
+func (r *readClock) Tick(time.Duration) <-chan time.Time {
+	out := make(chan time.Time)
+	t := time.NewTicker(r.c.interval)
+	go func() {
+		defer t.Stop()
+		for {
+			select {
+			case at := <-t.C:
+				r.refresh()
+				select {
+				case out <- at:
+				case <-r.stop:
+					return
+				}
+			case <-r.stop:
+				return
+			}
+		}
+	}()
+	return out
 }

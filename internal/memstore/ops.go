@@ -78,9 +78,10 @@ func (s *Store) set(n *Namespace, k string, value any, ttl time.Duration, gen ui
 		return true
 	}
 	e := &entry{ns: n, key: k, value: value, gen: gen, ttl: MaxTTL}
+	now := s.reads.refresh() // otter computes the expiry from this reading
 	if ttl > 0 {
 		e.ttl = min(ttl, MaxTTL)
-		e.expires = satAdd(s.clock.NowNano(), int64(e.ttl))
+		e.expires = satAdd(now, int64(e.ttl))
 	}
 	if s.weigher != nil {
 		e.weight = uint32(min(max(s.weigher(k, value), 1), math.MaxUint32))

@@ -52,6 +52,7 @@ type key struct {
 type Store struct {
 	cache   *otter.Cache[key, *entry]
 	clock   clock
+	reads   *readClock // what otter reads
 	weigher func(key string, value any) int64
 
 	mu     sync.Mutex // guards names, and a namespace's pinned and dead flags
@@ -95,9 +96,9 @@ func New(cfg Config) *Store {
 		OnAtomicDeletion: s.deleted,
 		Executor:         s.execute,
 	}
-	if cfg.Now != nil || interval != time.Second {
-		opts.Clock = s.clock
-	} // else otter's own clock: the same readings, ticks every second, a cheaper read
+	s.reads = &readClock{c: s.clock, stop: s.stop}
+	s.reads.refresh()
+	opts.Clock = s.reads
 	switch {
 	case cfg.MaxBytes > 0:
 		opts.MaximumWeight = uint64(cfg.MaxBytes)
