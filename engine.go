@@ -105,29 +105,30 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 	return w, nil
 }
 
-// run answers one call of a wrapped function, whatever its shape: fn is
-// the function in its fullest form, args its arguments, key the key they
-// make (or kerr why none could be made).
-//
-// It is the one path every wrapper takes. The closure that carries args to
-// a load is made on a miss only, so a hit allocates nothing.
-func run[T, R any](w *wrapper[R], ctx context.Context, key []byte, kerr error, args T, fn func(context.Context, T) (R, error)) (R, error) {
-	if kerr != nil {
-		// No key, no cache: the call still gets its answer.
-		w.c.trouble(w.ns, w.ns.name, opKey, kerr)
-		return fn(ctx, args)
-	}
-	r, p, ok := w.lookup(ctx, key, true)
-	if ok {
-		return r, nil
-	}
+// The path every wrapper takes, whatever its shape: the wrapper builds the
+// key of a call, and on a hit returns w.lookup's answer; on a miss it calls
+// miss, and when no key could be made, uncached. fn is the function in its
+// fullest form and args its arguments; the closure that carries them to a
+// load is made on a miss only, so a hit allocates nothing.
+
+// miss answers a call whose lookup found nothing: it loads the result, once
+// for every concurrent call with the same key.
+func miss[T, R any](w *wrapper[R], ctx context.Context, key []byte, p probe, args T, fn func(context.Context, T) (R, error)) (R, error) {
 	if w.shape&leaves != 0 {
 		// A caller that has already gone starts nothing on its way out.
 		if err := ctx.Err(); err != nil {
-			return r, err
+			var zero R
+			return zero, err
 		}
 	}
 	return w.load(ctx, key, p, func(ctx context.Context) (R, error) { return fn(ctx, args) })
+}
+
+// uncached answers a call whose arguments could not be made into a key,
+// kerr saying why: no key, no cache, but the call still gets its answer.
+func uncached[T, R any](w *wrapper[R], ctx context.Context, kerr error, args T, fn func(context.Context, T) (R, error)) (R, error) {
+	w.c.trouble(w.ns, w.ns.name, opKey, kerr)
+	return fn(ctx, args)
 }
 
 // custom builds the key of a call with the wrap's KeyGenerator.

@@ -33,7 +33,8 @@ import (
 // that cannot be made into a key (a channel behind an interface, say): the
 // function runs, and the trouble is counted in Stats and logged.
 //
-// Every shape of every arity takes one path, run: the shapes differ only in
+// Every shape of every arity takes one path (lookup, then miss or uncached,
+// in engine.go): the shapes differ only in
 // how they adapt the function to its fullest form, func(context.Context,
 // A1, ..., AN) (R, error).
 
@@ -57,7 +58,14 @@ func wrap0[R any](c *Cache, ident any, fn func(context.Context) (R, error), opts
 	return func(ctx context.Context) (R, error) {
 		var buf [keyBufSize]byte
 		key, err := key0(w, buf[:0])
-		return run(w, ctx, key, err, struct{}{}, f)
+		if err != nil {
+			return uncached(w, ctx, err, struct{}{}, f)
+		}
+		r, p, ok := w.lookup(ctx, key, true)
+		if ok {
+			return r, nil
+		}
+		return miss(w, ctx, key, p, struct{}{}, f)
 	}, nil
 }
 
@@ -123,7 +131,14 @@ func wrap1[A1, R any](c *Cache, ident any, fn func(context.Context, A1) (R, erro
 	return func(ctx context.Context, a1 A1) (R, error) {
 		var buf [keyBufSize]byte
 		key, err := key1(w, buf[:0], a1)
-		return run(w, ctx, key, err, a1, f)
+		if err != nil {
+			return uncached(w, ctx, err, a1, f)
+		}
+		r, p, ok := w.lookup(ctx, key, true)
+		if ok {
+			return r, nil
+		}
+		return miss(w, ctx, key, p, a1, f)
 	}, nil
 }
 
@@ -198,7 +213,14 @@ func wrap2[A1, A2, R any](c *Cache, ident any, fn func(context.Context, A1, A2) 
 	return func(ctx context.Context, a1 A1, a2 A2) (R, error) {
 		var buf [keyBufSize]byte
 		key, err := key2(w, buf[:0], a1, a2)
-		return run(w, ctx, key, err, args2[A1, A2]{a1, a2}, f)
+		if err != nil {
+			return uncached(w, ctx, err, args2[A1, A2]{a1, a2}, f)
+		}
+		r, p, ok := w.lookup(ctx, key, true)
+		if ok {
+			return r, nil
+		}
+		return miss(w, ctx, key, p, args2[A1, A2]{a1, a2}, f)
 	}, nil
 }
 
@@ -277,7 +299,14 @@ func wrap3[A1, A2, A3, R any](c *Cache, ident any, fn func(context.Context, A1, 
 	return func(ctx context.Context, a1 A1, a2 A2, a3 A3) (R, error) {
 		var buf [keyBufSize]byte
 		key, err := key3(w, buf[:0], a1, a2, a3)
-		return run(w, ctx, key, err, args3[A1, A2, A3]{a1, a2, a3}, f)
+		if err != nil {
+			return uncached(w, ctx, err, args3[A1, A2, A3]{a1, a2, a3}, f)
+		}
+		r, p, ok := w.lookup(ctx, key, true)
+		if ok {
+			return r, nil
+		}
+		return miss(w, ctx, key, p, args3[A1, A2, A3]{a1, a2, a3}, f)
 	}, nil
 }
 
