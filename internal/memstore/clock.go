@@ -46,11 +46,11 @@ func (c clock) now() time.Time {
 // read, to test the entry's expiry; a read of the system clock is a fifth
 // of a hit. readClock answers with the last reading the store took
 // instead, and the store takes a fresh one where precision matters:
-// before every write (otter computes the expiry from it), on every read of
-// an entry that has a time to live (the store tests that entry's expiry
-// itself, so a stale reading never serves an expired entry), and on every
-// tick of otter's clean-up, so that the timer wheel advances. A hit on an
-// entry without a time to live reads no clock at all.
+// before every write (otter computes the expiry from it) and on every tick
+// of otter's clean-up, so that the timer wheel advances. A read of an entry
+// that has a time to live tests that entry's expiry again against the
+// system clock, so a stale reading never serves an expired entry; a hit on
+// an entry without one reads no clock at all.
 type readClock struct {
 	c    clock
 	last atomic.Int64

@@ -67,7 +67,7 @@ func (n *Namespace) get(k string) (any, uint64, bool) {
 	e, ok := n.store.cache.GetIfPresent(key{ns: n.id, key: k})
 	// Otter tested the expiry against a reading that may be stale; an
 	// entry with a time to live is tested again against a fresh one.
-	if ok && e.gen == n.gen.Load() && (e.expires == 0 || n.store.reads.refresh() < e.expires) {
+	if ok && e.gen == n.gen.Load() && (e.expires == 0 || n.store.clock.NowNano() < e.expires) {
 		return e.value, 0, true
 	}
 	return nil, n.gen.Load(), false

@@ -151,6 +151,7 @@ func (s *Store) Reclaim() int {
 		return 0
 	}
 	before := s.expired.Load()
+	s.reads.refresh() // the timer wheel expires by otter's reading
 	s.cache.CleanUp()
 	return int(s.expired.Load() - before)
 }
