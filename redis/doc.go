@@ -18,8 +18,9 @@
 // lives on one slot and its generation and its entries can be read together
 // in one command. With the default prefix "cachetoolz:" a namespace ns uses:
 //
-//	cachetoolz:{ns}:g          generation (decimal string; written by the first
-//	                           Set as "0", moved forward by each Clear)
+//	cachetoolz:{ns}:g          generation (decimal string; set to the server's
+//	                           clock in microseconds by the first Get that finds
+//	                           none, moved forward by each Clear)
 //	cachetoolz:{ns}:k:<key>    entry: "<generation>:" followed by the value bytes,
 //	                           with the entry's time to live (PX) if it has one
 //	cachetoolz:{ns}:i:<gen>    sorted set of the keys written in generation gen,

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -174,7 +175,15 @@ func TestInspectorPending(t *testing.T) {
 	}
 	// What a clear leaves when its process stops before the reclaim (see
 	// the key layout): a later generation, the old one pending.
-	for _, cmd := range [][]string{{"SET", "cachetoolz:{pending}:g", "5"}, {"SADD", "cachetoolz:{pending}:p", "0"}} {
+	cur, err := srv.Do(bg, "GET", "cachetoolz:{pending}:g")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen, err := strconv.ParseUint(fmt.Sprint(cur), 10, 64)
+	if err != nil {
+		t.Fatalf("generation %v: %v", cur, err)
+	}
+	for _, cmd := range [][]string{{"SET", "cachetoolz:{pending}:g", fmt.Sprint(gen + 5)}, {"SADD", "cachetoolz:{pending}:p", fmt.Sprint(gen)}} {
 		if _, err := srv.Do(bg, cmd...); err != nil {
 			t.Fatal(err)
 		}

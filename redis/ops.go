@@ -38,13 +38,30 @@ func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint6
 	if len(arr) != 2 {
 		return nil, 0, b.wrap("get", namespace, errShortReply)
 	}
-	if arr[0].IsNil() {
-		// No generation key: nothing was stored since it was lost, or it
-		// is of another type (damaged). A miss under generation 0; Set
-		// stores under it only if the key is absent.
+	genReply := arr[0]
+	if genReply.IsNil() {
+		// No generation key (a new namespace, or Redis evicted it), or
+		// one of another type (damaged): a miss, and the namespace gets
+		// a generation now, one round trip more, so that the load that
+		// follows can store.
+		genReply, err = birthScript.Exec(ctx, client, []string{genKey}, nil).ToMessage()
+		for i := 0; i < staleRetries && err != nil && staleConn(err); i++ {
+			genReply, err = birthScript.Exec(ctx, client, []string{genKey}, nil).ToMessage()
+		}
+		if err != nil && !rueidis.IsRedisNil(err) {
+			return nil, 0, b.wrap("get", namespace, err)
+		}
+		if err != nil || genReply.IsNil() {
+			return nil, 0, cachetoolz.ErrNotFound // damaged: stores nothing until a Clear
+		}
+		if g, perr := genReply.ToString(); perr == nil {
+			if gen, perr := strconv.ParseUint(g, 10, 64); perr == nil {
+				return nil, gen, cachetoolz.ErrNotFound
+			}
+		}
 		return nil, 0, cachetoolz.ErrNotFound
 	}
-	genStr, err := arr[0].ToString()
+	genStr, err := genReply.ToString()
 	if err != nil {
 		return nil, 0, b.wrap("get", namespace, err)
 	}

@@ -27,12 +27,30 @@ end
 // steady eviction.
 const sampleDead = "4"
 
+// birthScript gives a namespace whose generation key is absent (a new
+// namespace, or one whose key Redis evicted) a generation: the server's
+// clock in microseconds, never a small number, so that entries of an
+// earlier generation whose key was lost can never become current again.
+// A generation key of another type is damage: it returns nil, and the
+// namespace misses until a Clear.
+//
+// KEYS: generation.
+// Returns the generation as a string, or nil.
+var birthScript = rueidis.NewLuaScript(`
+local raw = redis.pcall('GET', KEYS[1])
+if type(raw) == 'table' then return false end
+if raw ~= false then return raw end
+local t = redis.call('TIME')
+local s = string.format('%.0f', tonumber(t[1]) * 1000000 + tonumber(t[2]))
+redis.call('SET', KEYS[1], s)
+return s
+`)
+
 // setScript stores an entry if its generation is still current, indexes it
 // under that generation, trims up to two expired members of the index, and
-// removes the sampled members whose entry is gone. The first Set of a
-// namespace writes its generation key ("0"), so that an entry is only ever
-// read beside a generation: a generation key that is absent, or of another
-// type (MGET reads both as nil), is a miss.
+// removes the sampled members whose entry is gone. A generation key that is
+// absent (evicted since the Get that reported the generation) or damaged
+// stores nothing: an entry is only ever stored beside its generation.
 //
 // KEYS: generation, entry.
 // ARGV: generation the caller loaded under, entry ("<gen>:" + value), time
@@ -43,10 +61,7 @@ var setScript = rueidis.NewLuaScript(`
 local raw = redis.pcall('GET', KEYS[1])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if raw == false then
-	if ARGV[1] ~= '0' then return 0 end
-	redis.call('SET', KEYS[1], '0')
-elseif raw ~= ARGV[1] then -- stale, or damaged (never equal to a decimal)
+if raw ~= ARGV[1] then -- absent, stale, or damaged (never equal to a decimal)
 	return 0
 end
 local idx = ARGV[6] .. ARGV[1]
