@@ -27,14 +27,7 @@ func decBytes(d *decState, v reflect.Value) error {
 		v.SetZero()
 		return nil
 	}
-	if d.peek() != '"' {
-		return d.typeErr(v.Type(), "base64 string")
-	}
-	s, err := d.stringBytes()
-	if err != nil {
-		return err
-	}
-	out, err := d.base64(v.Type(), s)
+	out, err := d.base64String(v.Type())
 	if err != nil {
 		return err
 	}
@@ -45,6 +38,19 @@ func decBytes(d *decState, v reflect.Value) error {
 // strictBase64 reads only what the encoder writes: padded, with the unused
 // bits of the last character zero.
 var strictBase64 = base64.StdEncoding.Strict()
+
+// base64String reads a JSON string holding the strict base64 of bytes
+// decoded into a value of type t, and returns those bytes.
+func (d *decState) base64String(t reflect.Type) ([]byte, error) {
+	if d.peek() != '"' {
+		return nil, d.typeErr(t, "base64 string")
+	}
+	s, err := d.stringBytes()
+	if err != nil {
+		return nil, err
+	}
+	return d.base64(t, s)
+}
 
 // base64 decodes s, the base64 text of a value of type t.
 func (d *decState) base64(t reflect.Type, s []byte) ([]byte, error) {

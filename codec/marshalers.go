@@ -194,14 +194,7 @@ func decBinaryUnmarshaler(d *decState, v reflect.Value) (err error) {
 		v.SetZero()
 		return nil
 	}
-	if d.peek() != '"' {
-		return d.typeErr(v.Type(), "base64 string")
-	}
-	s, err := d.stringBytes()
-	if err != nil {
-		return err
-	}
-	data, err := d.base64(v.Type(), s)
+	data, err := d.base64String(v.Type())
 	if err != nil {
 		return err
 	}
