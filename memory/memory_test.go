@@ -66,21 +66,33 @@ func TestBounded(t *testing.T) {
 	}
 }
 
-func TestEvictionKeepsRecentlyRead(t *testing.T) {
-	b := newBackend(t, &memory.Options{MaxEntries: 10})
-	for i := range 10 {
-		set(t, b, "ns", fmt.Sprint(i), "v", 0)
+// A hot set read between the writes of a stream of one-time keys stays
+// cached: the store evicts what is not asked for again. The policy keeps
+// entries by estimated frequency and its read records are sampled, so the
+// check is on the hot set as a whole: at least a fifth of it, where a
+// policy blind to reads (FIFO) would keep none. Measured over 150 runs: 39
+// to 100 of the 100 keys kept. An LRU would keep all of them on this
+// trace; otter's read records are sampled and its upkeep runs apart from
+// the reads, which costs the hot set here.
+func TestEvictionKeepsWhatIsRead(t *testing.T) {
+	b := newBackend(t, &memory.Options{MaxEntries: 1000})
+	const hot = 100
+	for i := range hot {
+		set(t, b, "ns", fmt.Sprint("hot", i), "v", 0)
 	}
-	// Read key 0 often, so that it is worth keeping, while ten more arrive.
-	for range 10 {
-		if _, _, err := b.Get(bg, "ns", "0"); err != nil {
-			t.Fatal(err)
+	for i := range 20_000 {
+		_, _, _ = b.Get(bg, "ns", fmt.Sprint("hot", i%hot))
+		set(t, b, "ns", fmt.Sprint("once", i), "v", 0)
+	}
+	b.Reclaim()
+	kept := 0
+	for i := range hot {
+		if _, _, err := b.Get(bg, "ns", fmt.Sprint("hot", i)); err == nil {
+			kept++
 		}
-		set(t, b, "ns", fmt.Sprint("new", b.Len()), "v", 0)
 	}
-	set(t, b, "ns", "one-more", "v", 0)
-	if _, _, err := b.Get(bg, "ns", "0"); err != nil {
-		t.Fatalf("key read before every insert was evicted: %v", err)
+	if kept < hot/5 {
+		t.Fatalf("%d of %d hot keys kept after 20,000 one-time keys through a bound of 1,000", kept, hot)
 	}
 }
 
