@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"time"
+	"unsafe"
 
 	"github.com/cachetoolz/cachetoolz/codec"
 )
@@ -22,7 +23,8 @@ const (
 )
 
 // wrapper is what every call of one wrapped function shares: options,
-// identity, its loads in flight, and the cache path.
+// identity, and the cache path. Its loads in flight are in the flights
+// each wrap makes beside it (flight.go).
 type wrapper[R any] struct {
 	c           *Cache
 	ns          *namespace
@@ -36,7 +38,6 @@ type wrapper[R any] struct {
 	shape       shape
 	ifaceResult bool   // R is an interface type, which a nil result can have
 	header      header // what a remote entry of this wrapper starts with
-	flight      group[R]
 }
 
 // shape is what a wrapper's signature lets its function and callers do.
@@ -107,22 +108,9 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 
 // The path every wrapper takes, whatever its shape: the wrapper builds the
 // key of a call, and on a hit returns w.lookup's answer; on a miss it calls
-// miss, and when no key could be made, uncached. fn is the function in its
-// fullest form and args its arguments; the closure that carries them to a
-// load is made on a miss only, so a hit allocates nothing.
-
-// miss answers a call whose lookup found nothing: it loads the result, once
-// for every concurrent call with the same key.
-func miss[T, R any](w *wrapper[R], ctx context.Context, key []byte, p probe, args T, fn func(context.Context, T) (R, error)) (R, error) {
-	if w.shape&leaves != 0 {
-		// A caller that has already gone starts nothing on its way out.
-		if err := ctx.Err(); err != nil {
-			var zero R
-			return zero, err
-		}
-	}
-	return w.load(ctx, key, p, func(ctx context.Context) (R, error) { return fn(ctx, args) })
-}
+// its flights' miss (flight.go), and when no key could be made, uncached.
+// fn is the function in its fullest form and args its arguments, which a
+// load carries in its own allocation: a hit allocates nothing.
 
 // uncached answers a call whose arguments could not be made into a key,
 // kerr saying why: no key, no cache, but the call still gets its answer.
@@ -225,16 +213,6 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 	return r, p, false
 }
 
-// load runs call once for every concurrent miss on key and stores its result
-// unless it failed, before any caller returns: once a call has returned, the
-// next one with the same arguments is a hit. It does not retain key.
-func (w *wrapper[R]) load(ctx context.Context, key []byte, p probe, call func(context.Context) (R, error)) (R, error) {
-	n := w.ns
-	n.stats.misses.Add(1)
-	id := flightID{epoch: n.epoch.Load(), gen: p.gen, key: string(key)}
-	return w.flight.do(ctx, w, id, p, call)
-}
-
 // loadBody is what one load does, under its own context.
 //
 // It first looks again: a caller that missed just before another load
@@ -246,7 +224,7 @@ func (w *wrapper[R]) load(ctx context.Context, key []byte, p probe, call func(co
 // what such a function returns once its context is done is rarely its
 // answer. A function that takes no context cannot see it end, so its result
 // is stored whenever it comes.
-func (w *wrapper[R]) loadBody(ctx context.Context, key string, p probe, call func(context.Context) (R, error)) (R, error) {
+func loadBody[T, R any](w *wrapper[R], ctx context.Context, key string, p probe, fn func(context.Context, T) (R, error), args T) (R, error) {
 	bctx := ctx // for the backend
 	if w.shape&seesCtx == 0 && w.ns.mem == nil {
 		// The function cannot see the load's deadline pass, so the
@@ -254,7 +232,8 @@ func (w *wrapper[R]) loadBody(ctx context.Context, key string, p probe, call fun
 		bctx = context.WithoutCancel(ctx)
 	}
 	if p.genOK || p.retry { // the cache may hold the result by now
-		r, p2, ok := w.lookup(bctx, []byte(key), false)
+		// lookup neither keeps nor changes the key it is given.
+		r, p2, ok := w.lookup(bctx, unsafe.Slice(unsafe.StringData(key), len(key)), false)
 		if ok {
 			return r, nil
 		}
@@ -267,7 +246,7 @@ func (w *wrapper[R]) loadBody(ctx context.Context, key string, p probe, call fun
 		return zero, ctx.Err()
 	}
 	w.ns.stats.loads.Add(1)
-	r, err := w.observeLoad(ctx, call)
+	r, err := observeLoad(w, ctx, fn, args)
 	if err != nil || (w.shape&seesCtx != 0 && ctx.Err() != nil) {
 		return r, err
 	}
@@ -279,15 +258,21 @@ func (w *wrapper[R]) loadBody(ctx context.Context, key string, p probe, call fun
 
 // store caches r, the result of a load that began with lookup p.
 func (w *wrapper[R]) store(ctx context.Context, key string, r R, p probe) {
-	c, n := w.c, w.ns
-	if n.mem != nil {
+	if n := w.ns; n.mem != nil {
 		var v any = r
 		if v == nil {
 			v = nilResult{}
 		}
-		c.mem.SetString(n.mem, key, v, w.ttl, p.gen)
+		w.c.mem.SetString(n.mem, key, v, w.ttl, p.gen)
 		return
 	}
+	w.storeRemote(ctx, r, p)
+}
+
+// storeRemote is store on a byte-storing backend. It is apart from store so
+// that r is moved to the heap for the encoder on that path only.
+func (w *wrapper[R]) storeRemote(ctx context.Context, r R, p probe) {
+	c, n := w.c, w.ns
 	data, err := w.encode(&r)
 	if err != nil {
 		c.trouble(n, n.name, opEncode, err)

@@ -32,8 +32,9 @@ func (p *PanicError) Unwrap() error {
 	return err
 }
 
-// group runs one load per key at a time, like golang.org/x/sync/singleflight,
-// with two differences that keep a shared load from outliving its use:
+// flights runs the loads of one wrapped function, one per key at a time,
+// like golang.org/x/sync/singleflight, with two differences that keep a
+// shared load from outliving its use:
 //
 //   - A caller that can leave (its wrapper reports errors, and its context can
 //     end) waits in select with its context: when its context is done it
@@ -45,10 +46,19 @@ func (p *PanicError) Unwrap() error {
 //     context always ends.
 //
 // A load runs in the goroutine of the caller that started it when that
-// caller cannot leave, and in a goroutine of its own otherwise.
-type group[R any] struct {
+// caller cannot leave, and in a goroutine of its own otherwise. T is the
+// type that carries a call's arguments to fn, the function in its fullest
+// form.
+type flights[T, R any] struct {
+	w  *wrapper[R]
+	fn func(context.Context, T) (R, error)
+
 	mu sync.Mutex
-	m  map[flightID]*call[R]
+	m  map[flightID]*call[T, R]
+}
+
+func newFlights[T, R any](w *wrapper[R], fn func(context.Context, T) (R, error)) *flights[T, R] {
+	return &flights[T, R]{w: w, fn: fn}
 }
 
 // flightID names a load: the cache key, and the clear epoch and backend
@@ -59,61 +69,84 @@ type flightID struct {
 	key        string
 }
 
-// call is one load.
-type call[R any] struct {
-	done chan struct{} // closed when the load has ended
-	ctx  *loadContext
+// call is one load: everything it needs and makes, in one allocation.
+type call[T, R any] struct {
+	ctx   loadContext // the load's context
+	probe probe       // the lookup that missed
+	args  T
 
-	// What the load needs: the lookup that missed, and the function.
-	probe probe
-	fn    func(context.Context) (R, error)
+	// Guarded by flights.mu.
+	leavers int           // waiting callers that may still leave
+	pinned  bool          // a caller that cannot leave is waiting
+	done    chan struct{} // made for the first caller that waits; closed when the load has ended
 
-	// Guarded by group.mu.
-	leavers int  // waiting callers that may still leave
-	pinned  bool // a caller that cannot leave is waiting
-
-	// Written before done is closed.
+	// Written before done is closed, or before the caller that ran the
+	// load in its own goroutine reads them.
 	val    R
 	err    error
 	panic  *PanicError
 	goexit bool
 }
 
-// do returns the result of the load id, starting one that runs w.loadBody
-// if none is in progress. The load's context has ctx's values, none of its
-// cancellation, and w's load timeout.
+// miss answers a call whose lookup, p, found nothing: it loads the result,
+// once for every concurrent call with the same key, and stores it unless the
+// load failed, before any caller returns: once a call has returned, the next
+// one with the same arguments is a hit. It does not retain key.
 //
-// If ctx is done before the result is ready and w's callers can leave, do
-// returns ctx.Err(). If the load panicked, do panics with a *PanicError; if it
-// called runtime.Goexit, do calls runtime.Goexit too.
-func (g *group[R]) do(ctx context.Context, w *wrapper[R], id flightID, p probe, fn func(context.Context) (R, error)) (R, error) {
-	canLeave := w.shape&leaves != 0 && ctx.Done() != nil
-	g.mu.Lock()
-	c, ok := g.m[id]
+// The load's context has ctx's values, none of its cancellation, and the
+// wrapper's load timeout. If ctx is done before the result is ready and the
+// wrapper's callers can leave, miss returns ctx.Err(). If the load panicked,
+// miss panics with a *PanicError; if it called runtime.Goexit, miss calls
+// runtime.Goexit too.
+func (f *flights[T, R]) miss(ctx context.Context, key []byte, p probe, args T) (R, error) {
+	w := f.w
+	canLeave := false
+	if w.shape&leaves != 0 {
+		// A caller that has already gone starts nothing on its way out.
+		if err := ctx.Err(); err != nil {
+			var zero R
+			return zero, err
+		}
+		canLeave = ctx.Done() != nil
+	}
+	n := w.ns
+	n.stats.misses.Add(1)
+	id := flightID{epoch: n.epoch.Load(), gen: p.gen, key: string(key)}
+	f.mu.Lock()
+	c, ok := f.m[id]
 	if ok && c.ctx.Err() == nil { // a load past its deadline is not joined: one starts afresh
 		c.join(canLeave)
-		g.mu.Unlock()
-		return g.wait(ctx, id, c, canLeave)
+		if c.done == nil {
+			c.done = make(chan struct{})
+		}
+		done := c.done
+		f.mu.Unlock()
+		return f.wait(ctx, id, c, done, canLeave)
 	}
-	if g.m == nil {
-		g.m = make(map[flightID]*call[R])
+	if f.m == nil {
+		f.m = make(map[flightID]*call[T, R])
 	}
-	c = &call[R]{done: make(chan struct{}), ctx: newLoadContext(ctx, w.loadTimeout), probe: p, fn: fn}
+	c = &call[T, R]{probe: p, args: args}
+	c.ctx.init(ctx, w.loadTimeout)
 	c.join(canLeave)
-	g.m[id] = c
-	g.mu.Unlock()
+	if canLeave {
+		c.done = make(chan struct{})
+	}
+	done := c.done
+	f.m[id] = c
+	f.mu.Unlock()
 	if !canLeave {
 		// Nobody can leave before the load ends: run it here and spare a
 		// goroutine.
-		g.run(w, id, c)
+		f.run(id, c)
 		return c.result()
 	}
-	go g.run(w, id, c)
-	return g.wait(ctx, id, c, true)
+	go f.run(id, c)
+	return f.wait(ctx, id, c, done, true)
 }
 
-// join counts a caller in. The caller holds g.mu.
-func (c *call[R]) join(canLeave bool) {
+// join counts a caller in. The caller holds flights.mu.
+func (c *call[T, R]) join(canLeave bool) {
 	if canLeave {
 		c.leavers++
 	} else {
@@ -121,38 +154,39 @@ func (c *call[R]) join(canLeave bool) {
 	}
 }
 
-func (g *group[R]) wait(ctx context.Context, id flightID, c *call[R], canLeave bool) (R, error) {
+// wait waits for c, which done is closed after, to end.
+func (f *flights[T, R]) wait(ctx context.Context, id flightID, c *call[T, R], done chan struct{}, canLeave bool) (R, error) {
 	if !canLeave {
-		<-c.done
+		<-done
 		return c.result()
 	}
 	select {
-	case <-c.done:
+	case <-done:
 		return c.result()
 	case <-ctx.Done():
 	}
-	g.mu.Lock()
+	f.mu.Lock()
 	c.leavers--
 	if c.leavers == 0 && !c.pinned {
 		// Nobody wants the result any more: stop the load, and let the
 		// next caller start a new one.
 		c.ctx.cancel(context.Canceled)
-		g.forget(id, c)
+		f.forget(id, c)
 	}
-	g.mu.Unlock()
+	f.mu.Unlock()
 	var zero R
 	return zero, ctx.Err()
 }
 
-// forget removes c from the group if it is still the load id. The caller
-// holds g.mu.
-func (g *group[R]) forget(id flightID, c *call[R]) {
-	if g.m[id] == c {
-		delete(g.m, id)
+// forget removes c from the map if it is still the load id. The caller
+// holds f.mu.
+func (f *flights[T, R]) forget(id flightID, c *call[T, R]) {
+	if f.m[id] == c {
+		delete(f.m, id)
 	}
 }
 
-func (c *call[R]) result() (R, error) {
+func (c *call[T, R]) result() (R, error) {
 	switch {
 	case c.panic != nil:
 		panic(c.panic)
@@ -162,7 +196,8 @@ func (c *call[R]) result() (R, error) {
 	return c.val, c.err
 }
 
-func (g *group[R]) run(w *wrapper[R], id flightID, c *call[R]) {
+func (f *flights[T, R]) run(id flightID, c *call[T, R]) {
+	w := f.w
 	normal := false
 	defer func() {
 		if !normal && c.panic == nil {
@@ -171,11 +206,14 @@ func (g *group[R]) run(w *wrapper[R], id flightID, c *call[R]) {
 		c.ctx.cancel(context.Canceled) // releases its timer, if any
 		// Forget the call before waking anyone, so that no caller joins
 		// it once its result is out.
-		g.mu.Lock()
-		g.forget(id, c)
+		f.mu.Lock()
+		f.forget(id, c)
 		orphan := c.leavers == 0 && !c.pinned
-		g.mu.Unlock()
-		close(c.done)
+		done := c.done
+		f.mu.Unlock()
+		if done != nil {
+			close(done)
+		}
 		if orphan && c.panic != nil {
 			// Every caller left before the panic: nobody will re-panic
 			// with it, so it is counted and logged here.
@@ -190,7 +228,7 @@ func (g *group[R]) run(w *wrapper[R], id flightID, c *call[R]) {
 				}
 			}
 		}()
-		c.val, c.err = w.loadBody(c.ctx, id.key, c.probe, c.fn)
+		c.val, c.err = loadBody(w, &c.ctx, id.key, c.probe, f.fn, c.args)
 		normal = true
 	}()
 }

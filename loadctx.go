@@ -2,7 +2,9 @@ package cachetoolz
 
 import (
 	"context"
+	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -12,34 +14,68 @@ import (
 // a cancellation of its own for when every waiting caller has gone.
 //
 // It does what context.WithTimeout(context.WithoutCancel(ctx), d) does, but
-// makes its Done channel and its timer only when somebody asks for Done, so
-// that a load whose function never looks at its context (most in-memory
-// computations) costs one allocation instead of four and no timer.
+// makes nothing until it is asked for: its Done channel and timer on the
+// first call of Done, its view of the starting caller's values on the first
+// call of Value. A load whose function never looks at its context (most
+// in-memory computations) costs no allocation beyond the load's own, which
+// embeds the loadContext, and no timer.
 type loadContext struct {
-	values   context.Context
+	parent   context.Context // the starting caller's: read through values only
 	deadline time.Time
+
+	// ended is the context's state: live, or the reason it ended. It is
+	// written under mu and read without it.
+	ended atomic.Uint32
+
+	madeValues atomic.Bool     // values is set
+	values     context.Context // context.WithoutCancel(parent); written once, under mu
 
 	mu    sync.Mutex
 	done  chan struct{} // made on the first call of Done
-	err   error
 	timer *time.Timer
 	after map[*afterFunc]struct{} // functions to run when it ends
 }
+
+// The states of a loadContext.
+const (
+	live uint32 = iota
+	cancelled
+	expired
+)
 
 // afterFunc is a function registered with AfterFunc.
 type afterFunc struct{ f func() }
 
 func newLoadContext(parent context.Context, timeout time.Duration) *loadContext {
-	// WithoutCancel, so that the context package's own lookups (the cause
-	// of a cancellation) do not reach the starting caller's context.
-	return &loadContext{values: context.WithoutCancel(parent), deadline: time.Now().Add(timeout)}
+	c := new(loadContext)
+	c.init(parent, timeout)
+	return c
+}
+
+// init readies a zero loadContext, as newLoadContext does.
+func (c *loadContext) init(parent context.Context, timeout time.Duration) {
+	c.parent = parent
+	c.deadline = time.Now().Add(timeout)
 }
 
 // Deadline returns the load's deadline.
 func (c *loadContext) Deadline() (time.Time, bool) { return c.deadline, true }
 
 // Value returns the value the starting caller's context holds for key.
-func (c *loadContext) Value(key any) any { return c.values.Value(key) }
+func (c *loadContext) Value(key any) any {
+	if !c.madeValues.Load() {
+		// WithoutCancel, so that the context package's own lookups (the
+		// cause of a cancellation) do not reach the starting caller's
+		// context.
+		c.mu.Lock()
+		if c.values == nil {
+			c.values = context.WithoutCancel(c.parent)
+			c.madeValues.Store(true)
+		}
+		c.mu.Unlock()
+	}
+	return c.values.Value(key)
+}
 
 // Done returns a channel that is closed when the load is cancelled or its
 // deadline passes.
@@ -48,7 +84,7 @@ func (c *loadContext) Done() <-chan struct{} {
 	defer c.mu.Unlock()
 	if c.done == nil {
 		c.done = make(chan struct{})
-		if c.err != nil {
+		if c.ended.Load() != live {
 			close(c.done)
 		} else if !c.expireLocked() {
 			c.timer = time.AfterFunc(time.Until(c.deadline), func() { c.cancel(context.DeadlineExceeded) })
@@ -60,19 +96,36 @@ func (c *loadContext) Done() <-chan struct{} {
 // Err returns context.Canceled once the load has been cancelled,
 // context.DeadlineExceeded once its deadline has passed, and nil before.
 func (c *loadContext) Err() error {
+	if s := c.ended.Load(); s != live {
+		return stateErr(s)
+	}
+	if time.Now().Before(c.deadline) {
+		return nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.expireLocked()
-	return c.err
+	return stateErr(c.ended.Load())
+}
+
+// stateErr is the error of state s.
+func stateErr(s uint32) error {
+	switch s {
+	case cancelled:
+		return context.Canceled
+	case expired:
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 // expireLocked ends the context if its deadline has passed, and reports
 // whether it has ended. c.mu is held.
 func (c *loadContext) expireLocked() bool {
-	if c.err == nil && !time.Now().Before(c.deadline) {
+	if c.ended.Load() == live && !time.Now().Before(c.deadline) {
 		c.endLocked(context.DeadlineExceeded)
 	}
-	return c.err != nil
+	return c.ended.Load() != live
 }
 
 // cancel ends the context with err, unless it has ended already, and
@@ -83,17 +136,21 @@ func (c *loadContext) cancel(err error) {
 	c.endLocked(err)
 }
 
-// endLocked ends the context with err unless it has ended already: it
-// closes Done, starts the functions given to AfterFunc and stops the
-// timer. c.mu is held.
+// endLocked ends the context with err (context.Canceled or
+// context.DeadlineExceeded) unless it has ended already: it closes Done,
+// starts the functions given to AfterFunc and stops the timer. c.mu is held.
 func (c *loadContext) endLocked(err error) {
 	if c.timer != nil {
 		c.timer.Stop()
 	}
-	if c.err != nil {
+	if c.ended.Load() != live {
 		return
 	}
-	c.err = err
+	s := cancelled
+	if errors.Is(err, context.DeadlineExceeded) {
+		s = expired
+	}
+	c.ended.Store(s)
 	if c.done != nil {
 		close(c.done)
 	}
@@ -112,7 +169,7 @@ func (c *loadContext) AfterFunc(f func()) (stop func() bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	a := &afterFunc{f: f}
-	if c.err != nil {
+	if c.ended.Load() != live {
 		go f()
 		return func() bool { return false }
 	}

@@ -77,12 +77,12 @@ func (c *Cache) startOp(ctx context.Context, kind OpKind, namespace string) (con
 	return c.cfg.Observer.StartOp(ctx, Op{Kind: kind, Namespace: namespace})
 }
 
-// observeLoad runs call under the observer's load events, if there is an
-// observer.
-func (w *wrapper[R]) observeLoad(ctx context.Context, call func(context.Context) (R, error)) (R, error) {
+// observeLoad runs fn(ctx, args) under the observer's load events, if
+// there is an observer.
+func observeLoad[T, R any](w *wrapper[R], ctx context.Context, fn func(context.Context, T) (R, error), args T) (R, error) {
 	obs := w.c.cfg.Observer
 	if obs == nil {
-		return call(ctx)
+		return fn(ctx, args)
 	}
 	fctx, end := obs.StartLoad(ctx, Load{Namespace: w.ns.name, Function: w.fn.Name})
 	ended := false
@@ -91,7 +91,7 @@ func (w *wrapper[R]) observeLoad(ctx context.Context, call func(context.Context)
 			end(ErrAborted)
 		}
 	}()
-	r, err := call(fctx)
+	r, err := fn(fctx, args)
 	ended = true
 	end(err)
 	return r, err

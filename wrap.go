@@ -34,7 +34,7 @@ import (
 // function runs, and the trouble is counted in Stats and logged.
 //
 // Every shape of every arity takes one path (lookup, then miss or uncached,
-// in engine.go): the shapes differ only in
+// in engine.go and flight.go): the shapes differ only in
 // how they adapt the function to its fullest form, func(context.Context,
 // A1, ..., AN) (R, error).
 
@@ -55,6 +55,7 @@ func wrap0[R any](c *Cache, ident any, fn func(context.Context) (R, error), opts
 		return nil, err
 	}
 	f := func(ctx context.Context, _ struct{}) (R, error) { return fn(ctx) }
+	fl := newFlights(w, f)
 	return func(ctx context.Context) (R, error) {
 		var buf [keyBufSize]byte
 		key, err := key0(w, buf[:0])
@@ -65,7 +66,7 @@ func wrap0[R any](c *Cache, ident any, fn func(context.Context) (R, error), opts
 		if ok {
 			return r, nil
 		}
-		return miss(w, ctx, key, p, struct{}{}, f)
+		return fl.miss(ctx, key, p, struct{}{})
 	}, nil
 }
 
@@ -128,6 +129,7 @@ func wrap1[A1, R any](c *Cache, ident any, fn func(context.Context, A1) (R, erro
 		return nil, err
 	}
 	f := fn
+	fl := newFlights(w, f)
 	return func(ctx context.Context, a1 A1) (R, error) {
 		var buf [keyBufSize]byte
 		key, err := key1(w, buf[:0], a1)
@@ -138,7 +140,7 @@ func wrap1[A1, R any](c *Cache, ident any, fn func(context.Context, A1) (R, erro
 		if ok {
 			return r, nil
 		}
-		return miss(w, ctx, key, p, a1, f)
+		return fl.miss(ctx, key, p, a1)
 	}, nil
 }
 
@@ -210,6 +212,7 @@ func wrap2[A1, A2, R any](c *Cache, ident any, fn func(context.Context, A1, A2) 
 		return nil, err
 	}
 	f := func(ctx context.Context, a args2[A1, A2]) (R, error) { return fn(ctx, a.a1, a.a2) }
+	fl := newFlights(w, f)
 	return func(ctx context.Context, a1 A1, a2 A2) (R, error) {
 		var buf [keyBufSize]byte
 		key, err := key2(w, buf[:0], a1, a2)
@@ -220,7 +223,7 @@ func wrap2[A1, A2, R any](c *Cache, ident any, fn func(context.Context, A1, A2) 
 		if ok {
 			return r, nil
 		}
-		return miss(w, ctx, key, p, args2[A1, A2]{a1, a2}, f)
+		return fl.miss(ctx, key, p, args2[A1, A2]{a1, a2})
 	}, nil
 }
 
@@ -296,6 +299,7 @@ func wrap3[A1, A2, A3, R any](c *Cache, ident any, fn func(context.Context, A1, 
 		return nil, err
 	}
 	f := func(ctx context.Context, a args3[A1, A2, A3]) (R, error) { return fn(ctx, a.a1, a.a2, a.a3) }
+	fl := newFlights(w, f)
 	return func(ctx context.Context, a1 A1, a2 A2, a3 A3) (R, error) {
 		var buf [keyBufSize]byte
 		key, err := key3(w, buf[:0], a1, a2, a3)
@@ -306,7 +310,7 @@ func wrap3[A1, A2, A3, R any](c *Cache, ident any, fn func(context.Context, A1, 
 		if ok {
 			return r, nil
 		}
-		return miss(w, ctx, key, p, args3[A1, A2, A3]{a1, a2, a3}, f)
+		return fl.miss(ctx, key, p, args3[A1, A2, A3]{a1, a2, a3})
 	}, nil
 }
 
