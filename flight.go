@@ -54,7 +54,7 @@ type flights[T, R any] struct {
 	fn func(context.Context, T) (R, error)
 
 	mu sync.Mutex
-	m  map[flightID]*call[T, R]
+	m  map[flightID]*call[R]
 }
 
 func newFlights[T, R any](w *wrapper[R], fn func(context.Context, T) (R, error)) *flights[T, R] {
@@ -69,23 +69,23 @@ type flightID struct {
 	key        string
 }
 
-// call is one load: everything it needs and makes, in one allocation.
-type call[T, R any] struct {
-	ctx   loadContext // the load's context
-	probe probe       // the lookup that missed
-	args  T
+// call is one load: its context, and what its waiting callers need, in
+// one allocation. What the load needs (the lookup that missed, the
+// arguments) is passed to run, and is not kept once the function has it.
+type call[R any] struct {
+	ctx loadContext // the load's context
 
 	// Guarded by flights.mu.
-	leavers int           // waiting callers that may still leave
+	leavers int32         // waiting callers that may still leave
 	pinned  bool          // a caller that cannot leave is waiting
 	done    chan struct{} // made for the first caller that waits; closed when the load has ended
 
 	// Written before done is closed, or before the caller that ran the
 	// load in its own goroutine reads them.
+	goexit bool
 	val    R
 	err    error
 	panic  *PanicError
-	goexit bool
 }
 
 // miss answers a call whose lookup, p, found nothing: it loads the result,
@@ -124,9 +124,9 @@ func (f *flights[T, R]) miss(ctx context.Context, key []byte, p probe, args T) (
 		return f.wait(ctx, id, c, done, canLeave)
 	}
 	if f.m == nil {
-		f.m = make(map[flightID]*call[T, R])
+		f.m = make(map[flightID]*call[R])
 	}
-	c = &call[T, R]{probe: p, args: args}
+	c = new(call[R])
 	c.ctx.init(ctx, w.loadTimeout)
 	c.join(canLeave)
 	if canLeave {
@@ -138,15 +138,15 @@ func (f *flights[T, R]) miss(ctx context.Context, key []byte, p probe, args T) (
 	if !canLeave {
 		// Nobody can leave before the load ends: run it here and spare a
 		// goroutine.
-		f.run(id, c)
+		f.run(id, c, p, args)
 		return c.result()
 	}
-	go f.run(id, c)
+	go f.run(id, c, p, args)
 	return f.wait(ctx, id, c, done, true)
 }
 
 // join counts a caller in. The caller holds flights.mu.
-func (c *call[T, R]) join(canLeave bool) {
+func (c *call[R]) join(canLeave bool) {
 	if canLeave {
 		c.leavers++
 	} else {
@@ -155,7 +155,7 @@ func (c *call[T, R]) join(canLeave bool) {
 }
 
 // wait waits for c, which done is closed after, to end.
-func (f *flights[T, R]) wait(ctx context.Context, id flightID, c *call[T, R], done chan struct{}, canLeave bool) (R, error) {
+func (f *flights[T, R]) wait(ctx context.Context, id flightID, c *call[R], done chan struct{}, canLeave bool) (R, error) {
 	if !canLeave {
 		<-done
 		return c.result()
@@ -170,7 +170,7 @@ func (f *flights[T, R]) wait(ctx context.Context, id flightID, c *call[T, R], do
 	if c.leavers == 0 && !c.pinned {
 		// Nobody wants the result any more: stop the load, and let the
 		// next caller start a new one.
-		c.ctx.cancel(context.Canceled)
+		c.ctx.cancel(cancelled)
 		f.forget(id, c)
 	}
 	f.mu.Unlock()
@@ -180,13 +180,13 @@ func (f *flights[T, R]) wait(ctx context.Context, id flightID, c *call[T, R], do
 
 // forget removes c from the map if it is still the load id. The caller
 // holds f.mu.
-func (f *flights[T, R]) forget(id flightID, c *call[T, R]) {
+func (f *flights[T, R]) forget(id flightID, c *call[R]) {
 	if f.m[id] == c {
 		delete(f.m, id)
 	}
 }
 
-func (c *call[T, R]) result() (R, error) {
+func (c *call[R]) result() (R, error) {
 	switch {
 	case c.panic != nil:
 		panic(c.panic)
@@ -196,14 +196,14 @@ func (c *call[T, R]) result() (R, error) {
 	return c.val, c.err
 }
 
-func (f *flights[T, R]) run(id flightID, c *call[T, R]) {
+func (f *flights[T, R]) run(id flightID, c *call[R], p probe, args T) {
 	w := f.w
 	normal := false
 	defer func() {
 		if !normal && c.panic == nil {
 			c.goexit = true
 		}
-		c.ctx.cancel(context.Canceled) // releases its timer, if any
+		c.ctx.cancel(cancelled) // releases its timer, if any
 		// Forget the call before waking anyone, so that no caller joins
 		// it once its result is out.
 		f.mu.Lock()
@@ -228,7 +228,7 @@ func (f *flights[T, R]) run(id flightID, c *call[T, R]) {
 				}
 			}
 		}()
-		c.val, c.err = loadBody(w, &c.ctx, id.key, c.probe, f.fn, c.args)
+		c.val, c.err = loadBody(w, &c.ctx, id.key, p, f.fn, args)
 		normal = true
 	}()
 }

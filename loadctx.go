@@ -2,7 +2,7 @@ package cachetoolz
 
 import (
 	"context"
-	"errors"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,21 +20,36 @@ import (
 // in-memory computations) costs no allocation beyond the load's own, which
 // embeds the loadContext, and no timer.
 type loadContext struct {
-	parent   context.Context // the starting caller's: read through values only
-	deadline time.Time
+	parent   context.Context // the starting caller's: its values are read through more.values only
+	deadline int64           // on the monotonic clock: nanoseconds since loadEpoch
 
 	// ended is the context's state: live, or the reason it ended. It is
 	// written under mu and read without it.
 	ended atomic.Uint32
 
-	madeValues atomic.Bool     // values is set
-	values     context.Context // context.WithoutCancel(parent); written once, under mu
-
-	mu    sync.Mutex
-	done  chan struct{} // made on the first call of Done
-	timer *time.Timer
-	after map[*afterFunc]struct{} // functions to run when it ends
+	mu   sync.Mutex
+	more atomic.Pointer[loadExtras] // written once, under mu
 }
+
+// loadExtras is what a loadContext makes when it is first asked for it.
+type loadExtras struct {
+	// values is context.WithoutCancel(parent): the context package's own
+	// lookups (the cause of a cancellation) do not reach the starting
+	// caller's context through it.
+	values context.Context
+
+	// Guarded by loadContext.mu.
+	done  chan struct{}           // made on the first call of Done
+	timer *time.Timer             // fires at the deadline, once Done has been made
+	after map[*afterFunc]struct{} // functions to run when the context ends
+}
+
+// loadEpoch is the origin of loadContext deadlines: a reading of the
+// monotonic clock.
+var loadEpoch = time.Now()
+
+// sinceEpoch reads the monotonic clock.
+func sinceEpoch() int64 { return int64(time.Since(loadEpoch)) }
 
 // The states of a loadContext.
 const (
@@ -55,42 +70,56 @@ func newLoadContext(parent context.Context, timeout time.Duration) *loadContext 
 // init readies a zero loadContext, as newLoadContext does.
 func (c *loadContext) init(parent context.Context, timeout time.Duration) {
 	c.parent = parent
-	c.deadline = time.Now().Add(timeout)
+	now := sinceEpoch()
+	c.deadline = math.MaxInt64
+	if int64(timeout) < math.MaxInt64-now {
+		c.deadline = now + int64(timeout)
+	}
 }
 
 // Deadline returns the load's deadline.
-func (c *loadContext) Deadline() (time.Time, bool) { return c.deadline, true }
+func (c *loadContext) Deadline() (time.Time, bool) {
+	return loadEpoch.Add(time.Duration(c.deadline)), true
+}
+
+// extras returns c's extras, making them if need be.
+func (c *loadContext) extras() *loadExtras {
+	if e := c.more.Load(); e != nil {
+		return e
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.extrasLocked()
+}
+
+// extrasLocked is extras for a caller that holds c.mu.
+func (c *loadContext) extrasLocked() *loadExtras {
+	e := c.more.Load()
+	if e == nil {
+		e = &loadExtras{values: context.WithoutCancel(c.parent)}
+		c.more.Store(e)
+	}
+	return e
+}
 
 // Value returns the value the starting caller's context holds for key.
-func (c *loadContext) Value(key any) any {
-	if !c.madeValues.Load() {
-		// WithoutCancel, so that the context package's own lookups (the
-		// cause of a cancellation) do not reach the starting caller's
-		// context.
-		c.mu.Lock()
-		if c.values == nil {
-			c.values = context.WithoutCancel(c.parent)
-			c.madeValues.Store(true)
-		}
-		c.mu.Unlock()
-	}
-	return c.values.Value(key)
-}
+func (c *loadContext) Value(key any) any { return c.extras().values.Value(key) }
 
 // Done returns a channel that is closed when the load is cancelled or its
 // deadline passes.
 func (c *loadContext) Done() <-chan struct{} {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.done == nil {
-		c.done = make(chan struct{})
+	e := c.extrasLocked()
+	if e.done == nil {
+		e.done = make(chan struct{})
 		if c.ended.Load() != live {
-			close(c.done)
+			close(e.done)
 		} else if !c.expireLocked() {
-			c.timer = time.AfterFunc(time.Until(c.deadline), func() { c.cancel(context.DeadlineExceeded) })
+			e.timer = time.AfterFunc(time.Duration(c.deadline-sinceEpoch()), func() { c.cancel(expired) })
 		}
 	}
-	return c.done
+	return e.done
 }
 
 // Err returns context.Canceled once the load has been cancelled,
@@ -99,7 +128,7 @@ func (c *loadContext) Err() error {
 	if s := c.ended.Load(); s != live {
 		return stateErr(s)
 	}
-	if time.Now().Before(c.deadline) {
+	if sinceEpoch() < c.deadline {
 		return nil
 	}
 	c.mu.Lock()
@@ -122,42 +151,42 @@ func stateErr(s uint32) error {
 // expireLocked ends the context if its deadline has passed, and reports
 // whether it has ended. c.mu is held.
 func (c *loadContext) expireLocked() bool {
-	if c.ended.Load() == live && !time.Now().Before(c.deadline) {
-		c.endLocked(context.DeadlineExceeded)
+	if c.ended.Load() == live && sinceEpoch() >= c.deadline {
+		c.endLocked(expired)
 	}
 	return c.ended.Load() != live
 }
 
-// cancel ends the context with err, unless it has ended already, and
-// releases its timer.
-func (c *loadContext) cancel(err error) {
+// cancel ends the context in state s (cancelled or expired), unless it
+// has ended already, and releases its timer.
+func (c *loadContext) cancel(s uint32) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.endLocked(err)
+	c.endLocked(s)
 }
 
-// endLocked ends the context with err (context.Canceled or
-// context.DeadlineExceeded) unless it has ended already: it closes Done,
-// starts the functions given to AfterFunc and stops the timer. c.mu is held.
-func (c *loadContext) endLocked(err error) {
-	if c.timer != nil {
-		c.timer.Stop()
+// endLocked ends the context in state s unless it has ended already: it
+// closes Done, starts the functions given to AfterFunc and stops the
+// timer. c.mu is held.
+func (c *loadContext) endLocked(s uint32) {
+	e := c.more.Load()
+	if e != nil && e.timer != nil {
+		e.timer.Stop()
 	}
 	if c.ended.Load() != live {
 		return
 	}
-	s := cancelled
-	if errors.Is(err, context.DeadlineExceeded) {
-		s = expired
-	}
 	c.ended.Store(s)
-	if c.done != nil {
-		close(c.done)
+	if e == nil {
+		return
 	}
-	for a := range c.after {
+	if e.done != nil {
+		close(e.done)
+	}
+	for a := range e.after {
 		go a.f()
 	}
-	c.after = nil
+	e.after = nil
 }
 
 // AfterFunc arranges for f to run in its own goroutine once the context
@@ -173,15 +202,16 @@ func (c *loadContext) AfterFunc(f func()) (stop func() bool) {
 		go f()
 		return func() bool { return false }
 	}
-	if c.after == nil {
-		c.after = make(map[*afterFunc]struct{})
+	e := c.extrasLocked()
+	if e.after == nil {
+		e.after = make(map[*afterFunc]struct{})
 	}
-	c.after[a] = struct{}{}
+	e.after[a] = struct{}{}
 	return func() bool {
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		_, waiting := c.after[a]
-		delete(c.after, a)
+		_, waiting := e.after[a]
+		delete(e.after, a)
 		return waiting
 	}
 }

@@ -28,12 +28,12 @@ func TestLoadContext(t *testing.T) {
 		t.Fatal("Done closed before cancel")
 	default:
 	}
-	c.cancel(context.Canceled)
+	c.cancel(cancelled)
 	<-done
 	if !errors.Is(c.Err(), context.Canceled) {
 		t.Fatalf("Err after cancel = %v", c.Err())
 	}
-	c.cancel(context.DeadlineExceeded) // a second cancel changes nothing
+	c.cancel(expired) // a second cancel changes nothing
 	if !errors.Is(c.Err(), context.Canceled) {
 		t.Fatalf("Err after a second cancel = %v", c.Err())
 	}
@@ -56,7 +56,7 @@ func TestLoadContextDeadline(t *testing.T) {
 	c = newLoadContext(context.Background(), time.Hour)
 	child, cancel := context.WithCancel(c)
 	defer cancel()
-	c.cancel(context.Canceled)
+	c.cancel(cancelled)
 	<-child.Done()
 }
 
@@ -66,7 +66,7 @@ func TestLoadContextCause(t *testing.T) {
 	parent, cancelParent := context.WithCancelCause(context.Background())
 	c := newLoadContext(parent, time.Hour)
 	cancelParent(errors.New("starter went away"))
-	c.cancel(context.DeadlineExceeded)
+	c.cancel(expired)
 	if got := context.Cause(c); !errors.Is(got, context.DeadlineExceeded) {
 		t.Fatalf("Cause = %v, want DeadlineExceeded", got)
 	}
@@ -85,7 +85,7 @@ func TestLoadContextAfterFunc(t *testing.T) {
 	c = newLoadContext(context.Background(), time.Hour)
 	ran := make(chan struct{})
 	stop := c.AfterFunc(func() { close(ran) })
-	c.cancel(context.Canceled)
+	c.cancel(cancelled)
 	<-ran
 	if stop() {
 		t.Fatal("stop after the function ran reported that it stopped it")
@@ -95,5 +95,5 @@ func TestLoadContextAfterFunc(t *testing.T) {
 	if !stop() {
 		t.Fatal("stop before the end did not report stopping")
 	}
-	c.cancel(context.Canceled)
+	c.cancel(cancelled)
 }
