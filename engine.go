@@ -224,7 +224,8 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 // what such a function returns once its context is done is rarely its
 // answer. A function that takes no context cannot see it end, so its result
 // is stored whenever it comes.
-func loadBody[T, R any](w *wrapper[R], ctx context.Context, key string, p probe, fn func(context.Context, T) (R, error), args T) (R, error) {
+func loadBody[T, R any](w *wrapper[R], lc *loadContext, key string, p probe, fn func(context.Context, T) (R, error), args T) (R, error) {
+	ctx := context.Context(lc)
 	bctx := ctx // for the backend
 	if w.shape&seesCtx == 0 && w.ns.mem == nil {
 		// The function cannot see the load's deadline pass, so the
@@ -239,9 +240,12 @@ func loadBody[T, R any](w *wrapper[R], ctx context.Context, key string, p probe,
 		}
 		p = p2
 	}
-	if w.shape&seesCtx != 0 && ctx.Err() != nil {
+	if w.shape&seesCtx != 0 && lc.endedBy(w.ns.mem == nil) {
 		// Every caller left, or the deadline passed, during the second
 		// look: a function that sees its context would start cancelled.
+		// (A memory lookup takes too little time for the deadline to be
+		// worth a reading of the clock: if it has passed, the function
+		// sees it, and its result is not stored.)
 		var zero R
 		return zero, ctx.Err()
 	}

@@ -71,7 +71,8 @@ type flightID struct {
 
 // call is one load: its context, and what its waiting callers need, in
 // one allocation. What the load needs (the lookup that missed, the
-// arguments) is passed to run, and is not kept once the function has it.
+// arguments) is passed to run, and is not kept once the function has it;
+// its outcome is kept only for callers that wait for it.
 type call[R any] struct {
 	ctx loadContext // the load's context
 
@@ -80,12 +81,15 @@ type call[R any] struct {
 	pinned  bool          // a caller that cannot leave is waiting
 	done    chan struct{} // made for the first caller that waits; closed when the load has ended
 
-	// Written before done is closed, or before the caller that ran the
-	// load in its own goroutine reads them.
-	goexit bool
+	out *outcome[R] // set before done is closed
+}
+
+// outcome is how a load ended.
+type outcome[R any] struct {
 	val    R
 	err    error
 	panic  *PanicError
+	goexit bool
 }
 
 // miss answers a call whose lookup, p, found nothing: it loads the result,
@@ -113,8 +117,11 @@ func (f *flights[T, R]) miss(ctx context.Context, key []byte, p probe, args T) (
 	n.stats.misses.Add(1)
 	id := flightID{epoch: n.epoch.Load(), gen: p.gen, key: string(key)}
 	f.mu.Lock()
-	c, ok := f.m[id]
-	if ok && c.ctx.Err() == nil { // a load past its deadline is not joined: one starts afresh
+	var c *call[R]
+	if len(f.m) > 0 { // spares a hash when no load is in flight
+		c = f.m[id]
+	}
+	if c != nil && c.ctx.Err() == nil { // a load past its deadline is not joined: one starts afresh
 		c.join(canLeave)
 		if c.done == nil {
 			c.done = make(chan struct{})
@@ -138,8 +145,8 @@ func (f *flights[T, R]) miss(ctx context.Context, key []byte, p probe, args T) (
 	if !canLeave {
 		// Nobody can leave before the load ends: run it here and spare a
 		// goroutine.
-		f.run(id, c, p, args)
-		return c.result()
+		o := f.run(id, c, p, args)
+		return o.result()
 	}
 	go f.run(id, c, p, args)
 	return f.wait(ctx, id, c, done, true)
@@ -158,11 +165,11 @@ func (c *call[R]) join(canLeave bool) {
 func (f *flights[T, R]) wait(ctx context.Context, id flightID, c *call[R], done chan struct{}, canLeave bool) (R, error) {
 	if !canLeave {
 		<-done
-		return c.result()
+		return c.out.result()
 	}
 	select {
 	case <-done:
-		return c.result()
+		return c.out.result()
 	case <-ctx.Done():
 	}
 	f.mu.Lock()
@@ -186,49 +193,56 @@ func (f *flights[T, R]) forget(id flightID, c *call[R]) {
 	}
 }
 
-func (c *call[R]) result() (R, error) {
+func (o *outcome[R]) result() (R, error) {
 	switch {
-	case c.panic != nil:
-		panic(c.panic)
-	case c.goexit:
+	case o.panic != nil:
+		panic(o.panic)
+	case o.goexit:
 		runtime.Goexit()
 	}
-	return c.val, c.err
+	return o.val, o.err
 }
 
-func (f *flights[T, R]) run(id flightID, c *call[R], p probe, args T) {
+// run runs the load c, and returns its outcome; callers that wait for it
+// find that in c.out.
+func (f *flights[T, R]) run(id flightID, c *call[R], p probe, args T) (o outcome[R]) {
 	w := f.w
 	normal := false
 	defer func() {
-		if !normal && c.panic == nil {
-			c.goexit = true
+		if !normal && o.panic == nil {
+			o.goexit = true
 		}
 		c.ctx.cancel(cancelled) // releases its timer, if any
 		// Forget the call before waking anyone, so that no caller joins
-		// it once its result is out.
+		// it once its outcome is out.
 		f.mu.Lock()
 		f.forget(id, c)
 		orphan := c.leavers == 0 && !c.pinned
 		done := c.done
+		if done != nil {
+			out := o
+			c.out = &out
+		}
 		f.mu.Unlock()
 		if done != nil {
 			close(done)
 		}
-		if orphan && c.panic != nil {
+		if orphan && o.panic != nil {
 			// Every caller left before the panic: nobody will re-panic
 			// with it, so it is counted and logged here.
-			w.c.trouble(w.ns, w.ns.name, opPanic, c.panic)
+			w.c.trouble(w.ns, w.ns.name, opPanic, o.panic)
 		}
 	}()
 	func() {
 		defer func() {
 			if !normal {
 				if r := recover(); r != nil {
-					c.panic = &PanicError{Value: r, Stack: debug.Stack()}
+					o.panic = &PanicError{Value: r, Stack: debug.Stack()}
 				}
 			}
 		}()
-		c.val, c.err = loadBody(w, &c.ctx, id.key, p, f.fn, args)
+		o.val, o.err = loadBody(w, &c.ctx, id.key, p, f.fn, args)
 		normal = true
 	}()
+	return o
 }

@@ -137,6 +137,16 @@ func (c *loadContext) Err() error {
 	return stateErr(c.ended.Load())
 }
 
+// endedBy reports whether the context has been cancelled, or, if clock is
+// true, has ended in any way: without clock, a deadline that has passed is
+// noticed only if something noticed it before.
+func (c *loadContext) endedBy(clock bool) bool {
+	if !clock {
+		return c.ended.Load() != live
+	}
+	return c.Err() != nil
+}
+
 // stateErr is the error of state s.
 func stateErr(s uint32) error {
 	switch s {
