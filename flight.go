@@ -79,6 +79,7 @@ type call[R any] struct {
 	// Guarded by flights.mu.
 	leavers int32         // waiting callers that may still leave
 	pinned  bool          // a caller that cannot leave is waiting
+	gone    bool          // no longer in the map: while it is not, the map holds it under its id
 	done    chan struct{} // made for the first caller that waits; closed when the load has ended
 
 	out *outcome[R] // set before done is closed
@@ -129,6 +130,9 @@ func (f *flights[T, R]) miss(ctx context.Context, key []byte, p probe, args T) (
 		done := c.done
 		f.mu.Unlock()
 		return f.wait(ctx, id, c, done, canLeave)
+	}
+	if c != nil {
+		c.gone = true // replaced below
 	}
 	if f.m == nil {
 		f.m = make(map[flightID]*call[R])
@@ -185,11 +189,12 @@ func (f *flights[T, R]) wait(ctx context.Context, id flightID, c *call[R], done 
 	return zero, ctx.Err()
 }
 
-// forget removes c from the map if it is still the load id. The caller
+// forget removes c from the map if it is still there, as id. The caller
 // holds f.mu.
 func (f *flights[T, R]) forget(id flightID, c *call[R]) {
-	if f.m[id] == c {
+	if !c.gone {
 		delete(f.m, id)
+		c.gone = true
 	}
 }
 

@@ -1,0 +1,63 @@
+package cachetoolz
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// A load that ends after another has taken its place (it had passed its
+// deadline) leaves that other one in the map, for later callers to join.
+func TestReplacedLoadKeepsItsSuccessor(t *testing.T) {
+	c, err := New(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = c.Close() }()
+	expired, release1 := make(chan struct{}), make(chan struct{})
+	started2, release2 := make(chan struct{}), make(chan struct{})
+	var runs atomic.Int64
+	fn := func(ctx context.Context, id int) (int, error) {
+		switch runs.Add(1) {
+		case 1:
+			<-ctx.Done()
+			close(expired)
+			<-release1
+			return 0, ctx.Err()
+		case 2:
+			close(started2)
+			<-release2
+		}
+		return id, nil
+	}
+	w, err := newWrapper[int](c, fn, shapeFull, &Options{Name: "t.replaced", LoadTimeout: 50 * time.Millisecond}, reflect.TypeFor[int]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFlights(w, fn)
+	key := []byte("k")
+	_, p, _ := w.lookup(context.Background(), key, true)
+	first := make(chan error, 1)
+	go func() { _, err := f.miss(context.Background(), key, p, 1); first <- err }()
+	<-expired
+	second := make(chan error, 1)
+	go func() { _, err := f.miss(context.Background(), key, p, 1); second <- err }()
+	<-started2
+	close(release1) // the first load ends while the second runs
+	if err := <-first; !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("the timed-out caller got %v", err)
+	}
+	f.mu.Lock()
+	n := len(f.m)
+	f.mu.Unlock()
+	close(release2)
+	if err := <-second; err != nil {
+		t.Fatalf("second caller: %v", err)
+	}
+	if n != 1 {
+		t.Fatalf("%d loads in flight after the first ended, want the second's", n)
+	}
+}
