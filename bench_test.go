@@ -45,16 +45,27 @@ func BenchmarkHit(b *testing.B) {
 	}
 }
 
-// BenchmarkMiss asks for a new key on every call.
+// BenchmarkMiss asks for a new key on every call: "stay" with a context
+// that cannot end (the load runs in the caller's goroutine), "leave" with
+// one that can (the load runs in a goroutine of its own, which the caller
+// waits for in select with its context).
 func BenchmarkMiss(b *testing.B) {
-	get := benchGet(b, &memory.Options{MaxEntries: 1 << 16})
-	ctx := context.Background()
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		if _, err := get(ctx, i); err != nil {
-			b.Fatal(err)
-		}
-		i++
+	cancellable, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for _, bc := range []struct {
+		name string
+		ctx  context.Context
+	}{{"stay", context.Background()}, {"leave", cancellable}} {
+		b.Run(bc.name, func(b *testing.B) {
+			get := benchGet(b, &memory.Options{MaxEntries: 1 << 16})
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				if _, err := get(bc.ctx, i); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
 	}
 }
