@@ -44,7 +44,7 @@ func pySpecial(t reflect.Type) bool {
 		pyPatternType, pyDateType, pyClockType, pyNaiveType:
 		return true
 	}
-	return t.Implements(pyGenericType)
+	return t.Kind() != reflect.Pointer && t.Implements(pyGenericType)
 }
 
 // plain reports whether an embedded struct of type t has its fields

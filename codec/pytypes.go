@@ -74,7 +74,6 @@ func ParseUUID(s string) (UUID, error) {
 	return u, nil
 }
 
-
 // PosixPath is a Python pathlib.PosixPath: the "posixpath" envelope. Python
 // normalises paths ("a//b/" is "a/b", "" is "."), so encoding refuses a
 // path that is not in that form, which would come back changed; see
