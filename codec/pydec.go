@@ -697,7 +697,7 @@ func (d *pyDec) special(n *pyNode, v reflect.Value) error {
 		}
 		re, err := p.Regexp()
 		if err != nil {
-			return fmt.Errorf("at offset %d: %w", n.off, err)
+			return fmt.Errorf("%w (at offset %d)", err, n.off)
 		}
 		return set(re)
 	case pyPatternType:
