@@ -3,7 +3,6 @@ package codec_test
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -59,7 +58,6 @@ func moneyCodec(t testing.TB) *codec.PythonCodec {
 	}
 	return p
 }
-
 
 type person struct {
 	Name string
@@ -274,5 +272,3 @@ func TestPythonExchange(t *testing.T) {
 		})
 	}
 }
-
-var _ = errors.Is
