@@ -2,6 +2,7 @@ package codec_test
 
 import (
 	"errors"
+	"math"
 	"math/big"
 	"net/netip"
 	"reflect"
@@ -385,5 +386,23 @@ func TestPythonRegisterPython(t *testing.T) {
 	var i8 int8
 	if err := panicky.Unmarshal([]byte(`{"__val": 1, "__decoder": "boom"}`), &i8); err == nil || !strings.Contains(err.Error(), "panicked") {
 		t.Errorf("a panicking decoder: %v", err)
+	}
+}
+
+// TestPythonOmitNegativeZero checks that omitempty does not drop a
+// negative zero, which would come back positive.
+func TestPythonOmitNegativeZero(t *testing.T) {
+	type S struct {
+		F float64    `json:"f,omitempty"`
+		A [1]float32 `json:"a,omitzero"`
+	}
+	in := S{F: math.Copysign(0, -1), A: [1]float32{float32(math.Copysign(0, -1))}}
+	data, err := codec.Python.Marshal(in)
+	if err != nil || string(data) != `{"f": -0.0, "a": [-0.0]}` {
+		t.Fatalf("Marshal = %s, %v", data, err)
+	}
+	var back S
+	if err := codec.Python.Unmarshal(data, &back); err != nil || !math.Signbit(back.F) || !math.Signbit(float64(back.A[0])) {
+		t.Fatalf("Unmarshal = %+v, %v", back, err)
 	}
 }
