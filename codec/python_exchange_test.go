@@ -272,3 +272,59 @@ func TestPythonExchange(t *testing.T) {
 		})
 	}
 }
+
+// TestPythonCharsets checks the charsets a bytes envelope may name against
+// Python's own codecs: every byte Python decodes with the charset comes
+// back from Go as that byte.
+func TestPythonCharsets(t *testing.T) {
+	python := pythonPath(t)
+	script := `
+import json
+out = {}
+for cs in ("ascii", "latin-1", "ISO-8859-1", "windows-1252", "cp1252", "utf-8", "UTF-8-SIG"):
+    m = {}
+    for b in range(256):
+        try:
+            m[b] = bytes([b]).decode(cs)
+        except UnicodeDecodeError:
+            pass
+    out[cs] = m
+print(json.dumps(out))
+`
+	out, err := exec.Command(python, "-c", script).Output()
+	if err != nil {
+		t.Fatalf("python: %v", err)
+	}
+	var table map[string]map[string]string
+	if err := json.Unmarshal(out, &table); err != nil {
+		t.Fatal(err)
+	}
+	for cs, m := range table {
+		for b := range 256 {
+			text, ok := m[fmt.Sprint(b)]
+			if !ok {
+				continue
+			}
+			env := fmt.Sprintf(`{"__val": {"bytes": %s, "encoding": %q}, "__decoder": "bytes"}`, mustJSON(text), cs)
+			var got []byte
+			err := codec.Python.Unmarshal([]byte(env), &got)
+			want := []byte{byte(b)}
+			if cs == "UTF-8-SIG" && text != "" {
+				want = append([]byte("\ufeff"), text...) // Python writes the mark back
+			} else if cs == "UTF-8-SIG" {
+				continue
+			}
+			if err != nil || !bytes.Equal(got, want) {
+				t.Errorf("%s %s: got %x, %v; want %x", cs, env, got, err, want)
+			}
+		}
+	}
+}
+
+func mustJSON(s string) string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
