@@ -40,6 +40,7 @@ type pyState struct {
 	byName map[string]*pyCoder
 	byType map[reflect.Type]*pyCoder
 	fields sync.Map // reflect.Type -> []field
+	checks sync.Map // reflect.Type -> error of CheckType, or nil
 }
 
 // pyCoder is a user registration: values of typ are written as the

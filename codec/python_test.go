@@ -406,3 +406,45 @@ func TestPythonOmitNegativeZero(t *testing.T) {
 		t.Fatalf("Unmarshal = %+v, %v", back, err)
 	}
 }
+
+// TestPythonCheckType checks the types the Python codec refuses before
+// any value is encoded.
+func TestPythonCheckType(t *testing.T) {
+	type hidden struct {
+		Name   string
+		secret int
+	}
+	_ = hidden{secret: 1}.secret
+	type named struct {
+		D int `json:"__decoder"`
+	}
+	ok := []reflect.Type{
+		reflect.TypeFor[int](), reflect.TypeFor[map[string][]any](), reflect.TypeFor[person](),
+		reflect.TypeFor[codec.Set[codec.Date]](), reflect.TypeFor[codec.Deque[time.Time]](),
+		reflect.TypeFor[map[int]codec.Decimal](), reflect.TypeFor[*regexp.Regexp](), reflect.TypeFor[money](),
+	}
+	p := moneyCodec(t)
+	for _, typ := range ok {
+		if err := p.CheckType(typ); err != nil {
+			t.Errorf("CheckType(%v): %v", typ, err)
+		}
+	}
+	bad := []struct {
+		typ         reflect.Type
+		unsupported bool
+	}{
+		{reflect.TypeFor[hidden](), false},
+		{reflect.TypeFor[[]complex128](), true},
+		{reflect.TypeFor[map[float64]int](), true},
+		{reflect.TypeFor[map[[2]int]struct{}](), true},
+		{reflect.TypeFor[codec.Set[Point]](), true},
+		{reflect.TypeFor[codec.Deque[func()]](), true},
+		{reflect.TypeFor[named](), true},
+	}
+	for _, c := range bad {
+		err := p.CheckType(c.typ)
+		if !errors.Is(err, codec.ErrIncomplete) || errors.Is(err, codec.ErrUnsupported) != c.unsupported {
+			t.Errorf("CheckType(%v) = %v; want ErrIncomplete, and ErrUnsupported %v", c.typ, err, c.unsupported)
+		}
+	}
+}
