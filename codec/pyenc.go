@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -36,16 +37,35 @@ var (
 	pyEmptyStruct   = reflect.TypeFor[struct{}]()
 )
 
+// pySpecials caches pySpecial for the types that are not in its switch.
+var pySpecials sync.Map // reflect.Type -> bool
+
 // pySpecial reports whether t has an encoding of its own in Python, rather
 // than one by its kind.
 func pySpecial(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int, reflect.Uint, reflect.Uint8,
+		reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr, reflect.Float32, reflect.Float64,
+		reflect.Interface, reflect.Func, reflect.Chan, reflect.UnsafePointer, reflect.Complex64, reflect.Complex128:
+		return false // no special type has these kinds, nor their methods
+	case reflect.String:
+		return t == pyPathType
+	}
 	switch t {
 	case pyTimeType, pyDurationType, pyAddrType, pyPrefixType, pyNetIPType, pyInterfaceType,
 		pyRegexpType, pyBigIntPtrType, pyBigIntType, pyDecimalType, pyUUIDType, pyPathType,
 		pyPatternType, pyDateType, pyClockType, pyNaiveType:
 		return true
 	}
-	return t.Kind() != reflect.Pointer && t.Implements(pyGenericType)
+	if t.Kind() == reflect.Pointer {
+		return false
+	}
+	if r, ok := pySpecials.Load(t); ok {
+		return r.(bool)
+	}
+	r := t.Implements(pyGenericType)
+	pySpecials.Store(t, r)
+	return r
 }
 
 // plain reports whether an embedded struct of type t has its fields

@@ -2,6 +2,7 @@ package codec_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"math/big"
 	"net/netip"
@@ -446,5 +447,48 @@ func TestPythonCheckType(t *testing.T) {
 		if !errors.Is(err, codec.ErrIncomplete) || errors.Is(err, codec.ErrUnsupported) != c.unsupported {
 			t.Errorf("CheckType(%v) = %v; want ErrIncomplete, and ErrUnsupported %v", c.typ, err, c.unsupported)
 		}
+	}
+}
+
+// TestPythonConcurrent encodes and decodes from several goroutines while
+// types are registered, for the race detector.
+func TestPythonConcurrent(t *testing.T) {
+	p := codec.NewPython()
+	type tag struct{ N int }
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 200 {
+				data, err := p.Marshal(map[string]any{"d": codec.Date{Year: 2024, Month: 1, Day: i%28 + 1}, "s": codec.Set[int]{i: {}}})
+				if err != nil {
+					errs <- err
+					return
+				}
+				var v any
+				if err := p.Unmarshal(data, &v); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for i := range 20 {
+		name := fmt.Sprintf("tag%d", i)
+		if i == 0 {
+			if err := codec.RegisterPython(p, name, func(x tag) (int, error) { return x.N, nil }, func(n int) (tag, error) { return tag{n}, nil }); err != nil {
+				t.Error(err)
+			}
+		} else if err := codec.RegisterPython(p, name, func(x tag) (int, error) { return x.N, nil }, func(n int) (tag, error) { return tag{n}, nil }); !errors.Is(err, codec.ErrRegistered) {
+			t.Errorf("registering the type again: %v", err)
+		}
+	}
+	for range 4 {
+		<-done
+	}
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
