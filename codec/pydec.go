@@ -95,11 +95,16 @@ func dictFields(n *pyNode, t reflect.Type, keys ...string) ([]*pyNode, error) {
 }
 
 func (d *pyDec) value(n *pyNode, v reflect.Value) error {
-	t := v.Type()
 	if d.depth++; d.depth > maxDepth {
 		return pyErr(n, "nesting deeper than %d levels", maxDepth)
 	}
-	defer func() { d.depth-- }()
+	err := d.value1(n, v)
+	d.depth--
+	return err
+}
+
+func (d *pyDec) value1(n *pyNode, v reflect.Value) error {
+	t := v.Type()
 	if c := d.st.byType[t]; c != nil {
 		_, val, err := d.envelope(n, t, c.name)
 		if err != nil {
@@ -277,7 +282,12 @@ func (d *pyDec) natural(n *pyNode) (any, error) {
 	if d.depth++; d.depth > maxDepth {
 		return nil, pyErr(n, "nesting deeper than %d levels", maxDepth)
 	}
-	defer func() { d.depth-- }()
+	x, err := d.natural1(n)
+	d.depth--
+	return x, err
+}
+
+func (d *pyDec) natural1(n *pyNode) (any, error) {
 	switch n.kind {
 	case pyNull:
 		return nil, nil

@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -37,35 +36,36 @@ var (
 	pyEmptyStruct   = reflect.TypeFor[struct{}]()
 )
 
-// pySpecials caches pySpecial for the types that are not in its switch.
-var pySpecials sync.Map // reflect.Type -> bool
+// pyPkgPath is the import path of this package.
+var pyPkgPath = pyDateType.PkgPath()
 
 // pySpecial reports whether t has an encoding of its own in Python, rather
 // than one by its kind.
 func pySpecial(t reflect.Type) bool {
 	switch t.Kind() {
-	case reflect.Bool, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int, reflect.Uint, reflect.Uint8,
-		reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr, reflect.Float32, reflect.Float64,
-		reflect.Interface, reflect.Func, reflect.Chan, reflect.UnsafePointer, reflect.Complex64, reflect.Complex128:
-		return false // no special type has these kinds, nor their methods
 	case reflect.String:
 		return t == pyPathType
+	case reflect.Int64:
+		return t == pyDurationType
+	case reflect.Slice:
+		return t == pyNetIPType
+	case reflect.Array:
+		return t == pyUUIDType
+	case reflect.Pointer:
+		return t == pyRegexpType || t == pyBigIntPtrType
+	case reflect.Struct, reflect.Map:
+		switch t.PkgPath() {
+		case "time", "net/netip", "math/big":
+			return t == pyTimeType || t == pyAddrType || t == pyPrefixType || t == pyBigIntType
+		case pyPkgPath:
+			switch t {
+			case pyInterfaceType, pyDecimalType, pyPatternType, pyDateType, pyClockType, pyNaiveType:
+				return true
+			}
+			return t.Implements(pyGenericType) // Set, FrozenSet, Deque
+		}
 	}
-	switch t {
-	case pyTimeType, pyDurationType, pyAddrType, pyPrefixType, pyNetIPType, pyInterfaceType,
-		pyRegexpType, pyBigIntPtrType, pyBigIntType, pyDecimalType, pyUUIDType, pyPathType,
-		pyPatternType, pyDateType, pyClockType, pyNaiveType:
-		return true
-	}
-	if t.Kind() == reflect.Pointer {
-		return false
-	}
-	if r, ok := pySpecials.Load(t); ok {
-		return r.(bool)
-	}
-	r := t.Implements(pyGenericType)
-	pySpecials.Store(t, r)
-	return r
+	return false
 }
 
 // plain reports whether an embedded struct of type t has its fields
@@ -122,17 +122,24 @@ func (e *pyEnc) value(v reflect.Value) error {
 		e.buf = append(e.buf, "null"...)
 		return nil
 	}
-	t := v.Type()
 	if e.depth++; e.depth > maxDepth {
-		return unsupported(t, "nesting deeper than %d levels (a cyclic value?)", maxDepth)
+		return unsupported(v.Type(), "nesting deeper than %d levels (a cyclic value?)", maxDepth)
 	}
-	defer func() { e.depth-- }()
-	if c := e.st.byType[t]; c != nil {
-		r, err := c.enc(v)
-		if err != nil {
-			return err
+	err := e.value1(v)
+	e.depth--
+	return err
+}
+
+func (e *pyEnc) value1(v reflect.Value) error {
+	t := v.Type()
+	if len(e.st.byType) > 0 {
+		if c := e.st.byType[t]; c != nil {
+			r, err := c.enc(v)
+			if err != nil {
+				return err
+			}
+			return e.envelope(c.name, func() error { return e.value(r) })
 		}
-		return e.envelope(c.name, func() error { return e.value(r) })
 	}
 	if pySpecial(t) {
 		return e.special(v)

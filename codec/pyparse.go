@@ -1,5 +1,7 @@
 package codec
 
+import "sync"
+
 // Python reads a value in two steps: the JSON text into a tree of nodes,
 // as Python's json.loads reads it (NaN, Infinity and -Infinity included),
 // then the tree into the Go value (pydec.go).
@@ -40,9 +42,29 @@ func (n *pyNode) field(k string) *pyNode {
 	return nil
 }
 
+// pyParser reads JSON text into nodes. The elements of the arrays and
+// objects being read wait on stacks, and each container gets a slice of
+// exactly its size when it closes.
+type pyParser struct {
+	decState
+	nodes []pyNode
+	keys  []string
+}
+
+var pyParsers = sync.Pool{New: func() any { return new(pyParser) }}
+
 // parsePy parses data as one JSON value, with nothing after it.
 func parsePy(data []byte) (pyNode, error) {
-	d := decState{data: data}
+	d := pyParsers.Get().(*pyParser)
+	d.decState = decState{data: data, scratch: d.scratch[:0]}
+	defer func() {
+		clear(d.nodes[:cap(d.nodes)])
+		clear(d.keys[:cap(d.keys)])
+		d.nodes, d.keys, d.data = d.nodes[:0], d.keys[:0], nil
+		if cap(d.nodes) <= 1024 && cap(d.scratch) <= maxPooledBuf {
+			pyParsers.Put(d)
+		}
+	}()
 	n, err := d.pyValue()
 	if err != nil {
 		return pyNode{}, err
@@ -53,7 +75,7 @@ func parsePy(data []byte) (pyNode, error) {
 	return n, nil
 }
 
-func (d *decState) pyValue() (pyNode, error) {
+func (d *pyParser) pyValue() (pyNode, error) {
 	c := d.peek()
 	n := pyNode{off: d.pos}
 	switch {
@@ -67,17 +89,23 @@ func (d *decState) pyValue() (pyNode, error) {
 			return n, err
 		}
 		n.kind = pyList
+		base := len(d.nodes)
 		for more {
 			item, err := d.pyValue()
 			if err != nil {
 				return n, err
 			}
-			n.items = append(n.items, item)
+			d.nodes = append(d.nodes, item)
 			if more, err = d.more(']'); err != nil {
 				return n, err
 			}
 		}
 		d.leave()
+		if len(d.nodes) > base {
+			n.items = append([]pyNode(nil), d.nodes[base:]...)
+			clear(d.nodes[base:])
+			d.nodes = d.nodes[:base]
+		}
 		return n, nil
 	case c == '{':
 		more, err := d.open('{', '}')
@@ -85,6 +113,7 @@ func (d *decState) pyValue() (pyNode, error) {
 			return n, err
 		}
 		n.kind = pyDict
+		base, kbase := len(d.nodes), len(d.keys)
 		var seen map[string]struct{}
 		for more {
 			if d.peek() != '"' {
@@ -95,9 +124,10 @@ func (d *decState) pyValue() (pyNode, error) {
 			if err != nil {
 				return n, err
 			}
-			if len(n.keys) >= 8 && seen == nil {
-				seen = make(map[string]struct{}, 2*len(n.keys))
-				for _, k := range n.keys {
+			keys := d.keys[kbase:]
+			if len(keys) >= 8 && seen == nil {
+				seen = make(map[string]struct{}, 2*len(keys))
+				for _, k := range keys {
 					seen[k] = struct{}{}
 				}
 			}
@@ -106,7 +136,7 @@ func (d *decState) pyValue() (pyNode, error) {
 				_, dup = seen[k]
 				seen[k] = struct{}{}
 			} else {
-				for _, x := range n.keys {
+				for _, x := range keys {
 					dup = dup || x == k
 				}
 			}
@@ -121,13 +151,20 @@ func (d *decState) pyValue() (pyNode, error) {
 			if err != nil {
 				return n, err
 			}
-			n.keys = append(n.keys, k)
-			n.items = append(n.items, v)
+			d.keys = append(d.keys, k)
+			d.nodes = append(d.nodes, v)
 			if more, err = d.more('}'); err != nil {
 				return n, err
 			}
 		}
 		d.leave()
+		if len(d.nodes) > base {
+			n.items = append([]pyNode(nil), d.nodes[base:]...)
+			n.keys = append([]string(nil), d.keys[kbase:]...)
+			clear(d.nodes[base:])
+			clear(d.keys[kbase:])
+			d.nodes, d.keys = d.nodes[:base], d.keys[:kbase]
+		}
 		return n, nil
 	case c == 't' && d.hasLiteral("true"):
 		d.pos += 4
