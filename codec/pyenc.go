@@ -231,7 +231,17 @@ func (e *pyEnc) bytes(t reflect.Type, b []byte) error {
 // by their encoding.
 func (e *pyEnc) set(v reflect.Value, name string) error {
 	members := make([][]byte, 0, v.Len())
+	var equal map[string]bool // members Python finds equal across Go types
 	for it := v.MapRange(); it.Next(); {
+		if k, ok := pyEqualityKey(it.Key()); ok {
+			if equal == nil {
+				equal = map[string]bool{}
+			}
+			if equal[k] {
+				return unsupported(v.Type(), "members equal in Python (%v), which a Python set holds once", it.Key())
+			}
+			equal[k] = true
+		}
 		sub := pyEnc{st: e.st, depth: e.depth}
 		if err := sub.value(it.Key()); err != nil {
 			return err
@@ -605,4 +615,64 @@ func pyIsZero(v reflect.Value) bool {
 		return true
 	}
 	return v.IsZero()
+}
+
+// pyEqualityKey returns, for a set member that Python may find equal to
+// another member that Go keeps apart, a key equal for exactly those
+// members: numbers of any type by value (1, 1.0, True and Decimal("1.0")
+// are one member in Python; NaN is one shared object once decoded), and
+// aware datetimes and times by instant, whatever their offsets.
+func pyEqualityKey(v reflect.Value) (string, bool) {
+	for v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer && v.Type() != pyBigIntPtrType {
+		if v.IsNil() {
+			return "", false
+		}
+		v = v.Elem()
+	}
+	switch v.Type() {
+	case pyDecimalType:
+		if r, ok := v.Interface().(Decimal).Rat(); ok {
+			return "n" + r.RatString(), true
+		}
+		return "", false
+	case pyBigIntPtrType:
+		if v.IsNil() {
+			return "", false
+		}
+		return "n" + v.Interface().(*big.Int).String(), true
+	case pyBigIntType:
+		b := v.Interface().(big.Int)
+		return "n" + b.String(), true
+	case pyTimeType:
+		t := v.Interface().(time.Time)
+		return "t" + strconv.FormatInt(t.Unix(), 10) + "." + strconv.Itoa(t.Nanosecond()), true
+	case pyClockType:
+		c := v.Interface().(TimeOfDay)
+		if !c.Aware {
+			return "", false
+		}
+		day := time.Duration(c.Hour)*time.Hour + time.Duration(c.Minute)*time.Minute +
+			time.Duration(c.Second)*time.Second + time.Duration(c.Microsecond)*time.Microsecond
+		return "c" + strconv.FormatInt(int64(day-c.Offset), 10), true
+	case pyDurationType:
+		return "", false
+	}
+	switch v.Kind() {
+	case reflect.Bool:
+		return "n" + strconv.FormatInt(boolInt(v.Bool()), 10), true
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "n" + strconv.FormatInt(v.Int(), 10), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return "n" + strconv.FormatUint(v.Uint(), 10), true
+	case reflect.Float32, reflect.Float64:
+		f := v.Float()
+		switch {
+		case math.IsNaN(f):
+			return "nan", true
+		case math.IsInf(f, 0):
+			return "n" + strconv.FormatFloat(f, 'g', -1, 64), true
+		}
+		return "n" + new(big.Rat).SetFloat64(f).RatString(), true
+	}
+	return "", false
 }
