@@ -194,7 +194,7 @@ func (d *pyDec) value1(n *pyNode, v reflect.Value) error {
 			if err != nil {
 				return err
 			}
-			v.SetBytes(reflect.ValueOf(b).Convert(reflect.SliceOf(t.Elem())).Bytes())
+			v.SetBytes(b)
 			return nil
 		}
 		if n.kind != pyList {

@@ -32,6 +32,9 @@ type pyCase struct {
 	canonical bool
 }
 
+// octet is a named byte: a []octet is bytes too.
+type octet byte
+
 // money is a type of the user's own, exchanged under the name "money".
 type money struct {
 	Cents    int64
@@ -125,6 +128,7 @@ func pyCases() []pyCase {
 		{"bytes-ascii", ptr([]byte("abc")), "b'abc'", "", true},
 		{"bytes-utf8", ptr([]byte("é😀")), "'é😀'.encode()", "", true},
 		{"bytes-empty", ptr([]byte{}), "b''", "", true},
+		{"bytes-named", ptr([]octet("ab")), "b'ab'", "", true},
 		{"uuid", &id, "UUID('123e4567-e89b-12d3-a456-426614174000')", "", true},
 		{"path", ptr(codec.PosixPath("/var/lib/app")), "PosixPath('/var/lib/app')", "", true},
 		{"path-relative", ptr(codec.PosixPath("a/../b")), "PosixPath('a/../b')", "", true},

@@ -25,6 +25,7 @@ type pyFuzzTarget struct {
 	F    float64                   `json:"f,omitempty"`
 	F32  float32                   `json:"f32,omitempty"`
 	B    []byte                    `json:"b,omitempty"`
+	NB   []octet                   `json:"nb,omitempty"`
 	Big  *big.Int                  `json:"big,omitempty"`
 	Set  codec.Set[string]         `json:"set,omitempty"`
 	FS   codec.FrozenSet[int]      `json:"fs,omitempty"`
@@ -100,6 +101,7 @@ func FuzzPythonUnmarshal(f *testing.F) {
 		f.Add(data)
 	}
 	for _, s := range []string{
+		`{"nb": {"__val": {"bytes": "\u00ff", "encoding": "latin-1"}, "__decoder": "bytes"}}`,
 		`{"s": "a\udcff", "i": -5, "u8": 255, "f": 1e-05, "f32": 0.5, "b": {"__val": {"bytes": "\u00e9", "encoding": "latin-1"}, "__decoder": "bytes"}}`,
 		`{"set": {"__val": ["b", "a"], "__decoder": "set"}, "fs": {"__val": [2, 1], "__decoder": "frozenset"}}`,
 		`{"re": {"__val": {"pattern": "\"(?x) a \\\\Z # c\"", "flags": 320}, "__decoder": "pattern"}}`,
@@ -165,7 +167,7 @@ func FuzzPythonRoundTrip(f *testing.F) {
 			off = time.Duration(i%86400e6) * time.Microsecond
 		}
 		v := pyFuzzTarget{
-			S: s, I: i, U8: uint8(u), F: fl, F32: float32(fl), B: b,
+			S: s, I: i, U8: uint8(u), F: fl, F32: float32(fl), B: b, NB: []octet(string(b)),
 			Big: new(big.Int).Mul(big.NewInt(i), new(big.Int).SetUint64(u)),
 			Set: codec.Set[string]{s: {}, string(b): {}}, FS: codec.FrozenSet[int]{int(i): {}, int(u): {}},
 			Dq:   codec.Deque[any]{Items: items, MaxLen: &maxLen},
