@@ -111,18 +111,13 @@ func pyCase(c call) []any {
 
 // pyResult is a line of testdata/pykeys.py's output.
 type pyResult struct {
-	P4, P5     string
-	MD54, MD55 string
-	Error      string
-}
-
-func (r *pyResult) UnmarshalJSON(b []byte) error {
-	var m map[string]string
-	if err := json.Unmarshal(b, &m); err != nil {
-		return err
-	}
-	*r = pyResult{P4: m["p4"], P5: m["p5"], MD54: m["md5_4"], MD55: m["md5_5"], Error: m["error"]}
-	return nil
+	P4     string   `json:"p4"`
+	P5     string   `json:"p5"`
+	MD54   string   `json:"md5_4"`
+	MD55   string   `json:"md5_5"`
+	Ops    []string `json:"ops"`
+	Frames int      `json:"frames"`
+	Error  string   `json:"error"`
 }
 
 // pythons returns the interpreters to check against: Debian's python3, or
@@ -212,9 +207,14 @@ func TestPythonCorpus(t *testing.T) {
 	for _, python := range list {
 		t.Run(python, func(t *testing.T) {
 			res := runPython(t, python, calls)
-			var ok, declined, pyErr int
+			var ok, declined, pyErr, maxFrames int
+			ops := map[string]bool{}
 			for i, c := range calls {
 				r := res[i]
+				for _, op := range r.Ops {
+					ops[op] = true
+				}
+				maxFrames = max(maxFrames, r.Frames)
 				for _, proto := range []int{4, 5} {
 					g := pykey.Generator{Module: c.module, Name: c.name, Protocol: proto}
 					want, wantSum := r.P4, r.MD54
@@ -251,6 +251,22 @@ func TestPythonCorpus(t *testing.T) {
 			t.Logf("%d calls: %d keys equal, %d declined (%d where Python raises)", len(calls), ok, declined, pyErr)
 			if ok < 2*1000 {
 				t.Errorf("only %d keys compared, want 2000 or more", ok)
+			}
+			// The corpus reaches every opcode of these values.
+			for _, op := range []string{
+				"PROTO", "FRAME", "STOP", "MARK", "MEMOIZE", "BINGET", "LONG_BINGET",
+				"NONE", "NEWTRUE", "NEWFALSE", "BININT1", "BININT2", "BININT", "LONG1", "LONG4", "BINFLOAT",
+				"SHORT_BINUNICODE", "BINUNICODE", "SHORT_BINBYTES", "BINBYTES",
+				"EMPTY_TUPLE", "TUPLE1", "TUPLE2", "TUPLE3", "TUPLE",
+				"EMPTY_LIST", "APPEND", "APPENDS", "EMPTY_DICT", "SETITEM", "SETITEMS",
+				"STACK_GLOBAL", "REDUCE",
+			} {
+				if !ops[op] {
+					t.Errorf("no pickle of the corpus has %s", op)
+				}
+			}
+			if maxFrames < 3 {
+				t.Errorf("the most frames in a pickle is %d, want 3 or more", maxFrames)
 			}
 		})
 	}

@@ -1,7 +1,9 @@
 """Compute the Python cachetoolz keys of a corpus of calls.
 
 Reads a JSON array of cases from stdin and writes one JSON line per case:
-{"p4": hex, "p5": hex, "md5_4": hex, "md5_5": hex} or {"error": text}.
+{"p4": hex, "p5": hex, "md5_4": hex, "md5_5": hex, "ops": [names],
+"frames": n} or {"error": text}, where ops are the opcodes of the protocol 4
+pickle and frames its number of FRAME opcodes.
 
 A case is [module, name, typed, args, kwargs], names as hex of their UTF-8
 bytes, args a list of tagged values, kwargs a list of [name, value] pairs in
@@ -20,6 +22,7 @@ keyword names are interned, as Python's identifiers are.
 import hashlib
 import json
 import pickle
+import pickletools
 import struct
 import sys
 
@@ -90,6 +93,10 @@ def main():
                 b = key(module, fname, typed, a, kw, p)
                 res["p%d" % p] = b.hex()
                 res["md5_%d" % p] = hashlib.md5(b).hexdigest()
+                if p == 4:
+                    ops = [op.name for op, _, _ in pickletools.genops(b)]
+                    res["ops"] = sorted(set(ops))
+                    res["frames"] = ops.count("FRAME")
         except Exception as e:  # the Python library's call would raise
             res = {"error": "%s: %s" % (type(e).__name__, e)}
         out.write(json.dumps(res))
