@@ -129,11 +129,6 @@ func (p *pickler) op4(c byte, arg uint32) {
 	p.buf = binary.LittleEndian.AppendUint32(append(p.buf, c), arg)
 }
 
-func (p *pickler) op8(c byte, arg uint64) {
-	p.open()
-	p.buf = binary.LittleEndian.AppendUint64(append(p.buf, c), arg)
-}
-
 // data writes a str or bytes opcode with its payload: a large payload goes
 // outside any frame, ending the open one.
 func (p *pickler) data(short, long, long8 byte, s string) {
@@ -143,15 +138,19 @@ func (p *pickler) data(short, long, long8 byte, s string) {
 	} else {
 		p.open()
 	}
+	p.buf = append(appendHeader(p.buf, short, long, long8, uint64(n)), s...)
+}
+
+// appendHeader appends the opcode and length of a str or bytes payload of
+// n bytes: one byte of length up to 255, four up to 4 GiB, else eight.
+func appendHeader(b []byte, short, long, long8 byte, n uint64) []byte {
 	switch {
 	case n <= 0xff:
-		p.buf = append(p.buf, short, byte(n))
+		return append(b, short, byte(n))
 	case n <= math.MaxUint32:
-		p.buf = binary.LittleEndian.AppendUint32(append(p.buf, long), uint32(n))
-	default:
-		p.buf = binary.LittleEndian.AppendUint64(append(p.buf, long8), uint64(n))
+		return binary.LittleEndian.AppendUint32(append(b, long), uint32(n))
 	}
-	p.buf = append(p.buf, s...)
+	return binary.LittleEndian.AppendUint64(append(b, long8), n)
 }
 
 // memoize records the object just written.
