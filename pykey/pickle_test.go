@@ -202,6 +202,15 @@ func TestFrames(t *testing.T) {
 	if string(b) != want {
 		t.Errorf("large str: %s", diffPickles(b, hexOf(want)))
 	}
+	// Between two large payloads, the MEMOIZE of the first is a frame too
+	// small for a header.
+	b = pickleOf(t, 4, []any{big, big})
+	want = "\x80\x04\x95\x11\x00\x00\x00\x00\x00\x00\x00" + callHead + "]\x94(" +
+		"X\x00\x00\x01\x00" + big + "\x94" + "X\x00\x00\x01\x00" + big +
+		"\x95\x08\x00\x00\x00\x00\x00\x00\x00\x94e" + callTail
+	if string(b) != want {
+		t.Errorf("two large str: %s", diffPickles(b, hexOf(want)))
+	}
 	// One byte shorter, it is framed, and its frame ends at the next
 	// value: the tuple of keyword arguments, which with the rest makes a
 	// frame of 4 bytes.
