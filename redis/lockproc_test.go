@@ -3,6 +3,7 @@ package rediscache_test
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -95,6 +96,20 @@ func lockChild(url string) error {
 		return fmt.Sprintf("%s from run %d", key, n), nil
 	}, &cachetoolz.Options{Name: "lockproc", Namespace: "lockproc", Lock: mode != "nolock", LockTTL: ttl})
 	if err != nil {
+		return err
+	}
+
+	// A process that has served before: its connections are open and the
+	// server knows the scripts. Only the key is cold.
+	warm := "warmup-" + strconv.Itoa(os.Getpid())
+	if _, _, err := b.Get(context.Background(), warm, "k"); !errors.Is(err, cachetoolz.ErrNotFound) {
+		return err
+	}
+	st, err := b.TryLock(context.Background(), warm, "k", ttl)
+	if err != nil {
+		return err
+	}
+	if err := st.Held.Release(context.Background()); err != nil {
 		return err
 	}
 
