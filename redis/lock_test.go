@@ -2,6 +2,7 @@ package rediscache_test
 
 import (
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -266,5 +267,40 @@ func TestLockClosed(t *testing.T) {
 	}
 	if err := st.Held.Release(bg); !errors.Is(err, cachetoolz.ErrClosed) {
 		t.Errorf("Release after Close = %v, want ErrClosed", err)
+	}
+}
+
+// On a Cluster, each namespace's locks live on its slot, beside its
+// generation: the scripts reach them on the node that owns the slot, and
+// a waiter is woken there.
+func TestLockCluster(t *testing.T) {
+	c := testserver.NewRedisCluster(t)
+	b1 := newBackend(t, clusterURL(c), nil)
+	b2 := newBackend(t, clusterURL(c), nil)
+	for i := range 12 { // spread over the masters
+		ns := "cluster-" + strconv.Itoa(i)
+		held := tryLock(t, b1, ns, "k", time.Minute)
+		busy := tryLock(t, b2, ns, "k", time.Minute)
+		if held.Held == nil || busy.Left <= 0 {
+			t.Fatalf("%s: TryLock = %+v then %+v, want held then busy", ns, held, busy)
+		}
+		woke := make(chan error, 1)
+		go func() { woke <- b2.WaitLock(bg, ns, "k", busy, time.Minute) }()
+		if err := b1.Set(bg, ns, "k", []byte("v"), 0, held.Gen); err != nil {
+			t.Fatal(err)
+		}
+		if err := held.Held.Release(bg); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		if err := <-woke; err != nil {
+			t.Fatalf("%s: WaitLock: %v", ns, err)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Fatalf("%s: WaitLock returned %v after the release", ns, d)
+		}
+		if st := tryLock(t, b2, ns, "k", time.Minute); !st.Found || string(st.Value) != "v" {
+			t.Fatalf("%s: TryLock after the release = %+v, want the result", ns, st)
+		}
 	}
 }
