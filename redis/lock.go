@@ -35,12 +35,10 @@ func (b *Backend) TryLock(ctx context.Context, namespace, key string, ttl time.D
 	ms := strconv.FormatInt(lockMillis(ttl), 10)
 	keys := []string{k.gen(), k.entry(key)}
 	args := []string{k.lockPrefix(), k.wakePrefix(), key, token, ms}
-	// Not retried after a stale connection: the script may have taken the
-	// lock before the connection broke, and a second run would find it
-	// taken (by the caller, under a token it never learnt), making it wait
-	// for itself until the lock expired. The caller loads without a lock
-	// instead.
 	arr, err := tryLockScript.Exec(ctx, client, keys, args).ToArray()
+	for i := 0; i < staleRetries && err != nil && staleConn(err); i++ { // a run with the same token finds the lock its own
+		arr, err = tryLockScript.Exec(ctx, client, keys, args).ToArray()
+	}
 	if err != nil {
 		return st, b.wrap("lock", namespace, err)
 	}
@@ -111,7 +109,11 @@ func (b *Backend) WaitLock(ctx context.Context, namespace, key string, st cachet
 	}
 	wake := newKeys(b.s.prefix, namespace).wake(strconv.FormatUint(st.Gen, 10), key)
 	ms := max(1, (d + time.Millisecond - 1).Milliseconds()) // BLOCK 0 would wait for ever
-	err = client.Do(ctx, client.B().Xread().Count(1).Block(ms).Streams().Key(wake).Id(cursor).Build()).Error()
+	read := client.B().Xread().Count(1).Block(ms).Streams().Key(wake).Id(cursor).Build().Pin()
+	err = client.Do(ctx, read).Error()
+	for i := 0; i < staleRetries && err != nil && staleConn(err); i++ { // it only reads
+		err = client.Do(ctx, read).Error()
+	}
 	if err != nil && !rueidis.IsRedisNil(err) { // nil: the wait timed out
 		if ctx.Err() != nil {
 			return fmt.Errorf("cachetoolz: redis: lock wait %q: %w", namespace, ctx.Err())

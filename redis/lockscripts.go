@@ -40,6 +40,7 @@ if type(e) == 'string' and string.sub(e, 1, #live) == live then
 	return {1, raw, string.sub(e, #live + 1)}
 end
 local lk = ARGV[1] .. raw .. ':' .. ARGV[3]
+if redis.pcall('GET', lk) == ARGV[4] then return {2, raw} end
 local left = redis.call('PTTL', lk)
 if left > 0 then
 	local wk = ARGV[2] .. raw .. ':' .. ARGV[3]
