@@ -87,9 +87,13 @@ func (w *wrapper[R]) lockLoad(ctx context.Context, p *probe) (r R, done bool, un
 		err = l.locker.WaitLock(wctx, n.name, p.key, st, wait)
 		end(err)
 		cancel()
-		if err != nil {
+		if err != nil && (ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded)) {
 			return w.lockFailed(ctx, err)
 		}
+		// A wait that outlived its own deadline only ran late (a busy
+		// server ends a blocked read some time after its timeout): the
+		// next TryLock, under the usual timeout, tells whether the
+		// backend still answers.
 	}
 }
 

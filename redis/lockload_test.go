@@ -330,3 +330,49 @@ func TestLockNeedsLocker(t *testing.T) {
 		t.Fatalf("%d runs on a backend that stores nothing, want 2", runs)
 	}
 }
+
+// A server that stops answering while a call waits for a lock costs the
+// call at most the lock's time left and one Timeout: then it runs its
+// function, and the failure is counted.
+func TestLockServerPaused(t *testing.T) {
+	srv := testserver.Redis(t)
+	if srv.External() {
+		t.Skip("pauses a server of its own")
+	}
+	const ttl = time.Second
+	other := newBackend(t, srv.URL(), nil)
+	generation(t, other, "ns")
+	held, err := other.TryLock(bg, "ns", lockedKey, ttl) // never renewed, never released
+	if err != nil || held.Held == nil {
+		t.Fatalf("TryLock = %+v, %v", held, err)
+	}
+	waits := make(lockWaits, 1)
+	const timeout = 100 * time.Millisecond
+	c := lockedCache(t, srv.URL(), &cachetoolz.Config{Observer: waits, Timeout: timeout})
+	f := lockedFunc(t, c, cachetoolz.Options{LockTTL: ttl}, func(context.Context, int) (string, error) {
+		return "its own", nil
+	})
+	done := make(chan result, 1)
+	go func() {
+		v, err := f(bg, 1)
+		done <- result{v, err}
+	}()
+	waitFor(t, waits, "wait for the lock")
+	if err := srv.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = srv.Resume() }()
+	paused := time.Now()
+	r := waitFor(t, done, "answer")
+	d := time.Since(paused)
+	if r.err != nil || r.v != "its own" {
+		t.Fatalf("got %q, %v; want its own load", r.v, r.err)
+	}
+	if bound := ttl + 3*timeout + time.Second; d > bound {
+		t.Fatalf("answered %v after the pause, want at most the lock's time and the timeouts (%v, with 1s to spare)", d, ttl+3*timeout)
+	}
+	if e := c.Stats()["ns"].Errors; e == 0 {
+		t.Fatal("Stats.Errors = 0, want the failure counted")
+	}
+	t.Logf("answered %v after the server paused", d)
+}

@@ -79,7 +79,11 @@ func lockChild(url string) error {
 		return err
 	}
 	defer raw.Close()
-	c, err := cachetoolz.New(b, nil)
+	// A Get or TryLock that times out makes a call run its function
+	// without the lock, by design; on a machine loaded enough to delay
+	// eight processes' first round trips past the default Timeout, that
+	// would be measured instead of the lock. So the bound is generous here.
+	c, err := cachetoolz.New(b, &cachetoolz.Config{Timeout: 5 * time.Second})
 	if err != nil {
 		return err
 	}
