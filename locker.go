@@ -27,17 +27,20 @@ var ErrLockLost = errors.New("cachetoolz: lock lost")
 // The lock makes loads rarer; it is not a mutual exclusion that anything
 // may rely on. What is guaranteed:
 //
-//   - Every call gets an answer: the lock never fails a call. A call
+//   - The lock never fails a call (its own context still can). A call
 //     whose TryLock or WaitLock fails (the backend is down or slow), that
 //     has waited Options.LockWait, or whose namespace cannot be locked,
 //     runs the function itself, as without the lock.
 //   - The generation rule holds as without the lock: a result loaded before
-//     a clear is never stored after it, and a waiter never takes a result
-//     stored before a clear that it saw, since locks and entries are looked
-//     up under the namespace's generation at each TryLock.
-//   - A holder that dies, hangs outside its function or loses its
-//     connection delays the others by at most LockTTL before one of them
-//     takes the lock over.
+//     a clear is never stored after it, a waiter never takes a result of a
+//     generation that a clear has ended, and a call after a clear never
+//     waits for a load that began before it, since locks and entries are
+//     looked up under the namespace's current generation at each TryLock.
+//   - A holder that dies, stops (its process frozen, say) or is cut off
+//     from the backend delays the others by at most LockTTL from its last
+//     renewal before one of them takes the lock over. A holder whose
+//     function hangs keeps renewing until its Options.LoadTimeout ends the
+//     load; Options.LockWait bounds the others' wait below that.
 //
 // What is not guaranteed:
 //
