@@ -133,7 +133,7 @@ func TestLockClearDuringLoad(t *testing.T) {
 // time to live, by renewing it.
 func TestLockHolderRenews(t *testing.T) {
 	srv := testserver.Redis(t)
-	const ttl = 150 * time.Millisecond
+	const ttl = 600 * time.Millisecond
 	started, unblock := make(chan struct{}), make(chan struct{})
 	f := lockedFunc(t, lockedCache(t, srv.URL(), nil), cachetoolz.Options{LockTTL: ttl}, func(context.Context, int) (string, error) {
 		close(started)
@@ -148,7 +148,7 @@ func TestLockHolderRenews(t *testing.T) {
 	waitFor(t, started, "start of the load")
 	other := newBackend(t, srv.URL(), nil)
 	key := lockedKey
-	for start := time.Now(); time.Since(start) < 10*ttl; {
+	for start := time.Now(); time.Since(start) < 5*ttl; {
 		st, err := other.TryLock(bg, "ns", key, ttl)
 		if err != nil {
 			t.Fatal(err)
