@@ -39,7 +39,7 @@ type Config struct {
 	Codec codec.Codec
 
 	// Logger receives backend trouble, at most once per second for each
-	// kind of operation (get, set, encode, mismatch, key, clear), with a
+	// kind of operation (get, set, encode, mismatch, key, clear, lock), with a
 	// count of what was not logged. Default: slog.Default().
 	Logger *slog.Logger
 
