@@ -37,6 +37,7 @@ type wrapper[R any] struct {
 	ifaceResult bool   // R is an interface type, which a nil result can have
 	header      header // what a remote entry of this wrapper starts with
 	flight      group[R]
+	lock        lockOptions // Options.Lock, when the backend can lock
 }
 
 // shape is what a wrapper's signature lets its function and callers do.
@@ -97,6 +98,7 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 		ifaceResult: rt.Kind() == reflect.Interface,
 		header:      newHeader(rt, opts.Version),
 	}
+	w.lock = c.lockOptions(&opts)
 	w.prefix[0] = keyDefault
 	binary.BigEndian.PutUint32(w.prefix[1:], funcID(name))
 	for i, t := range argTypes {
@@ -265,6 +267,13 @@ func (w *wrapper[R]) loadBody(ctx context.Context, key string, p probe, call fun
 		// look: a function that sees its context would start cancelled.
 		var zero R
 		return zero, ctx.Err()
+	}
+	if w.lock.locker != nil && p.genOK {
+		r, done, unlock, err := w.lockLoad(ctx, &p)
+		if done {
+			return r, err
+		}
+		defer unlock()
 	}
 	w.ns.stats.loads.Add(1)
 	r, err := w.observeLoad(ctx, call)
