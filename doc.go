@@ -51,6 +51,12 @@
 // context returned after that context ended. The result is stored before any caller returns, so the next
 // call is a hit.
 //
+// With Options.Lock, processes that share a backend which implements Locker
+// (the Redis backend does) load each key once between them rather than once
+// each: one takes the key's load lock and runs the function, the others
+// wait for its result. The lock saves loads; it is not a mutual exclusion,
+// and it never fails a call. See Locker for what it guarantees.
+//
 // # Clearing
 //
 // Cache.Clear removes every result of some namespaces, and ClearAfter wraps a

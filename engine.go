@@ -36,8 +36,9 @@ type wrapper[R any] struct {
 	args        []argInfo
 	typed       bool
 	shape       shape
-	ifaceResult bool   // R is an interface type, which a nil result can have
-	header      header // what a remote entry of this wrapper starts with
+	ifaceResult bool        // R is an interface type, which a nil result can have
+	header      header      // what a remote entry of this wrapper starts with
+	lock        lockOptions // Options.Lock, when the backend can lock
 }
 
 // shape is what a wrapper's signature lets its function and callers do.
@@ -98,6 +99,7 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 		ifaceResult: rt.Kind() == reflect.Interface,
 		header:      newHeader(rt, opts.Version),
 	}
+	w.lock = c.lockOptions(&opts)
 	w.prefix[0] = keyDefault
 	binary.BigEndian.PutUint32(w.prefix[1:], funcID(name))
 	for i, t := range argTypes {
@@ -248,6 +250,13 @@ func loadBody[T, R any](w *wrapper[R], lc *loadContext, key string, p probe, fn 
 		// sees it, and its result is not stored.)
 		var zero R
 		return zero, ctx.Err()
+	}
+	if w.lock.locker != nil && p.genOK {
+		r, done, unlock, err := w.lockLoad(ctx, &p)
+		if done {
+			return r, err
+		}
+		defer unlock()
 	}
 	w.ns.stats.loads.Add(1)
 	r, err := observeLoad(w, ctx, fn, args)

@@ -18,10 +18,11 @@ const (
 	opKey
 	opClear
 	opPanic
+	opLock
 	numOps
 )
 
-var opNames = [numOps]string{"get", "set", "encode", "mismatch", "key", "clear", "panic"}
+var opNames = [numOps]string{"get", "set", "encode", "mismatch", "key", "clear", "panic", "lock"}
 
 // opMessages say what each kind of trouble means for the call.
 var opMessages = [numOps]string{
@@ -32,6 +33,7 @@ var opMessages = [numOps]string{
 	opKey:      "cachetoolz: arguments cannot be keyed, calling the function uncached",
 	opClear:    "cachetoolz: clear failed",
 	opPanic:    "cachetoolz: a function panicked after every caller had left",
+	opLock:     "cachetoolz: load lock unavailable, calling the function without it",
 }
 
 func (o op) String() string { return opNames[o] }

@@ -44,7 +44,7 @@ type Load struct {
 
 // Op describes a backend operation to an Observer.
 type Op struct {
-	// Kind is the operation: OpGet, OpSet or OpClear.
+	// Kind is the operation: OpGet, OpSet, OpClear, OpLock or OpLockWait.
 	Kind OpKind
 	// Namespace is the namespace it works on. A clear of several
 	// namespaces at once is reported as one operation per namespace.
@@ -59,6 +59,11 @@ const (
 	OpGet   OpKind = "get"
 	OpSet   OpKind = "set"
 	OpClear OpKind = "clear"
+	// OpLock is a step on a load lock (Options.Lock): trying to take it,
+	// renewing it, or releasing it.
+	OpLock OpKind = "lock"
+	// OpLockWait is a wait for a load lock that another process holds.
+	OpLockWait OpKind = "lock_wait"
 )
 
 // ErrAborted is what an Observer's load end function receives when the

@@ -22,6 +22,9 @@ const (
 // DefaultLoadTimeout is Options.LoadTimeout when it is zero.
 const DefaultLoadTimeout = time.Minute
 
+// DefaultLockTTL is Options.LockTTL when it is zero.
+const DefaultLockTTL = 5 * time.Second
+
 // MaxTTL is the longest time to live an entry gets: a longer Options.TTL is
 // taken as MaxTTL, which every backend can represent. It is about a
 // century.
@@ -36,7 +39,7 @@ type Config struct {
 	Codec codec.Codec
 
 	// Logger receives backend trouble, at most once per second for each
-	// kind of operation (get, set, encode, mismatch, key, clear), with a
+	// kind of operation (get, set, encode, mismatch, key, clear, lock), with a
 	// count of what was not logged. Default: slog.Default().
 	Logger *slog.Logger
 
@@ -147,6 +150,28 @@ type Options struct {
 	// the meaning of a result changes while its type does not. Default:
 	// "".
 	Version string
+
+	// Lock makes processes that share a backend which implements Locker
+	// (the Redis backend does) load each key once between them: on a miss,
+	// one process takes the key's load lock and runs the function, and the
+	// others wait for it and read the result it stored. Within a process,
+	// concurrent calls share one load whether or not Lock is set. See
+	// Locker for what the lock guarantees; with a backend that is not a
+	// Locker, Lock changes nothing. Default: false.
+	Lock bool
+
+	// LockTTL is how long a load lock lasts unless its holder renews it;
+	// the holder renews it every third of LockTTL while its function runs.
+	// It bounds how long the other processes wait when the holder dies:
+	// they take the lock over at most LockTTL after its last renewal.
+	// Default: DefaultLockTTL.
+	LockTTL time.Duration
+
+	// LockWait bounds how long a call waits for another process's load:
+	// once it has waited this long, it runs the function itself. Default:
+	// zero, which waits while the holder is alive and renews its lock, and
+	// the load's own LoadTimeout has not passed.
+	LockWait time.Duration
 }
 
 func (o *Options) withDefaults() (Options, error) {
@@ -159,6 +184,10 @@ func (o *Options) withDefaults() (Options, error) {
 		return w, fmt.Errorf("cachetoolz: TTL is %v, must not be negative", w.TTL)
 	case w.LoadTimeout < 0:
 		return w, fmt.Errorf("cachetoolz: LoadTimeout is %v, must not be negative", w.LoadTimeout)
+	case w.LockTTL < 0:
+		return w, fmt.Errorf("cachetoolz: LockTTL is %v, must not be negative", w.LockTTL)
+	case w.LockWait < 0:
+		return w, fmt.Errorf("cachetoolz: LockWait is %v, must not be negative", w.LockWait)
 	}
 	w.TTL = min(w.TTL, MaxTTL)
 	if w.LoadTimeout == 0 {
@@ -166,6 +195,9 @@ func (o *Options) withDefaults() (Options, error) {
 	}
 	if w.Namespace == "" {
 		w.Namespace = DefaultNamespace
+	}
+	if w.LockTTL == 0 {
+		w.LockTTL = DefaultLockTTL
 	}
 	return w, nil
 }

@@ -102,3 +102,34 @@ func TestMarshalAllocs(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPython compares codec.Python with codec.JSON on the same small
+// struct, in the same run.
+func BenchmarkPython(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		c    codec.Codec
+	}{{"codec=python", codec.Python}, {"codec=json", codec.JSON}} {
+		data, err := c.c.Marshal(&benchUser)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run("op=marshal/"+c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.c.Marshal(&benchUser); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("op=unmarshal/"+c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var u User
+				if err := c.c.Unmarshal(data, &u); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -81,6 +81,27 @@
 // encoding; a second registration for the same type is refused with
 // [ErrRegistered]. [JSON] uses [DefaultRegistry]; [NewJSON] takes another.
 //
+// # The Python cachetoolz format
+//
+// [Python], a [PythonCodec], writes and reads the bytes the Python
+// cachetoolz stores, so that Go and Python services can share a cache: the
+// text of Python's json.dumps(value, cls=Encoder), byte for byte (", " and
+// ": " separators, non-ASCII as \uXXXX, floats as Python's repr), with
+// {"__val": …, "__decoder": "name"} envelopes for sets, bytes, UUIDs,
+// paths, deques, patterns, dates, times, datetimes, timedeltas, decimals
+// and the ipaddress types. Where no standard Go type tells two Python types
+// apart, this package has one: [Set] and [FrozenSet], [Deque], [UUID],
+// [PosixPath], [Pattern], [Date], [TimeOfDay], [NaiveDateTime] (an aware
+// datetime is a time.Time), [Decimal] (which keeps trailing zeros, as
+// Python's does) and [IPInterface] (a network is a netip.Prefix). Into an
+// interface value, a dict decodes as map[string]any, a list as []any, an
+// int as int64 or *big.Int, and an envelope as its Go type.
+// [RegisterPython] adds the names a Python service registers with
+// encoder.register and decoder.register. Go maps are written with sorted
+// keys. Decoding is as strict as JSON's; a Go value that Python would not
+// give back exactly is refused with [ErrUnsupported]. TYPES.md has the
+// table of types and the limits.
+//
 // # Errors
 //
 // Errors start with "cachetoolz: codec:" and wrap a sentinel:

@@ -100,4 +100,10 @@
 // a malformed URI or invalid options are an error. (A mongodb+srv URI is the
 // exception: the driver resolves its DNS records in New, which fails when
 // they cannot be resolved.)
+//
+// # Load lock
+//
+// The backend is not a [cachetoolz.Locker]: a wrap's Options.Lock has no
+// effect on it, and processes that miss on one key each run the function
+// once (within a process, concurrent misses share one run as always).
 package mongocache

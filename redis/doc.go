@@ -26,6 +26,10 @@
 //	cachetoolz:{ns}:i:<gen>    sorted set of the keys written in generation gen,
 //	                           scored by expiry time in milliseconds (+inf: never)
 //	cachetoolz:{ns}:p          set of generations whose entries await reclaiming
+//	cachetoolz:{ns}:l:<gen>:<key>  load lock of key in generation gen (Options.Lock
+//	                           of cachetoolz): its holder's random token, with PX
+//	cachetoolz:{ns}:w:<gen>:<key>  stream of the lock's releases, which waiters
+//	                           block on; one entry, expiring 10 s after the last
 //
 // Keys are stored as given (Redis keys are binary-safe). The namespace is
 // escaped inside the braces: the bytes '%', '{', '}', '*', '?', '[', ']',
@@ -77,6 +81,24 @@
 // held (the server's clock), after which caching resumes; the entries of the
 // lost generation are left to their time to live or to eviction. A pending
 // set or an index of another type is replaced in the same way.
+//
+// # Load lock
+//
+// The backend is a [cachetoolz.Locker], so wraps with Options.Lock load each
+// key once across the processes that share the Redis. [Backend.TryLock] is
+// one script: under the namespace's current generation it returns the entry
+// if it is stored, else takes the lock (SET PX with a random token) if it is
+// free, else reports how long the holder's lock has left and the ID of the
+// last release on the wake-up stream. A waiter then blocks in
+// [Backend.WaitLock] with XREAD BLOCK on that stream, from that ID, for at
+// most the time left: a release wakes every waiter at once, one that came
+// between the script and the XREAD is not missed, and a holder that died
+// costs the waiters the rest of its lock's time. Release and renewal are
+// scripts that compare the token, so a holder whose lock expired and was
+// taken over never deletes or extends the new holder's lock. A lock key
+// without a time to live was not written by the backend and counts as
+// free. A blocked XREAD holds a connection of the client's pool while it
+// waits; within a process, concurrent calls on one key share one wait.
 //
 // # Redis Cluster
 //

@@ -57,3 +57,34 @@ func ExampleNewFromClient() {
 	defer backend.Close() // leaves the client open
 	_ = backend
 }
+
+// Processes that share a Redis load a cold key once between them: with
+// Options.Lock, one process runs the function while the others wait for
+// its result. (It needs a server, so it is compiled but not run.)
+func ExampleBackend_TryLock() {
+	backend, err := rediscache.New("redis://localhost:6379/0", nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cache, err := cachetoolz.New(backend, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer cache.Close()
+	report, err := cachetoolz.Wrap1(cache, func(ctx context.Context, day string) (string, error) {
+		return "the expensive report of " + day, nil // minutes of work in every process without the lock
+	}, &cachetoolz.Options{
+		Name:     "report",
+		TTL:      time.Hour,
+		Lock:     true,             // one load across the processes
+		LockTTL:  10 * time.Second, // a holder that dies delays the others by at most this
+		LockWait: 5 * time.Minute,  // after this, a waiter runs the function itself
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(report(context.Background(), "2026-12-01"))
+}

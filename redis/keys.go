@@ -74,3 +74,11 @@ func escapeNamespace(b *strings.Builder, namespace string) {
 		b.WriteByte(c)
 	}
 }
+
+// lock and wake name a key's load lock and wake-up stream under gen; the
+// scripts that read the generation build the same names themselves from
+// lockPrefix and wakePrefix.
+func (k keys) lock(gen, key string) string { return k.base + "l:" + gen + ":" + key }
+func (k keys) wake(gen, key string) string { return k.base + "w:" + gen + ":" + key }
+func (k keys) lockPrefix() string          { return k.base + "l:" }
+func (k keys) wakePrefix() string          { return k.base + "w:" }
