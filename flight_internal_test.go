@@ -39,7 +39,7 @@ func TestReplacedLoadKeepsItsSuccessor(t *testing.T) {
 	}
 	f := newFlights(w, fn)
 	key := []byte("k")
-	_, p, _ := w.lookup(context.Background(), key, true)
+	p := probe{gen: w.ns.mem.Generation(), genOK: true} // what a memory lookup that missed returns
 	first := make(chan error, 1)
 	go func() { _, err := f.miss(context.Background(), key, p, 1); first <- err }()
 	<-expired
