@@ -341,3 +341,26 @@ func TestStatsEvictions(t *testing.T) {
 		t.Fatalf("Stats = %+v: more evictions than entries stored", s)
 	}
 }
+
+// A memory miss whose function never looks at its context allocates what
+// the key, the load and the stored result need, and no more: the key, the
+// load (its context included), the boxed result, the store's entry, and
+// otter's node and write task. The load's channel, timer and view of the
+// caller's values are made only when asked for.
+func TestMissAllocations(t *testing.T) {
+	c := cachetoolz.Must(cachetoolz.New(nil, nil))
+	defer func() { _ = c.Close() }()
+	get := cachetoolz.Must(cachetoolz.Wrap1(c, func(_ context.Context, id int) (int, error) {
+		return id + 1000, nil // past the integers Go boxes without allocating
+	}, nil))
+	id := 0
+	n := testing.AllocsPerRun(1000, func() {
+		if v, err := get(bg, id); err != nil || v != id+1000 {
+			t.Fatalf("get(%d) = %d, %v", id, v, err)
+		}
+		id++
+	})
+	if n > 6 {
+		t.Fatalf("a miss allocates %v times, want at most 6", n)
+	}
+}
