@@ -24,7 +24,12 @@ type breaker struct {
 
 	failures  atomic.Int64
 	openUntil atomic.Int64 // Unix nanoseconds; 0 while closed
-	probing   atomic.Bool
+	// probeUntil is when the probe in flight, if any, is given up on
+	// (Unix nanoseconds; 0 when none is): a probe whose outcome is never
+	// reported, because the backend or an observer panicked, say, lets
+	// another call probe one cooldown later instead of keeping the
+	// breaker open for good.
+	probeUntil atomic.Int64
 }
 
 // allow reports whether a call may use the backend.
@@ -33,10 +38,15 @@ func (b *breaker) allow() bool {
 	if until == 0 {
 		return true
 	}
-	if b.cfg.now().UnixNano() < until {
+	now := b.cfg.now().UnixNano()
+	if now < until {
 		return false
 	}
-	return b.probing.CompareAndSwap(false, true)
+	lease := b.probeUntil.Load()
+	if lease != 0 && now < lease {
+		return false
+	}
+	return b.probeUntil.CompareAndSwap(lease, max(addSaturated(now, b.cfg.cooldown), 1))
 }
 
 // success records a backend operation that worked.
@@ -46,7 +56,7 @@ func (b *breaker) success() {
 	}
 	if b.openUntil.Load() != 0 {
 		b.openUntil.Store(0)
-		b.probing.Store(false)
+		b.probeUntil.Store(0)
 	}
 }
 
@@ -54,14 +64,14 @@ func (b *breaker) success() {
 func (b *breaker) failure() {
 	if b.failures.Add(1) >= b.cfg.threshold {
 		b.openUntil.Store(addSaturated(b.cfg.now().UnixNano(), b.cfg.cooldown))
-		b.probing.Store(false)
+		b.probeUntil.Store(0)
 	}
 }
 
 // abandon records an operation that ended for the caller's reasons (its
 // context was done), which says nothing about the backend.
 func (b *breaker) abandon() {
-	b.probing.Store(false)
+	b.probeUntil.Store(0)
 }
 
 // open reports whether the breaker is open.

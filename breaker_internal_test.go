@@ -57,3 +57,29 @@ func TestBreakerHugeCooldown(t *testing.T) {
 		t.Fatal("a breaker with a huge cooldown closed after a century")
 	}
 }
+
+// A probe whose outcome is never reported (the backend or an observer
+// panicked) must not keep the breaker open for good: one cooldown later
+// another call probes.
+func TestBreakerLostProbe(t *testing.T) {
+	now := time.Unix(0, 0)
+	b := breaker{cfg: &breakerConfig{threshold: 1, cooldown: time.Second, now: func() time.Time { return now }}}
+	b.failure()
+	now = now.Add(time.Second)
+	if !b.allow() {
+		t.Fatal("after the cooldown one probe must pass")
+	}
+	// The probe never reports.
+	now = now.Add(time.Second / 2)
+	if b.allow() {
+		t.Fatal("a second probe passed while the first was within its cooldown")
+	}
+	now = now.Add(time.Second / 2)
+	if !b.allow() {
+		t.Fatal("a lost probe kept the breaker open: no probe passed one cooldown later")
+	}
+	b.success()
+	if !b.allow() || !b.allow() {
+		t.Fatal("a successful probe must close the breaker")
+	}
+}
