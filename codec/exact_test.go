@@ -1,6 +1,7 @@
 package codec_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/cachetoolz/cachetoolz/codec"
@@ -79,4 +80,30 @@ func TestRoundTripExactPointers(t *testing.T) {
 		t.Fatalf("decoded %s into %+v, %v: the embedded pointer is nil", data, out, err)
 	}
 	_ = out.A // would panic with a nil embedded pointer
+}
+
+// A negative zero is not the zero value an omitempty field leaves out:
+// omitting it brought back a positive zero.
+func TestRoundTripOmittedNegativeZero(t *testing.T) {
+	type floats struct {
+		F  float64             `json:",omitempty"`
+		G  float32             `json:",omitzero"`
+		C  complex128          `json:",omitempty"`
+		A  [2]float64          `json:",omitempty"`
+		In struct{ X float64 } `json:",omitzero"`
+	}
+	negZero := math.Copysign(0, -1)
+	in := floats{F: negZero, G: float32(negZero), C: complex(0, negZero), A: [2]float64{0, negZero}}
+	in.In.X = negZero
+	data, err := codec.JSON.Marshal(&in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out floats
+	if err := codec.JSON.Unmarshal(data, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !math.Signbit(out.F) || !math.Signbit(float64(out.G)) || !math.Signbit(imag(out.C)) || !math.Signbit(out.A[1]) || !math.Signbit(out.In.X) {
+		t.Fatalf("%s decoded to %+v: a negative zero came back positive", data, out)
+	}
 }

@@ -394,7 +394,7 @@ func (e *pyEnc) structure(v reflect.Value) error {
 	for i := range fields {
 		f := &fields[i]
 		fv := fieldByIndex(v, f.index)
-		if f.omit && pyIsZero(fv) {
+		if f.omit && isZero(fv) {
 			continue
 		}
 		if !first {
@@ -590,32 +590,6 @@ func pyMicrosToSeconds(us int64) float64 {
 	return f
 }
 
-// pyIsZero is reflect.Value.IsZero, except that a negative zero float is
-// not zero: omitting it would bring back a positive zero.
-func pyIsZero(v reflect.Value) bool {
-	switch v.Kind() {
-	case reflect.Float32, reflect.Float64:
-		return math.Float64bits(v.Float()) == 0
-	case reflect.Complex64, reflect.Complex128:
-		c := v.Complex()
-		return math.Float64bits(real(c)) == 0 && math.Float64bits(imag(c)) == 0
-	case reflect.Struct:
-		for i := range v.NumField() {
-			if !pyIsZero(v.Field(i)) {
-				return false
-			}
-		}
-		return true
-	case reflect.Array:
-		for i := range v.Len() {
-			if !pyIsZero(v.Index(i)) {
-				return false
-			}
-		}
-		return true
-	}
-	return v.IsZero()
-}
 
 // pyEqualityKey returns, for a set member that Python may find equal to
 // another member that Go keeps apart, a key equal for exactly those

@@ -31,7 +31,7 @@ func (b *builder) structEnc(t reflect.Type) (encFunc, error) {
 		for i := range fields {
 			f := &fields[i]
 			fv := fieldByIndex(v, f.index)
-			if f.omit && fv.IsZero() {
+			if f.omit && isZero(fv) {
 				continue
 			}
 			if !first {
