@@ -25,8 +25,7 @@ type sharedDeadline struct {
 }
 
 // get returns the shared deadline for an operation starting now.
-func (s *sharedDeadlines) get(timeout time.Duration) *sharedDeadline {
-	now := time.Now()
+func (s *sharedDeadlines) get(now time.Time, timeout time.Duration) *sharedDeadline {
 	if d := s.cur.Load(); d != nil && now.Before(d.until) {
 		return d
 	}
@@ -55,7 +54,7 @@ func noCancel() {}
 // other gets a deadline of its own.
 func (c *Cache) timeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	if ctx.Done() == nil {
-		d := c.deadlines.get(c.cfg.Timeout)
+		d := c.deadlines.get(time.Now(), c.cfg.Timeout)
 		if ctx == context.Background() {
 			return d.ctx, noCancel
 		}
