@@ -144,7 +144,10 @@
 // What the seed layout gives up:
 //
 //   - The instant clear. A clear walks the keyspace of every master: its
-//     time grows with the number of keys in Redis, not with the namespace.
+//     time grows with the number of keys in Redis, not with the namespace,
+//     and one that fails midway has deleted part of the namespace.
+//     cachetoolz.ClearAfter bounds its clear by 10 times Config.Timeout;
+//     on a large keyspace, call Cache.Clear with a context of your own.
 //   - The clear-vs-load rule. A load that began before a clear stores its
 //     result after it: the old value can come back once.
 //   - Namespace isolation for names that contain ":". The key of namespace
