@@ -1,6 +1,7 @@
 package rediscache_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -33,7 +34,7 @@ func TestSeedConformanceCluster(t *testing.T) {
 // TestSeedKeyLayout checks the keys, values and TTLs that the seed layout
 // writes, and that it writes nothing else.
 func TestSeedKeyLayout(t *testing.T) {
-	srv := testserver.Redis(t)
+	srv := testserver.RedisWith(t, testserver.RedisOptions{}) // its own: it checks every key
 	b := newBackend(t, srv.URL(), &rediscache.Options{Layout: rediscache.LayoutSeed, Prefix: "ignored:"})
 	raw := rawClient(t, srv.Addr())
 	if !b.PlainValues() {
@@ -181,3 +182,35 @@ func must(t testing.TB, err error) {
 }
 
 var _ rueidis.Client
+
+// TestSeedThroughCache: a wrap with Options.Lock works in the seed layout,
+// without a lock: the function runs once, its result is stored as the
+// codec wrote it, and the next call hits.
+func TestSeedThroughCache(t *testing.T) {
+	srv := testserver.RedisWith(t, testserver.RedisOptions{}) // its own: it checks every key
+	b := newBackend(t, srv.URL()+"?layout=seed", nil)
+	raw := rawClient(t, srv.Addr())
+	c := cachetoolz.Must(cachetoolz.New(b, nil))
+	runs := 0
+	get := cachetoolz.Must(cachetoolz.Wrap1(c, func(_ context.Context, id int) (int, error) {
+		runs++
+		return id * 2, nil
+	}, &cachetoolz.Options{Namespace: "locked", Lock: true, TTL: time.Minute,
+		Keys: cachetoolz.KeyFunc(func(_ bool, _ cachetoolz.Function, args []any) (string, error) {
+			return fmt.Sprint("id", args[0]), nil
+		})}))
+	for range 2 {
+		if v, err := get(bg, 21); err != nil || v != 42 {
+			t.Fatalf("get(21) = %d, %v", v, err)
+		}
+	}
+	if runs != 1 {
+		t.Fatalf("%d runs, want 1", runs)
+	}
+	if v, err := raw.Do(bg, raw.B().Get().Key("locked:id21").Build()).ToString(); err != nil || v != "42" {
+		t.Fatalf("GET locked:id21 = %q, %v; want 42, the codec's output alone", v, err)
+	}
+	if got := keysMatching(t, raw, "*"); len(got) != 1 {
+		t.Fatalf("keys = %q, want the entry only (no lock keys)", got)
+	}
+}
