@@ -56,3 +56,20 @@ type Backend interface {
 	// be called more than once.
 	Close() error
 }
+
+// PlainBackend is an optional interface of a [Backend] whose entries other
+// programs read and write too, such as the Redis backend's seed layout,
+// shared with the Python library. When PlainValues reports true, the
+// wrappers store the codec's output as it is, without the header that
+// otherwise starts every entry (a fingerprint of the result type and of
+// Options.Version), and decode whatever they find under a key with the
+// codec alone. The cache asks once, when a function is wrapped.
+//
+// What the header gave is then up to the codec: an entry written for
+// another result type is served if it decodes into the wrapper's, so use a
+// strict codec (codec.Python and the default JSON codec refuse unknown
+// fields and mistyped values), and Options.Version cannot tell deploys
+// apart: wrapping with a Version on such a backend is an error.
+type PlainBackend interface {
+	PlainValues() bool
+}

@@ -19,6 +19,9 @@ type Cache struct {
 	cfg      Config
 	breakers breakerConfig
 	logs     [numOps]logLimiter
+	// deadlines bounds the backend operations of calls whose context
+	// cannot end.
+	deadlines sharedDeadlines
 
 	// namespaces holds the state of every namespace that a wrapped
 	// function uses. Only wrapping adds to it, so its size is set by the
@@ -154,9 +157,4 @@ func (c *Cache) Clear(ctx context.Context, namespaces ...string) error {
 		end(err)
 	}
 	return err
-}
-
-// timeout bounds a backend operation by the configured timeout.
-func (c *Cache) timeout(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, c.cfg.Timeout)
 }

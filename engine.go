@@ -38,6 +38,7 @@ type wrapper[R any] struct {
 	shape       shape
 	ifaceResult bool        // R is an interface type, which a nil result can have
 	header      header      // what a remote entry of this wrapper starts with
+	plain       bool        // the backend stores plain values: no header
 	lock        lockOptions // Options.Lock, when the backend can lock
 }
 
@@ -98,6 +99,10 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 		shape:       sh,
 		ifaceResult: rt.Kind() == reflect.Interface,
 		header:      newHeader(rt, opts.Version),
+		plain:       c.plainValues(),
+	}
+	if w.plain && opts.Version != "" {
+		return nil, fmt.Errorf("cachetoolz: Options.Version %q cannot take effect on %T, which stores plain values", opts.Version, c.backend)
 	}
 	w.lock = c.lockOptions(&opts)
 	w.prefix[0] = keyDefault
@@ -307,6 +312,16 @@ func (w *wrapper[R]) storeRemote(ctx context.Context, r R, p probe) {
 		return
 	}
 	n.breaker.success()
+}
+
+// plainValues reports whether the cache's backend stores the codec's output
+// with no header (see PlainBackend).
+func (c *Cache) plainValues() bool {
+	if c.mem != nil {
+		return false
+	}
+	pb, ok := c.backend.(PlainBackend)
+	return ok && pb.PlainValues()
 }
 
 // checkResult refuses, at wrap time, a result type that the cache's codec

@@ -32,12 +32,12 @@ func newHeader(t reflect.Type, version string) header {
 }
 
 // encode returns r encoded by the cache's codec, behind the wrapper's
-// header. It takes a pointer, so that an interface-typed result keeps its
+// header (none for a backend that stores plain values, see PlainBackend). It takes a pointer, so that an interface-typed result keeps its
 // dynamic type.
 func (w *wrapper[R]) encode(r *R) ([]byte, error) {
 	data, err := w.c.cfg.Codec.Marshal(r)
-	if err != nil {
-		return nil, err
+	if err != nil || w.plain {
+		return data, err
 	}
 	out := make([]byte, len(w.header)+len(data))
 	copy(out, w.header[:])
@@ -50,10 +50,18 @@ func (w *wrapper[R]) encode(r *R) ([]byte, error) {
 // does not decode exactly: the caller reports a mismatch, treats the entry
 // as a miss, and the load that follows overwrites it.
 func (w *wrapper[R]) decode(data []byte, r *R) error {
+	if w.plain {
+		return w.decodeBody(data, r)
+	}
 	if len(data) < len(w.header) || header(data[:len(w.header)]) != w.header {
 		return fmt.Errorf("cachetoolz: entry was stored for another result type than %v, or another Options.Version", reflect.TypeFor[R]())
 	}
-	if err := w.c.cfg.Codec.Unmarshal(data[len(w.header):], r); err != nil {
+	return w.decodeBody(data[len(w.header):], r)
+}
+
+// decodeBody decodes the codec's part of an entry into *r.
+func (w *wrapper[R]) decodeBody(data []byte, r *R) error {
+	if err := w.c.cfg.Codec.Unmarshal(data, r); err != nil {
 		var zero R
 		*r = zero
 		return fmt.Errorf("cachetoolz: entry does not decode into %v: %w", reflect.TypeFor[R](), err)

@@ -37,29 +37,34 @@ func BenchmarkRedisHitRatio(b *testing.B) {
 				name = row.name + "/goroutines=32"
 			}
 			b.Run(name, func(b *testing.B) {
-				raw, ours := rueidisRaw(url)(b, load), row.f(b, load)
-				warm(b, raw)
-				warm(b, ours)
-				var tRaw, tOurs time.Duration
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					// Alternate which goes first, so neither always follows
-					// the other.
-					if i%2 == 0 {
-						tRaw += hitTurn(b, raw, g)
-						tOurs += hitTurn(b, ours, g)
-					} else {
-						tOurs += hitTurn(b, ours, g)
-						tRaw += hitTurn(b, raw, g)
-					}
-				}
-				calls := float64(b.N * ratioBlock * g)
-				b.ReportMetric(float64(tRaw.Nanoseconds())/calls, "ns-raw")
-				b.ReportMetric(float64(tOurs.Nanoseconds())/calls, "ns-"+row.name)
-				b.ReportMetric(float64(tOurs)/float64(tRaw), "ratio")
+				ratioRun(b, rueidisRaw(url)(b, load), row.f(b, load), g, row.name)
 			})
 		}
 	}
+}
+
+// ratioRun warms raw and ours, then runs b.N turns of each in alternation
+// from g goroutines, and reports ns-raw, ns-<name> and their ratio.
+func ratioRun(b *testing.B, raw, ours memo, g int, name string) {
+	warm(b, raw)
+	warm(b, ours)
+	var tRaw, tOurs time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		// Alternate which goes first, so neither always follows the
+		// other.
+		if i%2 == 0 {
+			tRaw += hitTurn(b, raw, g)
+			tOurs += hitTurn(b, ours, g)
+		} else {
+			tOurs += hitTurn(b, ours, g)
+			tRaw += hitTurn(b, raw, g)
+		}
+	}
+	calls := float64(b.N * ratioBlock * g)
+	b.ReportMetric(float64(tRaw.Nanoseconds())/calls, "ns-raw")
+	b.ReportMetric(float64(tOurs.Nanoseconds())/calls, "ns-"+name)
+	b.ReportMetric(float64(tOurs)/float64(tRaw), "ratio")
 }
 
 // ratioBlock is how many hits each goroutine makes in one turn.

@@ -38,3 +38,17 @@ func BenchmarkKey(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkKeyOneInt measures the key of load(id), a call with one int
+// argument.
+func BenchmarkKeyOneInt(b *testing.B) {
+	fn := cachetoolz.Function{Name: "benchmarks.load"}
+	g := pykey.Generator{Module: "benchmarks", Name: "load"}
+	args := []any{1000}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := g.Key(false, fn, args); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

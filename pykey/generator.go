@@ -33,19 +33,30 @@ var _ cachetoolz.KeyGenerator = Generator{}
 // Key returns the lowercase hexadecimal MD5 of the pickle that Pickle
 // returns: the Python library's key without its "namespace:" prefix.
 func (g Generator) Key(typed bool, fn cachetoolz.Function, args []any) (string, error) {
-	p := picklers.Get().(*pickler)
-	b, err := g.pickle(p, typed, fn, args)
-	defer func() {
-		// A pickle of a large argument leaves no large buffer behind.
-		if cap(p.buf) <= 2*frameTarget {
-			picklers.Put(p)
-		}
-	}()
+	var buf [2 * md5.Size]byte
+	b, err := g.AppendKey(buf[:0], typed, fn, args)
 	if err != nil {
 		return "", err
 	}
-	sum := md5.Sum(b)
-	return hex.EncodeToString(sum[:]), nil
+	return string(b), nil
+}
+
+// AppendKey appends the key that Key returns to dst. With a pooled pickler
+// and scratch space, it allocates nothing for arguments of the types that
+// need no reflection (nil, bool, int, int32, int64, float64, string,
+// []byte, *big.Int) when dst has room for the key's 32 bytes.
+func (g Generator) AppendKey(dst []byte, typed bool, fn cachetoolz.Function, args []any) ([]byte, error) {
+	p := picklers.Get().(*pickler)
+	b, err := g.pickle(p, typed, fn, args)
+	var sum [md5.Size]byte
+	if err == nil {
+		sum = md5.Sum(b)
+	}
+	p.release()
+	if err != nil {
+		return dst, err
+	}
+	return hex.AppendEncode(dst, sum[:]), nil
 }
 
 // Pickle returns the bytes that Python's pickle.dumps gives for the key of
@@ -65,6 +76,20 @@ func (g Generator) Pickle(typed bool, fn cachetoolz.Function, args []any) ([]byt
 }
 
 var picklers = sync.Pool{New: func() any { return new(pickler) }}
+
+// release returns p to the pool, forgetting the arguments it converted; a
+// pickler that grew large for a large argument is dropped instead, so that
+// it leaves no large buffer behind.
+func (p *pickler) release() {
+	clear(p.pos)
+	clear(p.vals)
+	clear(p.names)
+	p.shared.reset()
+	p.sharedB.reset()
+	if cap(p.buf) <= 2*frameTarget && cap(p.pos) <= 64 && cap(p.vals) <= 64 {
+		picklers.Put(p)
+	}
+}
 
 func (g Generator) pickle(p *pickler, typed bool, fn cachetoolz.Function, args []any) ([]byte, error) {
 	proto := g.Protocol
@@ -96,20 +121,23 @@ func (g Generator) pickle(p *pickler, typed bool, fn cachetoolz.Function, args [
 			kw, args = k, args[:n-1]
 		}
 	}
-	pos := make([]object, len(args))
+	pos := grow(p.pos, len(args))
+	p.pos = pos
 	for i, a := range args {
 		var err error
 		if pos[i], err = convert(a); err != nil {
 			return nil, fmt.Errorf("cachetoolz: pykey: argument %d: %w", i+1, err)
 		}
 	}
-	names := make([]string, 0, len(kw))
+	names := p.names[:0]
 	for k := range kw {
 		names = append(names, k)
 	}
 	// Byte order is code point order for valid UTF-8.
 	sortStrings(names)
-	vals := make([]object, len(names))
+	p.names = names
+	vals := grow(p.vals, len(names))
+	p.vals = vals
 	for i, k := range names {
 		if _, err := str(k); err != nil {
 			return nil, fmt.Errorf("cachetoolz: pykey: keyword argument name: %w", err)
@@ -121,7 +149,7 @@ func (g Generator) pickle(p *pickler, typed bool, fn cachetoolz.Function, args [
 	}
 	var types []kind
 	if typed {
-		types = make([]kind, 0, len(pos)+len(vals))
+		types = p.kinds[:0]
 		for i := range pos {
 			types = append(types, pos[i].kind)
 		}
@@ -130,10 +158,13 @@ func (g Generator) pickle(p *pickler, typed bool, fn cachetoolz.Function, args [
 			return nil, fmt.Errorf("cachetoolz: pykey: typed keyword arguments: %w", err)
 		}
 		types = append(types, kinds...)
+		p.kinds = types
 	}
 
 	// ((module, name), args, kwargs items, types...)
-	*p = pickler{buf: p.buf, shared: clearMap(p.shared), sharedB: clearMap(p.sharedB)}
+	p.shared.reset()
+	p.sharedB.reset()
+	p.memoLen, p.types, p.typeType = 0, [numKinds]int{}, 0
 	p.start(byte(proto))
 	p.boundary()
 	n := 3 + len(types)
@@ -185,7 +216,12 @@ func (p *pickler) items(names []string, vals []object) {
 	p.memoize()
 }
 
-func clearMap(m map[string]int) map[string]int {
-	clear(m)
-	return m
+// grow returns s resized to n zero objects, reusing its array when it can.
+func grow(s []object, n int) []object {
+	if cap(s) < n {
+		return make([]object, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }

@@ -63,10 +63,15 @@ type pickler struct {
 	buf        []byte
 	frameStart int // offset of the open frame's header, or -1
 	memoLen    int
-	shared     map[string]int // shared str objects: their memo indexes
-	sharedB    map[string]int // shared bytes objects: their memo indexes
-	types      [numKinds]int  // memo index+1 of each type object
-	typeType   int            // memo index+1 of the global builtins.type
+	// Scratch space of Generator.pickle, kept with the pickler in its pool.
+	pos, vals []object
+	names     []string
+	kinds     []kind
+
+	shared   memoTable     // shared str objects: their memo indexes
+	sharedB  memoTable     // shared bytes objects: their memo indexes
+	types    [numKinds]int // memo index+1 of each type object
+	typeType int           // memo index+1 of the global builtins.type
 }
 
 // start begins a pickle of the given protocol, 4 or 5.
@@ -182,7 +187,7 @@ func singleStr(s string) bool {
 // str saves a string; shared strings are one object wherever they occur.
 func (p *pickler) str(s string, shared bool) {
 	if shared {
-		if i, ok := p.shared[s]; ok {
+		if i, ok := p.shared.get(s); ok {
 			p.get(i)
 			return
 		}
@@ -190,10 +195,7 @@ func (p *pickler) str(s string, shared bool) {
 	p.data(opShortBinUnicod, opBinUnicode, opBinUnicode8, s)
 	i := p.memoize()
 	if shared {
-		if p.shared == nil {
-			p.shared = make(map[string]int)
-		}
-		p.shared[s] = i
+		p.shared.put(s, i)
 	}
 }
 
@@ -206,7 +208,7 @@ func (p *pickler) name(s string) {
 func (p *pickler) bytes(s string) {
 	shared := len(s) <= 1
 	if shared {
-		if i, ok := p.sharedB[s]; ok {
+		if i, ok := p.sharedB.get(s); ok {
 			p.get(i)
 			return
 		}
@@ -214,10 +216,7 @@ func (p *pickler) bytes(s string) {
 	p.data(opShortBinBytes, opBinBytes, opBinBytes8, s)
 	i := p.memoize()
 	if shared {
-		if p.sharedB == nil {
-			p.sharedB = make(map[string]int)
-		}
-		p.sharedB[s] = i
+		p.sharedB.put(s, i)
 	}
 }
 

@@ -34,8 +34,10 @@ var _ cachetoolz.Backend = (*Backend)(nil)
 //	unix://[user:password@]/path/to/socket[?db=N]
 //
 // with query parameters dial_timeout, write_timeout, client_name, protocol=2,
-// master_set=NAME (the addresses are then Sentinels) and addr=host:port
-// (more seed addresses, for a Cluster or Sentinels). opts.Configure may
+// master_set=NAME (the addresses are then Sentinels), addr=host:port
+// (more seed addresses, for a Cluster or Sentinels) and layout=seed or
+// layout=default (see Options.Layout; a layout that contradicts
+// Options.Layout is an error). opts.Configure may
 // adjust the parsed client options. New dials once to learn the topology
 // (standalone, Sentinel or Cluster). If no server answers, New still
 // returns a backend, which keeps trying in the background (every second
@@ -47,6 +49,10 @@ func New(url string, opts *Options) (*Backend, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cachetoolz: redis: parsing %q: %w", redactURL(url), withoutURL(err))
 	}
+	layout, err := layoutOf(url, opts)
+	if err != nil {
+		return nil, err
+	}
 	co.DisableCache = true // the backend does not use client-side caching
 	co.RetryDelay = boundedRetry
 	if opts != nil && opts.Configure != nil {
@@ -57,6 +63,7 @@ func New(url string, opts *Options) (*Backend, error) {
 		return nil, fmt.Errorf("cachetoolz: redis: connecting to %s: %w", redactURL(url), err)
 	}
 	b := newBackend(client, opts)
+	b.s.layout = layout
 	b.ownClient = true
 	if err != nil {
 		b.connErr.Store(&connError{err: err})

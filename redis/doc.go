@@ -118,4 +118,57 @@
 // removes them anyway, since nothing reads them once they are cleared.
 // Prefer volatile-* or noeviction for a Redis that holds never-expiring
 // entries and must not lose them.
+//
+// # Seed layout
+//
+// [LayoutSeed] ([Options.Layout], or layout=seed in the URL of [New])
+// stores what the Python cachetoolz library (0.3.2) stores, so that Go and
+// Python services share one cache: each side reads the entries the other
+// wrote, and each side's clear empties the namespace for both. With
+// codec.Python as the cache's codec and a pykey.Generator as the wrap's
+// Options.Keys, a wrapped Go function and the Python function it replaces
+// read and write the same entries:
+//
+//	<namespace>:<key>   the value as the codec wrote it, nothing before it
+//	                    (no generation, no cachetoolz entry header), with
+//	                    EX: the time to live rounded up to whole seconds,
+//	                    or no expiry when the wrap has none
+//
+// No other key is written. [Backend.Get] is one GET and always reports the
+// same generation; [Backend.Set] is one SET with EX; [Backend.Clear] deletes
+// the keys that match the pattern namespace + ":*" on every master (every
+// node that answers ROLE with master, in a Cluster), with SCAN and UNLINK in
+// steps of about 512 keys. The backend reports [Backend.PlainValues], so
+// the cache stores the codec's output alone (see cachetoolz.PlainBackend).
+//
+// What the seed layout gives up:
+//
+//   - The instant clear. A clear walks the keyspace of every master: its
+//     time grows with the number of keys in Redis, not with the namespace,
+//     and one that fails midway has deleted part of the namespace.
+//     cachetoolz.ClearAfter bounds its clear by 10 times Config.Timeout;
+//     on a large keyspace, call Cache.Clear with a context of your own.
+//   - The clear-vs-load rule. A load that began before a clear stores its
+//     result after it: the old value can come back once.
+//   - Namespace isolation for names that contain ":". The key of namespace
+//     "a" and key "b:c" is the key of namespace "a:b" and key "c", and the
+//     clear of "a" also removes the entries of "a:b". Pick namespaces that
+//     are not a prefix of another followed by a colon.
+//   - Options that need the default layout's bookkeeping: Prefix and
+//     ReclaimBatch are ignored; the load lock is not taken (wraps with
+//     Options.Lock load as without it); Namespaces, Entries and Pending
+//     return an error wrapping errors.ErrUnsupported; Reclaim does nothing.
+//     The cache's Options.Version cannot take effect without the entry
+//     header, so wrapping with one is an error.
+//   - The check that an entry was written for the wrapper's result type:
+//     what decodes into the result type is served, so a strict codec
+//     (codec.Python is one) is what keeps a changed type from being fed an
+//     old entry.
+//
+// Glob characters in a namespace ('*', '?', '[', ']', '\') are escaped in
+// the clear's pattern, so a clear from Go removes that namespace's keys
+// only. The Python library does not escape them: its clear of "user*"
+// also removes the entries of "users" (and of every namespace the pattern
+// matches), and its clear of "u[s]er" removes those of "user" and leaves
+// its own. Avoid glob characters in namespaces that Python clears.
 package rediscache

@@ -35,6 +35,9 @@ func (b *Backend) Namespaces(ctx context.Context) ([]cachetoolz.NamespaceInfo, e
 	if b.closed.Load() {
 		return nil, b.closedErr("namespaces", "")
 	}
+	if b.s.layout == LayoutSeed {
+		return nil, b.wrap("namespaces", "", errSeedLayout)
+	}
 	names, err := b.scanNamespaces(ctx)
 	if err != nil {
 		return nil, err
@@ -174,6 +177,9 @@ func (b *Backend) Entries(ctx context.Context, namespace, cursor string, limit i
 	if b.closed.Load() {
 		return nil, "", b.closedErr("entries", namespace)
 	}
+	if b.s.layout == LayoutSeed {
+		return nil, "", b.wrap("entries", namespace, errSeedLayout)
+	}
 	if limit <= 0 {
 		limit = 100
 	}
@@ -263,6 +269,9 @@ func (b *Backend) Entries(ctx context.Context, namespace, cursor string, limit i
 func (b *Backend) Pending(ctx context.Context, namespace string) (int64, error) {
 	if b.closed.Load() {
 		return 0, b.closedErr("pending", namespace)
+	}
+	if b.s.layout == LayoutSeed {
+		return 0, b.wrap("pending", namespace, errSeedLayout)
 	}
 	ctx, cancel := b.ctx(ctx)
 	defer cancel()

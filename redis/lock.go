@@ -24,6 +24,9 @@ func (b *Backend) TryLock(ctx context.Context, namespace, key string, ttl time.D
 	if b.closed.Load() {
 		return st, b.closedErr("lock", namespace)
 	}
+	if b.s.layout == LayoutSeed {
+		return st, nil // no lock: the caller loads without one
+	}
 	ctx, cancel := b.ctx(ctx)
 	defer cancel()
 	client, err := b.conn()

@@ -12,13 +12,17 @@ import (
 
 // Get returns the entry under key in namespace if it carries the
 // namespace's current generation, and that generation. It costs one MGET:
-// one round trip, whatever the topology.
+// one round trip, whatever the topology. In LayoutSeed it is one GET of
+// namespace:key, and the generation is always the same.
 func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint64, error) {
 	if b.closed.Load() {
 		return nil, 0, b.closedErr("get", namespace)
 	}
 	ctx, cancel := b.ctx(ctx)
 	defer cancel()
+	if b.s.layout == LayoutSeed {
+		return b.seedGet(ctx, namespace, key)
+	}
 	client, err := b.conn()
 	if err != nil {
 		return nil, 0, b.wrap("get", namespace, err)
@@ -90,13 +94,17 @@ func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint6
 // Set stores value under key in namespace for ttl (millisecond precision,
 // enforced by Redis; ttl <= 0: never expires), provided gen is still the
 // namespace's generation. A stale gen is not an error: the value is simply
-// not stored.
+// not stored. In LayoutSeed it is SET namespace:key value EX seconds (the
+// ttl rounded up to whole seconds), and gen is ignored.
 func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, ttl time.Duration, gen uint64) error {
 	if b.closed.Load() {
 		return b.closedErr("set", namespace)
 	}
 	ctx, cancel := b.ctx(ctx)
 	defer cancel()
+	if b.s.layout == LayoutSeed {
+		return b.seedSet(ctx, namespace, key, value, ttl)
+	}
 	client, err := b.conn()
 	if err != nil {
 		return b.wrap("set", namespace, err)
@@ -125,12 +133,19 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 // Clear moves each namespace to a new generation, which hides all its
 // entries at once, and schedules the old entries for reclaiming in the
 // background. Its cost does not depend on the size of any namespace.
+// In LayoutSeed it deletes the keys that match namespace:* (glob
+// characters of the namespace escaped) on every master, with SCAN and
+// UNLINK in batches: it takes time in proportion to the size of the
+// keyspace, and does not stop a load that began before it from storing.
 func (b *Backend) Clear(ctx context.Context, namespaces ...string) error {
 	if b.closed.Load() {
 		return b.closedErr("clear", "")
 	}
 	ctx, cancel := b.ctx(ctx)
 	defer cancel()
+	if b.s.layout == LayoutSeed {
+		return b.seedClear(ctx, namespaces)
+	}
 	client, err := b.conn()
 	if err != nil {
 		return b.wrap("clear", "", err)

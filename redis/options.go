@@ -34,6 +34,12 @@ type Options struct {
 	// slog.Default().
 	Logger *slog.Logger
 
+	// Layout is how keys and values are arranged in Redis. Default:
+	// LayoutDefault. LayoutSeed (also set by layout=seed in the URL of
+	// [New]) shares entries with the Python cachetoolz library; it ignores
+	// Prefix and ReclaimBatch, uses no load locks, and has no inspector.
+	Layout Layout
+
 	// Configure, when set, adjusts the client options that [New] parsed from
 	// its URL before the client is created: TLS settings, timeouts, pool
 	// sizes, Sentinel or Cluster addresses. [NewFromClient] ignores it.
@@ -46,6 +52,7 @@ type settings struct {
 	timeout time.Duration
 	batch   int
 	logger  *slog.Logger
+	layout  Layout
 }
 
 // maxReclaimBatch bounds Options.ReclaimBatch: one UNLINK takes the whole
@@ -72,5 +79,6 @@ func (o *Options) settings() settings {
 	if o.Logger != nil {
 		s.logger = o.Logger
 	}
+	s.layout = o.Layout
 	return s
 }

@@ -16,6 +16,9 @@ func (b *Backend) Reclaim(ctx context.Context, namespaces ...string) error {
 	if b.closed.Load() {
 		return b.closedErr("reclaim", "")
 	}
+	if b.s.layout == LayoutSeed {
+		return nil // nothing is hidden: a clear deletes
+	}
 	for _, ns := range namespaces {
 		if err := b.reclaimNamespace(ctx, ns); err != nil {
 			return err

@@ -1,0 +1,67 @@
+package cachetoolz
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+)
+
+// sharedDeadlines bounds the backend operations of calls whose context
+// cannot end (context.Background, or what context.WithoutCancel makes):
+// rather than a context with a timer of its own per operation, the calls
+// that start within Config.Timeout/16 of each other share one deadline, so
+// that each is bounded by between 15/16 of Config.Timeout and all of it,
+// at the cost of a clock reading.
+type sharedDeadlines struct {
+	cur atomic.Pointer[sharedDeadline]
+}
+
+// sharedDeadline is one shared deadline: a context that ends at it, and the
+// time until which new operations may take it.
+type sharedDeadline struct {
+	ctx    context.Context
+	cancel context.CancelFunc // never called: the context ends at its deadline, which frees its timer
+	until  time.Time
+}
+
+// get returns the shared deadline for an operation starting now.
+func (s *sharedDeadlines) get(now time.Time, timeout time.Duration) *sharedDeadline {
+	if d := s.cur.Load(); d != nil && now.Before(d.until) {
+		return d
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), now.Add(timeout))
+	d := &sharedDeadline{ctx: ctx, cancel: cancel, until: now.Add(timeout / 16)}
+	s.cur.Store(d) // racing refreshes each store a valid deadline
+	return d
+}
+
+// bounded is a context that cannot end, bounded by a shared deadline: it
+// keeps the values of the context it was made from.
+type bounded struct {
+	context.Context // for its values
+	d               *sharedDeadline
+}
+
+func (b *bounded) Deadline() (time.Time, bool) { return b.d.ctx.Deadline() }
+func (b *bounded) Done() <-chan struct{}       { return b.d.ctx.Done() }
+func (b *bounded) Err() error                  { return b.d.ctx.Err() }
+
+func noCancel() {}
+
+// timeout bounds a backend operation by Config.Timeout. A context that ends
+// sooner is used as it is; one that cannot end shares a deadline with the
+// operations that start at about the same time (see sharedDeadlines); any
+// other gets a deadline of its own.
+func (c *Cache) timeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if ctx.Done() == nil {
+		d := c.deadlines.get(time.Now(), c.cfg.Timeout)
+		if ctx == context.Background() {
+			return d.ctx, noCancel
+		}
+		return &bounded{ctx, d}, noCancel
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= c.cfg.Timeout {
+		return ctx, noCancel
+	}
+	return context.WithTimeout(ctx, c.cfg.Timeout)
+}

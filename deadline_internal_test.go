@@ -1,0 +1,78 @@
+package cachetoolz
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// A context that cannot end gets a shared deadline between 15/16 of the
+// timeout and the timeout, the same for the operations that start within
+// timeout/16, and a new one after that; it keeps the caller's values.
+func TestSharedDeadline(t *testing.T) {
+	const timeout = 160 * time.Millisecond
+	var s sharedDeadlines
+	t0 := time.Now()
+	a := s.get(t0, timeout)
+	b := s.get(t0.Add(timeout/16-time.Nanosecond), timeout)
+	if a != b {
+		t.Fatal("operations within timeout/16 of each other do not share a deadline")
+	}
+	c := s.get(t0.Add(timeout/16), timeout)
+	if c == a {
+		t.Fatal("an operation timeout/16 later shares the old deadline")
+	}
+	for _, d := range []*sharedDeadline{a, c} {
+		dl, ok := d.ctx.Deadline()
+		if !ok {
+			t.Fatal("shared context without a deadline")
+		}
+		// The latest operation to take d starts just before d.until.
+		if left := dl.Sub(d.until); left < timeout*15/16 || left > timeout {
+			t.Fatalf("an operation taking the shared deadline last has %v left, want %v to %v", left, timeout*15/16, timeout)
+		}
+	}
+}
+
+type deadlineKey struct{}
+
+func TestTimeoutContexts(t *testing.T) {
+	c := Must(New(nil, &Config{Timeout: time.Second}))
+	// Background: the shared deadline itself.
+	ctx, cancel := c.timeout(context.Background())
+	cancel()
+	if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > time.Second || ctx.Done() == nil {
+		t.Fatalf("Background: deadline %v, %v; want one within a second", dl, ok)
+	}
+	// A context that cannot end but holds values keeps them.
+	valued := context.WithoutCancel(context.WithValue(context.Background(), deadlineKey{}, "v"))
+	ctx, cancel = c.timeout(valued)
+	cancel()
+	if _, ok := ctx.Deadline(); !ok || ctx.Value(deadlineKey{}) != "v" {
+		t.Fatalf("WithoutCancel: deadline set %v, value %v; want a deadline and the value", ok, ctx.Value(deadlineKey{}))
+	}
+	// A context that ends sooner is used as it is.
+	soon, stop := context.WithTimeout(context.Background(), time.Millisecond*100)
+	defer stop()
+	if ctx, cancel = c.timeout(soon); ctx != soon {
+		t.Fatal("a context that ends sooner than the timeout was replaced")
+	}
+	cancel()
+	// One that ends later, or is cancellable with no deadline, gets its own.
+	late, stop2 := context.WithTimeout(context.Background(), time.Hour)
+	defer stop2()
+	cancellable, stop3 := context.WithCancel(context.Background())
+	defer stop3()
+	for _, parent := range []context.Context{late, cancellable} {
+		ctx, cancel = c.timeout(parent)
+		dl, ok := ctx.Deadline()
+		if !ok || time.Until(dl) > time.Second {
+			t.Fatalf("deadline %v, %v; want one within a second", dl, ok)
+		}
+		if parent == cancellable {
+			stop3()
+			<-ctx.Done() // the caller's cancellation still reaches the operation
+		}
+		cancel()
+	}
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package pykey_test
+
+const raceEnabled = false
