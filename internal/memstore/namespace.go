@@ -30,6 +30,7 @@ type Namespace struct {
 type entry struct {
 	ns      *Namespace
 	key     string
+	digest  key // ns and key's place in the cache
 	value   any
 	gen     uint64        // the namespace's generation when stored
 	ttl     time.Duration // MaxTTL for none
@@ -64,10 +65,13 @@ func (n *Namespace) GetString(k string) (value any, gen uint64, ok bool) {
 }
 
 func (n *Namespace) get(k string) (any, uint64, bool) {
-	e, ok := n.store.cache.GetIfPresent(key{ns: n.id, key: k})
-	// Otter tested the expiry against a reading that may be stale; an
-	// entry with a time to live is tested again against a fresh one.
-	if ok && e.gen == n.gen.Load() && (e.expires == 0 || n.store.clock.NowNano() < e.expires) {
+	e, ok := n.store.cache.GetIfPresent(n.store.digest(n.id, k))
+	// The entry may be another key's with the same digest: the namespace
+	// and key are compared. Otter tested the expiry against a reading that
+	// may be stale; an entry with a time to live is tested again against a
+	// fresh one.
+	if ok && e.ns == n && e.key == k && e.gen == n.gen.Load() &&
+		(e.expires == 0 || n.store.clock.NowNano() < e.expires) {
 		return e.value, 0, true
 	}
 	return nil, n.gen.Load(), false
