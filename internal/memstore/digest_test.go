@@ -1,7 +1,7 @@
 package memstore
 
 import (
-	"hash/maphash"
+	"encoding/binary"
 	"testing"
 )
 
@@ -23,7 +23,7 @@ func TestDigestCollisionNeverServesAnotherKey(t *testing.T) {
 	// digest(a, "k1") == digest(b, "k2") when
 	// b.id*c == a.id*c ^ H(k1) ^ H(k2).
 	const c = 0x9e3779b97f4a7c15
-	x := maphash.String(s.seed, "k1") ^ maphash.String(s.seed, "k2")
+	x := hashString(s.seed, "k1") ^ hashString(s.seed, "k2")
 	b.id = (a.id*c ^ x) * inverse(c)
 	if s.digest(a.id, "k1") != s.digest(b.id, "k2") {
 		t.Fatal("the test did not make the digests collide")
@@ -50,5 +50,36 @@ func TestDigestCollisionNeverServesAnotherKey(t *testing.T) {
 	s.Clear("a")
 	if _, _, ok := b.GetString("k2"); !ok {
 		t.Fatal("clearing a removed b/k2")
+	}
+}
+
+// TestHashStringSpreads checks that keys that differ in one bit, or in
+// length only, get distinct hashes, and that the seed changes every hash:
+// a weak hash would give many keys of a cache one place.
+func TestHashStringSpreads(t *testing.T) {
+	seen := map[uint64]string{}
+	add := func(seed uint64, k string) {
+		h := hashString(seed, k)
+		if prev, dup := seen[h]; dup {
+			t.Fatalf("hash of %q (seed %x) equals that of %q", k, seed, prev)
+		}
+		seen[h] = k
+	}
+	base := make([]byte, 70)
+	for i := range base {
+		base[i] = byte(i * 7)
+	}
+	for n := 0; n <= len(base); n++ {
+		add(1, string(base[:n]))
+		add(2, string(base[:n]))
+		for i := range n * 8 {
+			b := append([]byte(nil), base[:n]...)
+			b[i/8] ^= 1 << (i % 8)
+			add(1, string(b))
+		}
+	}
+	for i := range 200_000 { // short keys, as integer arguments make
+		add(3, string(binary.BigEndian.AppendUint64([]byte{0, 1, 2, 3, 4}, uint64(i))))
+		add(3, string(binary.LittleEndian.AppendUint32(nil, uint32(i))))
 	}
 }

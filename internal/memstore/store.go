@@ -8,7 +8,7 @@
 package memstore
 
 import (
-	"hash/maphash"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -51,7 +51,7 @@ type key uint64
 // Store holds every namespace in one bounded otter cache.
 type Store struct {
 	cache   *otter.Cache[key, *entry]
-	seed    maphash.Seed // of digest
+	seed    uint64 // of digest
 	clock   clock
 	reads   *readClock // what otter reads
 	weigher func(key string, value any) int64
@@ -84,7 +84,7 @@ func New(cfg Config) *Store {
 	}
 	s := &Store{
 		clock:   newClock(cfg.Now, interval),
-		seed:    maphash.MakeSeed(),
+		seed:    rand.Uint64(),
 		weigher: cfg.Weigher,
 		names:   map[string]*Namespace{},
 		tasks:   make(chan func(), 16),
@@ -116,20 +116,6 @@ func New(cfg Config) *Store {
 	s.cache = otter.Must(opts)
 	go s.maintain()
 	return s
-}
-
-// digest returns the otter key of key k in the namespace whose identity is
-// ns: a 64-bit hash of k, seeded at random per store so that no one can
-// choose keys that collide, mixed with ns (multiplied by an odd constant, a
-// bijection, so that one key in two namespaces never gets one digest).
-//
-// Two entries may still get one digest, with a chance of about n²/2⁶⁵ for
-// n live entries; they then share one place in the cache, where the later
-// store replaces the earlier one. An entry keeps its namespace and full
-// key, and a read compares both, so a collision costs a miss and never
-// serves another key's value.
-func (s *Store) digest(ns uint64, k string) key {
-	return key(maphash.String(s.seed, k) ^ ns*0x9e3779b97f4a7c15)
 }
 
 // Closed reports whether Close has been called.
