@@ -56,25 +56,22 @@ func (n *Namespace) Evictions() uint64 { return n.evictions.Load() }
 func (n *Namespace) Get(k []byte) (value any, gen uint64, ok bool) {
 	// The string aliases k only for the lookup, which neither keeps it nor
 	// lets it escape.
-	return n.get(unsafe.String(unsafe.SliceData(k), len(k)))
-}
-
-// GetString is Get with a string key.
-func (n *Namespace) GetString(k string) (value any, gen uint64, ok bool) {
-	return n.get(k)
-}
-
-func (n *Namespace) get(k string) (any, uint64, bool) {
-	e, ok := n.store.cache.GetIfPresent(n.store.digest(n.id, k))
+	ks := unsafe.String(unsafe.SliceData(k), len(k))
+	e, ok := n.store.cache.GetIfPresent(n.store.digest(n.id, ks))
 	// The entry may be another key's with the same digest: the namespace
 	// and key are compared. Otter tested the expiry against a reading that
 	// may be stale; an entry with a time to live is tested again against a
 	// fresh one.
-	if ok && e.ns == n && e.key == k && e.gen == n.gen.Load() &&
+	if ok && e.ns == n && e.key == ks && e.gen == n.gen.Load() &&
 		(e.expires == 0 || n.store.clock.NowNano() < e.expires) {
 		return e.value, 0, true
 	}
 	return nil, n.gen.Load(), false
+}
+
+// GetString is Get with a string key.
+func (n *Namespace) GetString(k string) (value any, gen uint64, ok bool) {
+	return n.Get(unsafe.Slice(unsafe.StringData(k), len(k)))
 }
 
 // Len returns the number of entries the namespace holds, expired ones not
