@@ -56,6 +56,10 @@ type Store struct {
 	reads   *readClock // what otter reads
 	weigher func(key string, value any) int64
 
+	// The fields above are set once and read by every hit; those below
+	// change with stores, evictions and clears, on another cache line.
+	_ [64]byte
+
 	mu     sync.Mutex // guards names, and a namespace's pinned and dead flags
 	names  map[string]*Namespace
 	nextID atomic.Uint64
