@@ -12,14 +12,17 @@ import (
 // linked into the namespace's own list, so that a clear visits them and no
 // other entry.
 type Namespace struct {
-	// Read by every hit, and written by a clear only.
+	// Read by every hit, and written by a clear only; padded on both
+	// sides so that no cache line holds them and data that stores write
+	// (here or in a neighbouring object).
+	_     [64]byte
 	store *Store
 	id    uint64
 	name  string
 	gen   atomic.Uint64
 
 	// What follows changes with every store and eviction: kept off the
-	// cache line that hits read, so that stores on one processor do not
+	// cache lines that hits read, so that stores on one processor do not
 	// slow hits on the others.
 	_         [64]byte
 	evictions atomic.Uint64

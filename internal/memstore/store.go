@@ -50,6 +50,7 @@ type key uint64
 
 // Store holds every namespace in one bounded otter cache.
 type Store struct {
+	_       [64]byte // see below
 	cache   *otter.Cache[key, *entry]
 	seed    uint64 // of digest
 	clock   clock
@@ -57,7 +58,9 @@ type Store struct {
 	weigher func(key string, value any) int64
 
 	// The fields above are set once and read by every hit; those below
-	// change with stores, evictions and clears, on another cache line.
+	// change with stores, evictions and clears. The padding on both sides
+	// keeps the former off every cache line that holds the latter or a
+	// neighbouring object.
 	_ [64]byte
 
 	mu     sync.Mutex // guards names, and a namespace's pinned and dead flags
