@@ -22,12 +22,15 @@ const cells = 16
 // and ready to use; a Counter must not be copied after first use.
 type Counter struct {
 	cells [cells]cell
+	_     [56]byte // after the last cell's n, as before every other
 }
 
-// cell is one processor's part of a count, alone on its cache line.
+// cell is one processor's part of a count. Padding on both sides of n
+// keeps it alone on its cache line (an 8-byte word has at most 56 other
+// bytes of its 64-byte line on either side), wherever the Counter starts.
 type cell struct {
-	n atomic.Uint64
 	_ [56]byte
+	n atomic.Uint64
 }
 
 // Add adds one to c.
