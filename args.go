@@ -26,7 +26,9 @@ func newArgInfo(t reflect.Type, typed bool) argInfo {
 func appendArg[A any](b []byte, a A, info *argInfo) ([]byte, error) {
 	if !info.iface || !info.typed {
 		n := len(b)
-		b = append(b, info.tag...)
+		if len(info.tag) > 0 {
+			b = append(b, info.tag...)
+		}
 		switch v := any(a).(type) {
 		case int:
 			return canon.AppendInt(b, int64(v)), nil

@@ -168,7 +168,7 @@ func (w *wrapper[R]) lookup(ctx context.Context, key []byte, count bool) (r R, p
 		}
 	}
 	if count {
-		w.ns.stats.hit(key[len(key)-1])
+		w.ns.stats.hit()
 	}
 	return r, p, true
 }
@@ -203,7 +203,7 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 			return r, p, false
 		}
 		if count {
-			n.stats.hit(key[len(key)-1])
+			n.stats.hit()
 		}
 		return r, p, true
 	case errors.Is(err, ErrNotFound):

@@ -1,6 +1,10 @@
 package cachetoolz
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"github.com/cachetoolz/cachetoolz/internal/stripe"
+)
 
 // Stats counts what happened in one namespace of a cache.
 type Stats struct {
@@ -54,12 +58,10 @@ func (c *Cache) Stats() map[string]Stats {
 	return out
 }
 
-const stripes = 8
-
-// counters are a namespace's counters. Hits, the hot one, is striped so
-// that parallel hits do not fight over one cache line.
+// counters are a namespace's counters. Hits, the hot one, has a cell per
+// processor, so that parallel hits do not fight over one cache line.
 type counters struct {
-	hits   [stripes]paddedCounter
+	hits   stripe.Counter
 	misses atomic.Uint64
 	loads  atomic.Uint64
 	errors atomic.Uint64
@@ -67,18 +69,11 @@ type counters struct {
 	mismatches atomic.Uint64
 }
 
-type paddedCounter struct {
-	n atomic.Uint64
-	_ [56]byte
-}
-
-func (c *counters) hit(stripe byte) { c.hits[stripe%stripes].n.Add(1) }
+func (c *counters) hit() { c.hits.Add() }
 
 func (c *counters) snapshot() Stats {
 	var s Stats
-	for i := range c.hits {
-		s.Hits += c.hits[i].n.Load()
-	}
+	s.Hits = c.hits.Load()
 	s.Misses = c.misses.Load()
 	s.Loads = c.loads.Load()
 	s.Errors = c.errors.Load()

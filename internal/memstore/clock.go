@@ -22,12 +22,14 @@ func newClock(now func() time.Time, interval time.Duration) clock {
 	return clock{start: t, startNano: t.UnixNano(), interval: interval}
 }
 
-// NowNano returns the time in Unix nanoseconds.
-func (c clock) NowNano() int64 {
-	if c.nowFn != nil {
-		return c.nowFn().UnixNano()
+// NowNano returns the time in Unix nanoseconds. A hit on an entry with a
+// time to live reads it: it takes the clock by pointer, and the system
+// clock first.
+func (c *clock) NowNano() int64 {
+	if c.nowFn == nil {
+		return c.startNano + int64(time.Since(c.start))
 	}
-	return c.startNano + int64(time.Since(c.start))
+	return c.nowFn().UnixNano()
 }
 
 // Tick returns ticks every interval, whatever otter asks for. otter

@@ -12,17 +12,25 @@ import (
 // linked into the namespace's own list, so that a clear visits them and no
 // other entry.
 type Namespace struct {
-	store     *Store
-	id        uint64
-	name      string
-	gen       atomic.Uint64
-	evictions atomic.Uint64
+	// Read by every hit, and written by a clear only; padded on both
+	// sides so that no cache line holds them and data that stores write
+	// (here or in a neighbouring object).
+	_     [64]byte
+	store *Store
+	id    uint64
+	name  string
+	gen   atomic.Uint64
 
-	mu     sync.Mutex // guards the list, count, pinned and dead
-	head   *entry     // the namespace's entries, most recently stored first
-	count  int
-	pinned bool // handed out by Store.Namespace: never dropped
-	dead   bool // dropped from the store while empty: a store must look again
+	// What follows changes with every store and eviction: kept off the
+	// cache lines that hits read, so that stores on one processor do not
+	// slow hits on the others.
+	_         [64]byte
+	evictions atomic.Uint64
+	mu        sync.Mutex // guards the list, count, pinned and dead
+	head      *entry     // the namespace's entries, most recently stored first
+	count     int
+	pinned    bool // handed out by Store.Namespace: never dropped
+	dead      bool // dropped from the store while empty: a store must look again
 }
 
 // entry is one cached value. Every field but the list links is set before
@@ -30,6 +38,7 @@ type Namespace struct {
 type entry struct {
 	ns      *Namespace
 	key     string
+	digest  key // ns and key's place in the cache
 	value   any
 	gen     uint64        // the namespace's generation when stored
 	ttl     time.Duration // MaxTTL for none
@@ -55,22 +64,22 @@ func (n *Namespace) Evictions() uint64 { return n.evictions.Load() }
 func (n *Namespace) Get(k []byte) (value any, gen uint64, ok bool) {
 	// The string aliases k only for the lookup, which neither keeps it nor
 	// lets it escape.
-	return n.get(unsafe.String(unsafe.SliceData(k), len(k)))
+	ks := unsafe.String(unsafe.SliceData(k), len(k))
+	e, ok := n.store.cache.GetIfPresent(n.store.digest(n.id, ks))
+	// The entry may be another key's with the same digest: the namespace
+	// and key are compared. Otter tested the expiry against a reading that
+	// may be stale; an entry with a time to live is tested again against a
+	// fresh one.
+	if ok && e.ns == n && e.key == ks && e.gen == n.gen.Load() &&
+		(e.expires == 0 || n.store.clock.NowNano() < e.expires) {
+		return e.value, 0, true
+	}
+	return nil, n.gen.Load(), false
 }
 
 // GetString is Get with a string key.
 func (n *Namespace) GetString(k string) (value any, gen uint64, ok bool) {
-	return n.get(k)
-}
-
-func (n *Namespace) get(k string) (any, uint64, bool) {
-	e, ok := n.store.cache.GetIfPresent(key{ns: n.id, key: k})
-	// Otter tested the expiry against a reading that may be stale; an
-	// entry with a time to live is tested again against a fresh one.
-	if ok && e.gen == n.gen.Load() && (e.expires == 0 || n.store.clock.NowNano() < e.expires) {
-		return e.value, 0, true
-	}
-	return nil, n.gen.Load(), false
+	return n.Get(unsafe.Slice(unsafe.StringData(k), len(k)))
 }
 
 // Len returns the number of entries the namespace holds, expired ones not

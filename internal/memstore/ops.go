@@ -77,7 +77,7 @@ func (s *Store) set(n *Namespace, k string, value any, ttl time.Duration, gen ui
 	if s.closed.Load() {
 		return true
 	}
-	e := &entry{ns: n, key: k, value: value, gen: gen, ttl: MaxTTL}
+	e := &entry{ns: n, key: k, digest: s.digest(n.id, k), value: value, gen: gen, ttl: MaxTTL}
 	now := s.reads.refresh() // otter computes the expiry from this reading
 	if ttl > 0 {
 		e.ttl = min(ttl, MaxTTL)
@@ -97,20 +97,19 @@ func (s *Store) set(n *Namespace, k string, value any, ttl time.Duration, gen ui
 	}
 	n.link(e)
 	n.mu.Unlock()
-	ck := key{ns: n.id, key: k}
-	s.cache.Set(ck, e)
+	s.cache.Set(e.digest, e)
 	// A clear that advanced the generation before the entry reached the
 	// cache may have missed it: remove it here. Otherwise the clear comes
 	// after this load and finds the entry in the cache.
 	if n.gen.Load() != gen {
-		s.remove(ck, e)
+		s.remove(e)
 	}
 	return true
 }
 
-// remove deletes the entry under k if it is still e.
-func (s *Store) remove(k key, e *entry) {
-	s.cache.ComputeIfPresent(k, func(old *entry) (*entry, otter.ComputeOp) {
+// remove deletes e from the cache if it is still there.
+func (s *Store) remove(e *entry) {
+	s.cache.ComputeIfPresent(e.digest, func(old *entry) (*entry, otter.ComputeOp) {
 		if old == e {
 			return nil, otter.InvalidateOp
 		}
@@ -183,7 +182,7 @@ func (s *Store) clear(name string) {
 		return
 	}
 	for e := head; e != nil; e = e.next {
-		s.remove(key{ns: n.id, key: e.key}, e)
+		s.remove(e)
 	}
 }
 

@@ -8,6 +8,7 @@
 package memstore
 
 import (
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,19 +42,26 @@ type Config struct {
 	Now func() time.Time
 }
 
-// key is an entry's key in the otter cache: its namespace's identity and
-// its key within the namespace.
-type key struct {
-	ns  uint64
-	key string
-}
+// key is an entry's key in the otter cache: a digest of its namespace's
+// identity and its key within the namespace (see Store.digest). otter
+// hashes an integer key with two multiplications, where a key that holds
+// a string would be hashed and compared byte by byte on every read.
+type key uint64
 
 // Store holds every namespace in one bounded otter cache.
 type Store struct {
+	_       [64]byte // see below
 	cache   *otter.Cache[key, *entry]
+	seed    uint64 // of digest
 	clock   clock
 	reads   *readClock // what otter reads
 	weigher func(key string, value any) int64
+
+	// The fields above are set once and read by every hit; those below
+	// change with stores, evictions and clears. The padding on both sides
+	// keeps the former off every cache line that holds the latter or a
+	// neighbouring object.
+	_ [64]byte
 
 	mu     sync.Mutex // guards names, and a namespace's pinned and dead flags
 	names  map[string]*Namespace
@@ -83,6 +91,7 @@ func New(cfg Config) *Store {
 	}
 	s := &Store{
 		clock:   newClock(cfg.Now, interval),
+		seed:    rand.Uint64(),
 		weigher: cfg.Weigher,
 		names:   map[string]*Namespace{},
 		tasks:   make(chan func(), 16),
