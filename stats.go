@@ -24,6 +24,12 @@ type Stats struct {
 	// others (not expired or cleared ones). Backends that evict on their
 	// own, as Redis does under maxmemory, do not report here.
 	Evictions uint64
+	// Stale counts calls answered with a stale value (see
+	// Options.MaxStale) because a load failed, passed a timeout, or failed
+	// shortly before.
+	Stale uint64
+	// Refreshes counts early refreshes started (see Options.EarlyRefresh).
+	Refreshes uint64
 	// BreakerOpen tells whether the namespace's circuit breaker is open:
 	// calls skip the backend until it lets a probe through.
 	BreakerOpen bool
@@ -65,6 +71,8 @@ type counters struct {
 	errors atomic.Uint64
 
 	mismatches atomic.Uint64
+	stale      atomic.Uint64
+	refreshes  atomic.Uint64
 }
 
 type paddedCounter struct {
@@ -83,5 +91,7 @@ func (c *counters) snapshot() Stats {
 	s.Loads = c.loads.Load()
 	s.Errors = c.errors.Load()
 	s.Mismatches = c.mismatches.Load()
+	s.Stale = c.stale.Load()
+	s.Refreshes = c.refreshes.Load()
 	return s
 }
