@@ -10,6 +10,7 @@ import (
 	"unsafe"
 
 	"github.com/cachetoolz/cachetoolz/codec"
+	"github.com/cachetoolz/cachetoolz/internal/memstore"
 )
 
 // keyBufSize is the stack buffer a call builds its key in; longer keys
@@ -36,11 +37,12 @@ type wrapper[R any] struct {
 	args        []argInfo
 	typed       bool
 	shape       shape
-	ifaceResult bool        // R is an interface type, which a nil result can have
-	header      header      // what a remote entry of this wrapper starts with
-	lock        lockOptions // Options.Lock, when the backend can lock
-	fresh       *freshness  // the freshness options; nil when all are off
-	meta        bool        // entries carry freshness metadata: see metaOK
+	ifaceResult bool                // R is an interface type, which a nil result can have
+	header      header              // what a remote entry of this wrapper starts with
+	lock        lockOptions         // Options.Lock, when the backend can lock
+	fresh       *freshness          // the freshness options; nil when all are off
+	meta        bool                // entries carry freshness metadata: see metaOK
+	valueMem    *memstore.Namespace // ns.mem when its entries are bare Go values, else nil: the hit path
 }
 
 // shape is what a wrapper's signature lets its function and callers do.
@@ -102,6 +104,9 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 		fresh:       newFreshness(&opts),
 	}
 	w.meta = w.fresh.needsMeta()
+	if !w.metaOK() {
+		w.valueMem = w.ns.mem
+	}
 	w.header = newHeader(rt, opts.Version, w.meta)
 	w.lock = c.lockOptions(&opts)
 	w.prefix[0] = keyDefault
@@ -154,25 +159,25 @@ type extra struct {
 	val      any  // an R
 }
 
-// lookup returns the cached result under key, or what a load needs to know.
-// It does not retain key. Hits are counted unless the lookup is a load's
-// second look.
-func (w *wrapper[R]) lookup(ctx context.Context, key []byte, count bool) (r R, p probe, ok bool) {
-	if w.metaOK() || controlsUsed.Load() {
-		return w.lookupFresh(ctx, key, count)
-	}
-	return w.lookupValue(ctx, key, count)
-}
-
-// lookupValue is lookup for entries without metadata, and no control.
-func (w *wrapper[R]) lookupValue(ctx context.Context, key []byte, count bool) (r R, p probe, ok bool) {
-	n := w.ns.mem
-	if n == nil {
-		return w.lookupRemote(ctx, key, count)
+// lookup returns the cached result under key; on a miss it fills *p with
+// what a load needs to know (on a hit it leaves *p alone, so that the path
+// of a hit copies no probe). It does not retain key. Hits are counted
+// unless the lookup is a load's second look.
+//
+// The memory backend's Go values are looked up here; every other lookup
+// (a byte-storing backend, entries with freshness metadata, a call that
+// may carry a control) goes on in lookupFresh, at the cost of one branch
+// on the path of a hit.
+func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (r R, ok bool) {
+	n := w.valueMem
+	if n == nil || (controlsUsed.Load() && l == lookCall) {
+		r, *p, ok = w.lookupFresh(ctx, key, l)
+		return r, ok
 	}
 	v, gen, hit := n.Get(key)
 	if !hit {
-		return r, probe{gen: gen, genOK: true}, false
+		*p = probe{gen: gen, genOK: true}
+		return r, false
 	}
 	// The nil marker stands for a nil interface, so it answers only a
 	// wrapper whose result is an interface; and it is checked first, since
@@ -180,17 +185,27 @@ func (w *wrapper[R]) lookupValue(ctx context.Context, key []byte, count bool) (r
 	if _, isNil := v.(nilResult); !isNil || !w.ifaceResult {
 		if r, ok = v.(R); !ok {
 			// Another wrapper with the same identity stored another type.
-			if count {
+			if l != lookAgain {
 				w.mismatch(fmt.Errorf("cachetoolz: cached value is a %T, the function returns %v", v, reflect.TypeFor[R]()))
 			}
-			return r, probe{gen: n.Generation(), genOK: true}, false
+			*p = probe{gen: n.Generation(), genOK: true}
+			return r, false
 		}
 	}
-	if count {
+	if l != lookAgain {
 		w.ns.stats.hit(key[len(key)-1])
 	}
-	return r, p, true
+	return r, true
 }
+
+// look is what a lookup is for.
+type look uint8
+
+const (
+	lookAgain look = iota // a load's second look: not counted, no control
+	lookCall              // a call's: counted; the call may carry a control
+	lookPlain             // a call's whose control has been looked for: counted
+)
 
 func (w *wrapper[R]) backendKey(key []byte) string {
 	if key[0] == keyCustom {
@@ -264,7 +279,8 @@ func loadBody[T, R any](w *wrapper[R], lc *loadContext, key string, p probe, fn 
 	}
 	if (p.genOK || p.retry) && !p.force { // the cache may hold the result by now
 		// lookup neither keeps nor changes the key it is given.
-		r, p2, ok := w.lookup(bctx, unsafe.Slice(unsafe.StringData(key), len(key)), false)
+		var p2 probe
+		r, ok := w.lookup(bctx, unsafe.Slice(unsafe.StringData(key), len(key)), lookAgain, &p2)
 		if ok {
 			return r, nil
 		}

@@ -11,14 +11,14 @@ import (
 // call's control, and judges the freshness of what it finds. What only the
 // freshness paths use goes in p.x, with ok false: the miss that follows
 // takes the freshness path (freshflight.go).
-func (w *wrapper[R]) lookupFresh(ctx context.Context, key []byte, count bool) (r R, p probe, ok bool) {
+func (w *wrapper[R]) lookupFresh(ctx context.Context, key []byte, l look) (r R, p probe, ok bool) {
 	var ctl Control
-	if count && controlsUsed.Load() {
+	if l == lookCall && controlsUsed.Load() {
 		ctl = controlOf(ctx)
 	}
 	switch ctl {
 	case 0:
-		return w.lookupMeta(ctx, key, count)
+		return w.lookupMeta(ctx, key, l)
 	case Bypass:
 		return r, probe{x: &extra{ctl: ctl}}, false
 	case Forget:
@@ -30,7 +30,7 @@ func (w *wrapper[R]) lookupFresh(ctx context.Context, key []byte, count bool) (r
 	}
 	// Refresh: the load needs the generation, and runs whatever is
 	// stored; a stale value stays a fallback.
-	_, p, _ = w.lookupMeta(ctx, key, false)
+	_, p, _ = w.lookupMeta(ctx, key, lookAgain)
 	if n := w.ns.mem; n != nil && !p.genOK {
 		// A memory hit reports no generation; the function runs after
 		// this reading, so its result may be stored under it.
@@ -44,11 +44,19 @@ func (w *wrapper[R]) lookupFresh(ctx context.Context, key []byte, count bool) (r
 }
 
 // lookupMeta is lookup without controls.
-func (w *wrapper[R]) lookupMeta(ctx context.Context, key []byte, count bool) (r R, p probe, ok bool) {
+func (w *wrapper[R]) lookupMeta(ctx context.Context, key []byte, l look) (r R, p probe, ok bool) {
 	n := w.ns.mem
-	if !w.metaOK() || n == nil {
+	count := l != lookAgain
+	switch {
+	case n == nil:
 		// lookupRemote judges the entries that carry metadata.
-		return w.lookupValue(ctx, key, count)
+		return w.lookupRemote(ctx, key, count)
+	case !w.metaOK():
+		if l == lookCall {
+			l = lookPlain
+		}
+		r, ok = w.lookup(ctx, key, l, &p)
+		return r, p, ok
 	}
 	v, gen, hit := n.Get(key)
 	if !hit {
