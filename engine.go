@@ -171,7 +171,11 @@ type extra struct {
 func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (r R, ok bool) {
 	n := w.valueMem
 	if n == nil || (controlsUsed.Load() && l == lookCall) {
-		r, *p, ok = w.lookupFresh(ctx, key, l)
+		if w.ns.mem == nil && !(controlsUsed.Load() && l == lookCall) {
+			r, *p, ok = w.lookupRemote(ctx, key, l != lookAgain) // it judges freshness itself
+		} else {
+			r, *p, ok = w.lookupFresh(ctx, key, l)
+		}
 		return r, ok
 	}
 	v, gen, hit := n.Get(key)
