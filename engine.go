@@ -107,7 +107,7 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 	if !w.metaOK() {
 		w.valueMem = w.ns.mem
 	}
-	w.header = newHeader(rt, opts.Version, w.meta)
+	w.header = newHeader(rt, opts.Version, w.metaOK())
 	w.lock = c.lockOptions(&opts)
 	w.prefix[0] = keyDefault
 	binary.BigEndian.PutUint32(w.prefix[1:], funcID(name))

@@ -203,8 +203,9 @@ type Options struct {
 	// misses alike. The refreshed value is stored under the generation rule:
 	// a refresh begun before a Clear stores nothing. The typical value is 1;
 	// larger values refresh earlier. Entries then carry their load time and
-	// expiry, in a header format of their own (see Stats.Mismatches).
-	// Default: zero, off.
+	// expiry, in a header format of their own (see Stats.Mismatches). A
+	// refresh takes no load lock (Options.Lock): each process refreshes on
+	// its own. Default: zero, off.
 	EarlyRefresh float64
 
 	// MaxStale keeps entries for MaxStale past their TTL, as a fallback
@@ -216,7 +217,9 @@ type Options struct {
 	// a failed load, callers get the stale value without running the
 	// function for StaleRetry. A Clear removes stale values too: a stale
 	// value is never served after a clear. It applies to entries with a TTL
-	// only. Default: zero, off.
+	// only. With Lock, the reload of an entry past its TTL takes no lock
+	// (the lock would find the entry, which tells nothing of its
+	// freshness): each process reloads on its own. Default: zero, off.
 	MaxStale time.Duration
 
 	// StaleRetry is how long, after a load of a key failed and its stale
@@ -228,8 +231,9 @@ type Options struct {
 	// SoftTimeout bounds how long a caller that has a stale value (see
 	// MaxStale) waits for a load: once it passes, the caller gets the stale
 	// value, and the load goes on in the background and stores its result
-	// when it ends. Callers without a stale value are not affected.
-	// Default: zero, none.
+	// when it ends. Callers without a stale value are not affected. A
+	// SoftTimeout at or past HardTimeout changes nothing. Default: zero,
+	// none.
 	SoftTimeout time.Duration
 
 	// HardTimeout bounds how long a caller waits for a load, stale value or

@@ -6,7 +6,8 @@ import "sync/atomic"
 type Stats struct {
 	// Hits counts calls answered from the cache.
 	Hits uint64
-	// Misses counts calls that found nothing cached.
+	// Misses counts calls that found nothing cached, or only a stale value
+	// (see Options.MaxStale).
 	Misses uint64
 	// Loads counts runs of wrapped functions: fewer than Misses when
 	// concurrent misses on one key share a run.
