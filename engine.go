@@ -160,14 +160,14 @@ type extra struct {
 }
 
 // lookup returns the cached result under key; on a miss it fills *p with
-// what a load needs to know (on a hit it leaves *p alone, so that the path
-// of a hit copies no probe). It does not retain key. Hits are counted
+// what a load needs to know (a memory hit leaves *p alone, so that the
+// path of a hit copies no probe). It does not retain key. Hits are counted
 // unless the lookup is a load's second look.
 //
 // The memory backend's Go values are looked up here; every other lookup
 // (a byte-storing backend, entries with freshness metadata, a call that
-// may carry a control) goes on in lookupFresh, at the cost of one branch
-// on the path of a hit.
+// may carry a control) goes on in lookupRemote or lookupFresh, at the cost
+// of one branch on the path of a memory hit.
 func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (r R, ok bool) {
 	n := w.valueMem
 	if n == nil || (controlsUsed.Load() && l == lookCall) {
