@@ -13,7 +13,9 @@ import (
 // The cases below check the freshness options (early refresh, fail-safe,
 // load timeouts) and the per-call controls through a cachetoolz.Cache on
 // the backend, with a fake clock: what they check does not depend on how
-// fast the backend is, except where a timeout is the point.
+// fast the backend is, except where a timeout is the point. Their TTLs are
+// long, since the backend expires entries by its own clock: an entry must
+// not vanish in real time while the fake clock says it is fresh.
 
 // fakeClock is a clock that moves only when told to.
 type fakeClock struct {
@@ -88,11 +90,19 @@ func (src *source) hold() (release func()) {
 	return func() { src.block.Store(nil); close(ch) }
 }
 
-// freshCache returns a cache on the suite's backend with clock, and src
+// freshConfig is the configuration of the caches of these cases: the fake
+// clock, and a backend timeout long enough that a slow server (a loaded
+// machine) never turns a store into a skipped one, which the cases would
+// take for a wrong answer.
+func freshConfig(clock *fakeClock) *cachetoolz.Config {
+	return &cachetoolz.Config{Now: clock.now, Timeout: 30 * time.Second}
+}
+
+// freshWrap returns a cache on the suite's backend with clock, and src
 // wrapped in it under opts, in the namespace ns.
 func (s *suite) freshWrap(clock *fakeClock, src *source, ns string, opts cachetoolz.Options) (*cachetoolz.Cache, func(context.Context, int) (int64, error)) {
 	s.t.Helper()
-	c := s.cache(&cachetoolz.Config{Now: clock.now})
+	c := s.cache(freshConfig(clock))
 	opts.Namespace, opts.Name = ns, "cachetest.fresh"
 	f, err := cachetoolz.Wrap1(c, src.load, &opts)
 	if err != nil {
@@ -118,14 +128,15 @@ func stats(c *cachetoolz.Cache, ns string) cachetoolz.Stats { return c.Stats()[n
 func testEarlyRefresh(s *suite) {
 	clock, ns := newFakeClock(), s.ns("fresh-early")
 	src := newSource(clock, 50*time.Millisecond, 1)
-	c, get := s.freshWrap(clock, src, ns, cachetoolz.Options{TTL: time.Second, EarlyRefresh: 1})
+	c, get := s.freshWrap(clock, src, ns, cachetoolz.Options{TTL: time.Minute, EarlyRefresh: 1})
 	want(s, get, bg, 1)
-	expiry := clock.now().Add(time.Second)
+	expiry := clock.now().Add(time.Minute)
+	clock.advance(59 * time.Second)
 	for range 200 {
 		want(s, get, bg, 1)
 	}
 	if st := stats(c, ns); st.Refreshes != 0 || src.runs.Load() != 1 {
-		s.t.Fatalf("a second after a 50ms load: %d refreshes, %d runs; want 0 and 1", st.Refreshes, src.runs.Load())
+		s.t.Fatalf("a second (20 load times) before expiry: %d refreshes, %d runs; want 0 and 1", st.Refreshes, src.runs.Load())
 	}
 	<-src.started
 
@@ -160,10 +171,10 @@ func testEarlyRefresh(s *suite) {
 func testRefreshThenClear(s *suite) {
 	clock, ns := newFakeClock(), s.ns("fresh-clear")
 	src := newSource(clock, 50*time.Millisecond, 1)
-	c, get := s.freshWrap(clock, src, ns, cachetoolz.Options{TTL: time.Second, EarlyRefresh: 1})
+	c, get := s.freshWrap(clock, src, ns, cachetoolz.Options{TTL: time.Minute, EarlyRefresh: 1})
 	want(s, get, bg, 1)
 	<-src.started
-	clock.advance(time.Second - time.Millisecond)
+	clock.advance(time.Minute - time.Millisecond)
 	src.val.Store(2)
 	release := src.hold()
 	for i := 0; i < 1000 && stats(c, ns).Refreshes == 0; i++ {
@@ -188,12 +199,12 @@ func testRefreshThenClear(s *suite) {
 func testFailSafe(s *suite) {
 	clock, ns := newFakeClock(), s.ns("fresh-failsafe")
 	src := newSource(clock, 0, 1)
-	c, get := s.freshWrap(clock, src, ns, cachetoolz.Options{TTL: time.Second, MaxStale: 10 * time.Second, StaleRetry: 2 * time.Second})
+	c, get := s.freshWrap(clock, src, ns, cachetoolz.Options{TTL: time.Minute, MaxStale: 10 * time.Minute, StaleRetry: 2 * time.Minute})
 	want(s, get, bg, 1)
 	t0 := clock.now()
 	src.fail.Store(true)
 
-	clock.set(t0.Add(1500 * time.Millisecond))
+	clock.set(t0.Add(90 * time.Second))
 	var info cachetoolz.CallInfo
 	want(s, get, cachetoolz.WithCallInfo(bg, &info), 1)
 	if !info.Stale || !errors.Is(info.Err, errSourceDown) {
@@ -206,12 +217,12 @@ func testFailSafe(s *suite) {
 	if st := stats(c, ns); st.Stale != 2 || src.runs.Load() != 2 {
 		s.t.Fatalf("within StaleRetry: Stale %d, %d runs; want 2 and 2", st.Stale, src.runs.Load())
 	}
-	clock.set(t0.Add(4 * time.Second))
+	clock.set(t0.Add(4 * time.Minute))
 	want(s, get, bg, 1) // a retry, failing
 	if n := src.runs.Load(); n != 3 {
 		s.t.Fatalf("after StaleRetry: %d runs, want 3", n)
 	}
-	clock.set(t0.Add(11500 * time.Millisecond)) // past TTL + MaxStale
+	clock.set(t0.Add(11*time.Minute + 30*time.Second)) // past TTL + MaxStale
 	if v, err := get(bg, 7); !errors.Is(err, errSourceDown) {
 		s.t.Fatalf("past MaxStale: %d, %v; want the function's error", v, err)
 	}
@@ -221,7 +232,7 @@ func testFailSafe(s *suite) {
 	src.val.Store(5)
 	want(s, get, bg, 5)
 	src.fail.Store(true)
-	clock.advance(1500 * time.Millisecond)
+	clock.advance(90 * time.Second)
 	want(s, get, bg, 5) // stale
 	if err := c.Clear(bg, ns); err != nil {
 		s.t.Fatal(err)
@@ -240,14 +251,14 @@ func testFailSafe(s *suite) {
 // testFailSafePanic: a panicking load gives way to the stale value too.
 func testFailSafePanic(s *suite) {
 	clock, ns := newFakeClock(), s.ns("fresh-panic")
-	c := s.cache(&cachetoolz.Config{Now: clock.now})
+	c := s.cache(freshConfig(clock))
 	var panics atomic.Bool
 	get, err := cachetoolz.Wrap1(c, func(ctx context.Context, id int) (int, error) {
 		if panics.Load() {
 			panic("cachetest: boom")
 		}
 		return id, nil
-	}, &cachetoolz.Options{Namespace: ns, Name: "cachetest.panic", TTL: time.Second, MaxStale: time.Minute})
+	}, &cachetoolz.Options{Namespace: ns, Name: "cachetest.panic", TTL: time.Minute, MaxStale: time.Hour})
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -255,7 +266,7 @@ func testFailSafePanic(s *suite) {
 		s.t.Fatalf("= %d, %v", v, err)
 	}
 	panics.Store(true)
-	clock.advance(2 * time.Second)
+	clock.advance(2 * time.Minute)
 	var info cachetoolz.CallInfo
 	v, err := get(cachetoolz.WithCallInfo(bg, &info), 3)
 	var pe *cachetoolz.PanicError
@@ -269,10 +280,10 @@ func testFailSafePanic(s *suite) {
 func testSoftTimeout(s *suite) {
 	clock, ns := newFakeClock(), s.ns("fresh-soft")
 	src := newSource(clock, 0, 1)
-	_, get := s.freshWrap(clock, src, ns, cachetoolz.Options{TTL: time.Second, MaxStale: time.Minute, SoftTimeout: 200 * time.Millisecond})
+	_, get := s.freshWrap(clock, src, ns, cachetoolz.Options{TTL: time.Minute, MaxStale: time.Hour, SoftTimeout: time.Second})
 	want(s, get, bg, 1)
 	<-src.started
-	clock.advance(2 * time.Second)
+	clock.advance(2 * time.Minute)
 	src.val.Store(2)
 	release := src.hold()
 	var info cachetoolz.CallInfo
@@ -293,14 +304,14 @@ func testSoftTimeout(s *suite) {
 func testHardTimeout(s *suite) {
 	clock, ns := newFakeClock(), s.ns("fresh-hard")
 	src := newSource(clock, 0, 1)
-	_, get := s.freshWrap(clock, src, ns, cachetoolz.Options{TTL: time.Second, MaxStale: time.Minute, HardTimeout: 50 * time.Millisecond})
+	_, get := s.freshWrap(clock, src, ns, cachetoolz.Options{TTL: time.Minute, MaxStale: time.Hour, HardTimeout: 500 * time.Millisecond})
 	release := src.hold()
 	if v, err := get(bg, 7); !errors.Is(err, cachetoolz.ErrTimeout) {
 		s.t.Fatalf("without a stale value: %d, %v; want ErrTimeout", v, err)
 	}
 	release()
 	want(s, get, bg, 1)
-	clock.advance(2 * time.Second)
+	clock.advance(2 * time.Minute)
 	release = src.hold()
 	defer release()
 	var info cachetoolz.CallInfo
