@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -108,4 +109,56 @@ func TestForgetNeedsADeleter(t *testing.T) {
 	if _, err := get(cachetoolz.WithControl(bg, cachetoolz.Forget), 1); !errors.Is(err, errors.ErrUnsupported) {
 		t.Fatalf("Forget on a backend that cannot delete: %v, want errors.ErrUnsupported", err)
 	}
+}
+
+// The retry throttle is per key: a failure of one key's load does not keep
+// another key's callers from loading; and a wrapper without an error
+// result gets the stale value too. Time is a fake clock.
+func TestStaleRetryIsPerKey(t *testing.T) {
+	each(t, func(t *testing.T, c0 *cachetoolz.Cache) {
+		now := time.Unix(1_700_000_000, 0)
+		var mu sync.Mutex
+		clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+		c := cachetoolz.Must(cachetoolz.New(c0.Backend(), &cachetoolz.Config{Now: clock}))
+		var runs [3]atomic.Int64
+		var fail atomic.Bool
+		get := cachetoolz.Must(cachetoolz.Wrap1NoErr(c, func(_ context.Context, id int) int {
+			runs[id].Add(1)
+			if fail.Load() {
+				panic("down")
+			}
+			return id * 10
+		}, &cachetoolz.Options{Name: "perkey", TTL: time.Minute, MaxStale: time.Hour, StaleRetry: 10 * time.Second}))
+		for id := 1; id <= 2; id++ {
+			if v := get(bg, id); v != id*10 {
+				t.Fatalf("get(%d) = %d", id, v)
+			}
+		}
+		fail.Store(true)
+		mu.Lock()
+		now = now.Add(2 * time.Minute)
+		mu.Unlock()
+		if v := get(bg, 1); v != 10 || runs[1].Load() != 2 {
+			t.Fatalf("key 1 after a failed load: %d after %d runs, want the stale 10 after 2", v, runs[1].Load())
+		}
+		if v := get(bg, 1); v != 10 || runs[1].Load() != 2 {
+			t.Fatalf("key 1 within StaleRetry: %d after %d runs, want the stale 10 after 2", v, runs[1].Load())
+		}
+		fail.Store(false)
+		if v := get(bg, 2); v != 20 || runs[2].Load() != 2 {
+			t.Fatalf("key 2: %d after %d runs; key 1's failure must not throttle it", v, runs[2].Load())
+		}
+		if v := get(bg, 1); v != 10 || runs[1].Load() != 2 {
+			t.Fatalf("key 1, still within StaleRetry: %d after %d runs", v, runs[1].Load())
+		}
+		mu.Lock()
+		now = now.Add(11 * time.Second)
+		mu.Unlock()
+		if v := get(bg, 1); v != 10 || runs[1].Load() != 3 {
+			t.Fatalf("key 1 after StaleRetry: %d after %d runs, want a fresh 10 after 3", v, runs[1].Load())
+		}
+		if s := c.Stats()[cachetoolz.DefaultNamespace]; s.Stale != 3 {
+			t.Fatalf("Stats.Stale = %d, want 3", s.Stale)
+		}
+	})
 }
