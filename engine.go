@@ -333,7 +333,7 @@ func (w *wrapper[R]) store(ctx context.Context, key string, r R, p probe, m meta
 	if n := w.ns; n.mem != nil {
 		var v any = r
 		if w.metaOK() {
-			v = &freshEntry[R]{val: r, meta: m}
+			v = freshEntry[R]{val: r, meta: m} // by value: the memory bound weighs the whole entry
 		} else if v == nil {
 			v = nilResult{}
 		}

@@ -63,7 +63,7 @@ func (w *wrapper[R]) lookupMeta(ctx context.Context, key []byte, l look) (r R, p
 		return r, probe{gen: gen, genOK: true}, false
 	}
 	p = probe{gen: n.Generation(), genOK: true}
-	e, isEntry := v.(*freshEntry[R])
+	e, isEntry := v.(freshEntry[R])
 	if !isEntry {
 		// Another wrapper with the same identity stored another type,
 		// or with other freshness options.
