@@ -57,6 +57,21 @@
 // wait for its result. The lock saves loads; it is not a mutual exclusion,
 // and it never fails a call. See Locker for what it guarantees.
 //
+// # Freshness
+//
+// Options off by default make hot keys and failing functions cheaper:
+// Options.EarlyRefresh refreshes an entry in the background before its TTL
+// ends, with a probability that grows as expiry nears and with the entry's
+// measured load time (XFetch); Options.MaxStale keeps entries past their
+// TTL so that a load that fails (error, panic, timeout) gives way to the
+// stale value, with retries Options.StaleRetry apart; Options.SoftTimeout
+// and Options.HardTimeout bound how long callers wait for a load.
+// WithCallInfo tells a caller it got a stale value; Stats counts them.
+// WithControl makes one call bypass the cache, refresh its entry, or remove
+// it (Forget, through Deleter). Config.Now is the clock of these decisions.
+// A clear removes stale values too, and a refresh begun before a clear
+// stores nothing.
+//
 // # Clearing
 //
 // Cache.Clear removes every result of some namespaces, and ClearAfter wraps a

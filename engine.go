@@ -10,6 +10,7 @@ import (
 	"unsafe"
 
 	"github.com/cachetoolz/cachetoolz/codec"
+	"github.com/cachetoolz/cachetoolz/internal/memstore"
 )
 
 // keyBufSize is the stack buffer a call builds its key in; longer keys
@@ -36,10 +37,13 @@ type wrapper[R any] struct {
 	args        []argInfo
 	typed       bool
 	shape       shape
-	ifaceResult bool        // R is an interface type, which a nil result can have
-	header      header      // what a remote entry of this wrapper starts with
-	plain       bool        // the backend stores plain values: no header
-	lock        lockOptions // Options.Lock, when the backend can lock
+	ifaceResult bool                // R is an interface type, which a nil result can have
+	header      header              // what a remote entry of this wrapper starts with
+	plain       bool                // the backend stores plain values: no header
+	lock        lockOptions         // Options.Lock, when the backend can lock
+	fresh       *freshness          // the freshness options; nil when all are off
+	meta        bool                // entries carry freshness metadata: see metaOK
+	valueMem    *memstore.Namespace // ns.mem when its entries are bare Go values, else nil: the hit path
 }
 
 // shape is what a wrapper's signature lets its function and callers do.
@@ -98,12 +102,20 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 		typed:       opts.Typed,
 		shape:       sh,
 		ifaceResult: rt.Kind() == reflect.Interface,
-		header:      newHeader(rt, opts.Version),
 		plain:       c.plainValues(),
+		fresh:       newFreshness(&opts),
 	}
 	if w.plain && opts.Version != "" {
 		return nil, fmt.Errorf("cachetoolz: Options.Version %q cannot take effect on %T, which stores plain values", opts.Version, c.backend)
 	}
+	if w.plain && w.fresh.needsMeta() {
+		return nil, fmt.Errorf("cachetoolz: Options.EarlyRefresh and Options.MaxStale cannot take effect on %T, which stores plain values with no room for an entry's freshness", c.backend)
+	}
+	w.meta = w.fresh.needsMeta()
+	if !w.metaOK() {
+		w.valueMem = w.ns.mem
+	}
+	w.header = newHeader(rt, opts.Version, w.metaOK())
 	w.lock = c.lockOptions(&opts)
 	w.prefix[0] = keyDefault
 	binary.BigEndian.PutUint32(w.prefix[1:], funcID(name))
@@ -140,20 +152,44 @@ type probe struct {
 	gen   uint64
 	genOK bool   // the backend answered: gen is valid and a store may follow
 	retry bool   // the caller's context ended the lookup: the load looks again
+	force bool   // the load runs the function even if a result is stored
 	key   string // the backend key (bytes path only)
+	x     *extra // what the freshness paths need; nil on the usual ones
 }
 
-// lookup returns the cached result under key, or what a load needs to know.
-// It does not retain key. Hits are counted unless the lookup is a load's
-// second look.
-func (w *wrapper[R]) lookup(ctx context.Context, key []byte, count bool) (r R, p probe, ok bool) {
-	n := w.ns.mem
-	if n == nil {
-		return w.lookupRemote(ctx, key, count)
+// extra is what a lookup found that only the freshness paths (freshflight.go)
+// use: a control, a value to serve while an early refresh runs, a stale
+// value.
+type extra struct {
+	ctl      Control
+	refresh  bool // val is a hit whose entry is to be refreshed early
+	hasStale bool // val is a stale value, a fallback for a failed load
+	val      any  // an R
+}
+
+// lookup returns the cached result under key; on a miss it fills *p with
+// what a load needs to know (a memory hit leaves *p alone, so that the
+// path of a hit copies no probe). It does not retain key. Hits are counted
+// unless the lookup is a load's second look.
+//
+// The memory backend's Go values are looked up here; every other lookup
+// (a byte-storing backend, entries with freshness metadata, a call that
+// may carry a control) goes on in lookupRemote or lookupFresh, at the cost
+// of one branch on the path of a memory hit.
+func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (r R, ok bool) {
+	n := w.valueMem
+	if n == nil || (controlsUsed.Load() && l == lookCall) {
+		if w.ns.mem == nil && !(controlsUsed.Load() && l == lookCall) {
+			r, *p, ok = w.lookupRemote(ctx, key, l != lookAgain) // it judges freshness itself
+		} else {
+			r, *p, ok = w.lookupFresh(ctx, key, l)
+		}
+		return r, ok
 	}
 	v, gen, hit := n.Get(key)
 	if !hit {
-		return r, probe{gen: gen, genOK: true}, false
+		*p = probe{gen: gen, genOK: true}
+		return r, false
 	}
 	// The nil marker stands for a nil interface, so it answers only a
 	// wrapper whose result is an interface; and it is checked first, since
@@ -161,17 +197,27 @@ func (w *wrapper[R]) lookup(ctx context.Context, key []byte, count bool) (r R, p
 	if _, isNil := v.(nilResult); !isNil || !w.ifaceResult {
 		if r, ok = v.(R); !ok {
 			// Another wrapper with the same identity stored another type.
-			if count {
+			if l != lookAgain {
 				w.mismatch(fmt.Errorf("cachetoolz: cached value is a %T, the function returns %v", v, reflect.TypeFor[R]()))
 			}
-			return r, probe{gen: n.Generation(), genOK: true}, false
+			*p = probe{gen: n.Generation(), genOK: true}
+			return r, false
 		}
 	}
-	if count {
+	if l != lookAgain {
 		w.ns.stats.hit()
 	}
-	return r, p, true
+	return r, true
 }
+
+// look is what a lookup is for.
+type look uint8
+
+const (
+	lookAgain look = iota // a load's second look: not counted, no control
+	lookCall              // a call's: counted; the call may carry a control
+	lookPlain             // a call's whose control has been looked for: counted
+)
 
 func (w *wrapper[R]) backendKey(key []byte) string {
 	if key[0] == keyCustom {
@@ -195,12 +241,16 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 	case err == nil:
 		n.breaker.success()
 		p.gen, p.genOK = gen, true
-		if err := w.decode(data, &r); err != nil {
+		m, err := w.decode(data, &r)
+		if err != nil {
 			// A miss that the load will overwrite.
 			if count {
 				w.mismatch(err)
 			}
 			return r, p, false
+		}
+		if w.metaOK() {
+			return w.judge(r, m, p, key, count)
 		}
 		if count {
 			n.stats.hit()
@@ -239,9 +289,10 @@ func loadBody[T, R any](w *wrapper[R], lc *loadContext, key string, p probe, fn 
 		// backend operations made for it do not either.
 		bctx = context.WithoutCancel(ctx)
 	}
-	if p.genOK || p.retry { // the cache may hold the result by now
+	if (p.genOK || p.retry) && !p.force { // the cache may hold the result by now
 		// lookup neither keeps nor changes the key it is given.
-		r, p2, ok := w.lookup(bctx, unsafe.Slice(unsafe.StringData(key), len(key)), false)
+		var p2 probe
+		r, ok := w.lookup(bctx, unsafe.Slice(unsafe.StringData(key), len(key)), lookAgain, &p2)
 		if ok {
 			return r, nil
 		}
@@ -256,7 +307,9 @@ func loadBody[T, R any](w *wrapper[R], lc *loadContext, key string, p probe, fn 
 		var zero R
 		return zero, ctx.Err()
 	}
-	if w.lock.locker != nil && p.genOK {
+	if w.lock.locker != nil && p.genOK && !p.force && (p.x == nil || !p.x.hasStale) {
+		// (An entry kept past its TTL would be found by the lock, which
+		// tells nothing of its freshness: its reload takes no lock.)
 		r, done, unlock, err := w.lockLoad(ctx, &p)
 		if done {
 			return r, err
@@ -264,34 +317,45 @@ func loadBody[T, R any](w *wrapper[R], lc *loadContext, key string, p probe, fn 
 		defer unlock()
 	}
 	w.ns.stats.loads.Add(1)
+	var start int64
+	if w.metaOK() {
+		start = w.nowNano()
+	}
 	r, err := observeLoad(w, ctx, fn, args)
 	if err != nil || (w.shape&seesCtx != 0 && ctx.Err() != nil) {
 		return r, err
 	}
 	if p.genOK {
-		w.store(ctx, key, r, p)
+		var m meta
+		if w.metaOK() {
+			m = newMeta(start, w.nowNano(), w.ttl)
+		}
+		w.store(ctx, key, r, p, m)
 	}
 	return r, nil
 }
 
-// store caches r, the result of a load that began with lookup p.
-func (w *wrapper[R]) store(ctx context.Context, key string, r R, p probe) {
+// store caches r, the result of a load that began with lookup p, with
+// metadata m when the wrapper's entries carry it.
+func (w *wrapper[R]) store(ctx context.Context, key string, r R, p probe, m meta) {
 	if n := w.ns; n.mem != nil {
 		var v any = r
-		if v == nil {
+		if w.metaOK() {
+			v = freshEntry[R]{val: r, meta: m} // by value: the memory bound weighs the whole entry
+		} else if v == nil {
 			v = nilResult{}
 		}
-		w.c.mem.SetString(n.mem, key, v, w.ttl, p.gen)
+		w.c.mem.SetString(n.mem, key, v, w.physicalTTL(), p.gen)
 		return
 	}
-	w.storeRemote(ctx, r, p)
+	w.storeRemote(ctx, r, p, m)
 }
 
 // storeRemote is store on a byte-storing backend. It is apart from store so
 // that r is moved to the heap for the encoder on that path only.
-func (w *wrapper[R]) storeRemote(ctx context.Context, r R, p probe) {
+func (w *wrapper[R]) storeRemote(ctx context.Context, r R, p probe, m meta) {
 	c, n := w.c, w.ns
-	data, err := w.encode(&r)
+	data, err := w.encode(&r, m)
 	if err != nil {
 		c.trouble(n, n.name, opEncode, err)
 		return
@@ -304,7 +368,7 @@ func (w *wrapper[R]) storeRemote(ctx context.Context, r R, p probe) {
 	tctx, cancel := c.timeout(context.WithoutCancel(ctx))
 	defer cancel()
 	tctx, end := c.startOp(tctx, OpSet, n.name)
-	err = c.backend.Set(tctx, n.name, p.key, data, w.ttl, p.gen)
+	err = c.backend.Set(tctx, n.name, p.key, data, w.physicalTTL(), p.gen)
 	end(err)
 	if err != nil {
 		n.breaker.failure()

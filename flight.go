@@ -53,8 +53,9 @@ type flights[T, R any] struct {
 	w  *wrapper[R]
 	fn func(context.Context, T) (R, error)
 
-	mu sync.Mutex
-	m  map[flightID]*call[R]
+	mu     sync.Mutex
+	m      map[flightID]*call[R]
+	failed map[string]failure // keys whose last load failed, while their stale values stand in (freshflight.go)
 }
 
 func newFlights[T, R any](w *wrapper[R], fn func(context.Context, T) (R, error)) *flights[T, R] {
@@ -105,6 +106,9 @@ type outcome[R any] struct {
 // runtime.Goexit too.
 func (f *flights[T, R]) miss(ctx context.Context, key []byte, p probe, args T) (R, error) {
 	w := f.w
+	if p.x != nil || w.fresh != nil {
+		return f.missFresh(ctx, key, p, args)
+	}
 	canLeave := false
 	if w.shape&leaves != 0 {
 		// A caller that has already gone starts nothing on its way out.
@@ -117,35 +121,10 @@ func (f *flights[T, R]) miss(ctx context.Context, key []byte, p probe, args T) (
 	n := w.ns
 	n.stats.misses.Add(1)
 	id := flightID{epoch: n.epoch.Load(), gen: p.gen, key: string(key)}
-	f.mu.Lock()
-	var c *call[R]
-	if len(f.m) > 0 { // spares a hash when no load is in flight
-		c = f.m[id]
-	}
-	if c != nil && c.ctx.Err() == nil { // a load past its deadline is not joined: one starts afresh
-		c.join(canLeave)
-		if c.done == nil {
-			c.done = make(chan struct{})
-		}
-		done := c.done
-		f.mu.Unlock()
+	c, done, made := f.enter(ctx, id, canLeave, canLeave, false)
+	if !made {
 		return f.wait(ctx, id, c, done, canLeave)
 	}
-	if c != nil {
-		c.gone = true // replaced below
-	}
-	if f.m == nil {
-		f.m = make(map[flightID]*call[R])
-	}
-	c = new(call[R])
-	c.ctx.init(ctx, w.loadTimeout)
-	c.join(canLeave)
-	if canLeave {
-		c.done = make(chan struct{})
-	}
-	done := c.done
-	f.m[id] = c
-	f.mu.Unlock()
 	if !canLeave {
 		// Nobody can leave before the load ends: run it here and spare a
 		// goroutine.
@@ -154,6 +133,48 @@ func (f *flights[T, R]) miss(ctx context.Context, key []byte, p probe, args T) (
 	}
 	go f.run(id, c, p, args)
 	return f.wait(ctx, id, c, done, true)
+}
+
+// enter joins the caller to the load of id in flight, or, when there is
+// none (or only one past its deadline, which is not joined: one starts
+// afresh), puts a new one in its place and reports made: the caller then
+// runs it. A joining caller always gets a done channel, the maker of a new
+// load when wantDone. With onlyNew, a load in flight is not joined: enter
+// returns nil.
+func (f *flights[T, R]) enter(ctx context.Context, id flightID, canLeave, wantDone, onlyNew bool) (c *call[R], done chan struct{}, made bool) {
+	f.mu.Lock()
+	if len(f.m) > 0 { // spares a hash when no load is in flight
+		c = f.m[id]
+	}
+	if c != nil && c.ctx.Err() == nil {
+		if onlyNew {
+			f.mu.Unlock()
+			return nil, nil, false
+		}
+		c.join(canLeave)
+		if c.done == nil {
+			c.done = make(chan struct{})
+		}
+		done = c.done
+		f.mu.Unlock()
+		return c, done, false
+	}
+	if c != nil {
+		c.gone = true // replaced below
+	}
+	if f.m == nil {
+		f.m = make(map[flightID]*call[R])
+	}
+	c = new(call[R])
+	c.ctx.init(ctx, f.w.loadTimeout)
+	c.join(canLeave)
+	if wantDone {
+		c.done = make(chan struct{})
+	}
+	done = c.done
+	f.m[id] = c
+	f.mu.Unlock()
+	return c, done, true
 }
 
 // join counts a caller in. The caller holds flights.mu.
@@ -176,6 +197,13 @@ func (f *flights[T, R]) wait(ctx context.Context, id flightID, c *call[R], done 
 		return c.out.result()
 	case <-ctx.Done():
 	}
+	f.leave(id, c)
+	var zero R
+	return zero, ctx.Err()
+}
+
+// leave counts out a caller that could leave, and has.
+func (f *flights[T, R]) leave(id flightID, c *call[R]) {
 	f.mu.Lock()
 	c.leavers--
 	if c.leavers == 0 && !c.pinned {
@@ -185,8 +213,6 @@ func (f *flights[T, R]) wait(ctx context.Context, id flightID, c *call[R], done 
 		f.forget(id, c)
 	}
 	f.mu.Unlock()
-	var zero R
-	return zero, ctx.Err()
 }
 
 // forget removes c from the map if it is still there, as id. The caller

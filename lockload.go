@@ -64,9 +64,16 @@ func (w *wrapper[R]) lockLoad(ctx context.Context, p *probe) (r R, done bool, un
 		case st.Held != nil:
 			return r, false, w.holdLock(ctx, st.Held), nil
 		case st.Found:
-			if err := w.decode(st.Value, &r); err != nil {
+			m, err := w.decode(st.Value, &r)
+			if err != nil {
 				w.mismatch(err) // the load overwrites it
 				return r, false, noUnlock, nil
+			}
+			if w.metaOK() && w.fresh.judge(w.nowNano(), m, false) != fresh {
+				// Kept past its TTL (Options.MaxStale): the load
+				// replaces it.
+				var zero R
+				return zero, false, noUnlock, nil
 			}
 			return r, true, nil, nil
 		case st.Left <= 0: // the key cannot be locked now

@@ -44,7 +44,8 @@ type Load struct {
 
 // Op describes a backend operation to an Observer.
 type Op struct {
-	// Kind is the operation: OpGet, OpSet, OpClear, OpLock or OpLockWait.
+	// Kind is the operation: OpGet, OpSet, OpClear, OpDelete, OpLock or
+	// OpLockWait.
 	Kind OpKind
 	// Namespace is the namespace it works on. A clear of several
 	// namespaces at once is reported as one operation per namespace.
@@ -59,6 +60,8 @@ const (
 	OpGet   OpKind = "get"
 	OpSet   OpKind = "set"
 	OpClear OpKind = "clear"
+	// OpDelete is the removal of one entry (the Forget control).
+	OpDelete OpKind = "delete"
 	// OpLock is a step on a load lock (Options.Lock): trying to take it,
 	// renewing it, or releasing it.
 	OpLock OpKind = "lock"

@@ -3,6 +3,7 @@ package cachetoolz
 import (
 	"fmt"
 	"log/slog"
+	"math"
 	"time"
 
 	"github.com/cachetoolz/cachetoolz/codec"
@@ -21,6 +22,10 @@ const (
 
 // DefaultLoadTimeout is Options.LoadTimeout when it is zero.
 const DefaultLoadTimeout = time.Minute
+
+// DefaultStaleRetry is Options.StaleRetry when it is zero and
+// Options.MaxStale is set.
+const DefaultStaleRetry = time.Second
 
 // DefaultLockTTL is Options.LockTTL when it is zero.
 const DefaultLockTTL = 5 * time.Second
@@ -70,6 +75,13 @@ type Config struct {
 	// Observer is told about runs of wrapped functions and backend
 	// operations, for metrics and traces. Default: nil, none.
 	Observer Observer
+
+	// Now tells the time for the freshness of entries (Options.EarlyRefresh,
+	// Options.MaxStale, Options.StaleRetry): when an entry stops being fresh,
+	// how long its load took. Backends keep their own clocks for the time
+	// to live of what they store, which Options.MaxStale lengthens. Tests
+	// give a fake clock here instead of sleeping. Default: time.Now.
+	Now func() time.Time
 }
 
 func (c *Config) withDefaults() (Config, error) {
@@ -99,6 +111,9 @@ func (c *Config) withDefaults() (Config, error) {
 	}
 	if o.Cooldown == 0 {
 		o.Cooldown = DefaultCooldown
+	}
+	if o.Now == nil {
+		o.Now = time.Now
 	}
 	return o, nil
 }
@@ -178,6 +193,63 @@ type Options struct {
 	// zero, which waits while the holder is alive and renews its lock, and
 	// the load's own LoadTimeout has not passed.
 	LockWait time.Duration
+
+	// EarlyRefresh reloads hot entries before they expire, so that callers
+	// do not all wait for a reload when an entry's TTL ends: each hit on an
+	// entry with a TTL starts a refresh in the background with a
+	// probability that grows as the expiry nears, and with the entry's
+	// measured load time, scaled by EarlyRefresh (probabilistic early
+	// expiration, "XFetch"). A hit at time now refreshes when
+	//
+	//	now - delta*EarlyRefresh*ln(rand) >= expiry
+	//
+	// where delta is how long the entry's load took and rand is uniform in
+	// (0, 1]. Callers keep getting the cached value while the refresh runs;
+	// a process runs at most one load per key at a time, refreshes and
+	// misses alike. The refreshed value is stored under the generation rule:
+	// a refresh begun before a Clear stores nothing. The typical value is 1;
+	// larger values refresh earlier. Entries then carry their load time and
+	// expiry, in a header format of their own (see Stats.Mismatches). A
+	// refresh takes no load lock (Options.Lock): each process refreshes on
+	// its own. Default: zero, off.
+	EarlyRefresh float64
+
+	// MaxStale keeps entries for MaxStale past their TTL, as a fallback
+	// (stale while revalidate, fail-safe): a call that finds an entry past
+	// its TTL does not take it as a hit but loads, and if that load fails
+	// (the function returns an error, panics, or passes HardTimeout, or
+	// SoftTimeout passes first) the caller gets the stale value instead of
+	// the failure. CallInfo and Stats.Stale tell when that happened. After
+	// a failed load, callers get the stale value without running the
+	// function for StaleRetry. A Clear removes stale values too: a stale
+	// value is never served after a clear. It applies to entries with a TTL
+	// only. With Lock, the reload of an entry past its TTL takes no lock
+	// (the lock would find the entry, which tells nothing of its
+	// freshness): each process reloads on its own. Default: zero, off.
+	MaxStale time.Duration
+
+	// StaleRetry is how long, after a load of a key failed and its stale
+	// value was served, callers of that key get the stale value without
+	// running the function. Default: DefaultStaleRetry (when MaxStale is
+	// set).
+	StaleRetry time.Duration
+
+	// SoftTimeout bounds how long a caller that has a stale value (see
+	// MaxStale) waits for a load: once it passes, the caller gets the stale
+	// value, and the load goes on in the background and stores its result
+	// when it ends. Callers without a stale value are not affected. A
+	// SoftTimeout at or past HardTimeout changes nothing. Default: zero,
+	// none.
+	SoftTimeout time.Duration
+
+	// HardTimeout bounds how long a caller waits for a load, stale value or
+	// not: once it passes, the load's context is cancelled (HardTimeout
+	// takes the place of a longer LoadTimeout) and the caller gets the
+	// stale value if there is one, else an error that wraps ErrTimeout. A
+	// function that takes no context cannot be stopped: its result is
+	// stored when it comes, as with LoadTimeout. Callers of wrappers
+	// without an error result get the zero value. Default: zero, none.
+	HardTimeout time.Duration
 }
 
 func (o *Options) withDefaults() (Options, error) {
@@ -194,6 +266,16 @@ func (o *Options) withDefaults() (Options, error) {
 		return w, fmt.Errorf("cachetoolz: LockTTL is %v, must not be negative", w.LockTTL)
 	case w.LockWait < 0:
 		return w, fmt.Errorf("cachetoolz: LockWait is %v, must not be negative", w.LockWait)
+	case !(w.EarlyRefresh >= 0) || math.IsInf(w.EarlyRefresh, 0):
+		return w, fmt.Errorf("cachetoolz: EarlyRefresh is %v, must be a finite number, not negative", w.EarlyRefresh)
+	case w.MaxStale < 0:
+		return w, fmt.Errorf("cachetoolz: MaxStale is %v, must not be negative", w.MaxStale)
+	case w.StaleRetry < 0:
+		return w, fmt.Errorf("cachetoolz: StaleRetry is %v, must not be negative", w.StaleRetry)
+	case w.SoftTimeout < 0:
+		return w, fmt.Errorf("cachetoolz: SoftTimeout is %v, must not be negative", w.SoftTimeout)
+	case w.HardTimeout < 0:
+		return w, fmt.Errorf("cachetoolz: HardTimeout is %v, must not be negative", w.HardTimeout)
 	}
 	w.TTL = min(w.TTL, MaxTTL)
 	if w.LoadTimeout == 0 {
@@ -204,6 +286,12 @@ func (o *Options) withDefaults() (Options, error) {
 	}
 	if w.LockTTL == 0 {
 		w.LockTTL = DefaultLockTTL
+	}
+	if w.HardTimeout > 0 {
+		w.LoadTimeout = min(w.LoadTimeout, w.HardTimeout)
+	}
+	if w.MaxStale > 0 && w.StaleRetry == 0 {
+		w.StaleRetry = DefaultStaleRetry
 	}
 	return w, nil
 }

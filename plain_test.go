@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cachetoolz/cachetoolz"
 	"github.com/cachetoolz/cachetoolz/memory"
@@ -77,6 +78,20 @@ func TestPlainBackendStoresCodecOutputOnly(t *testing.T) {
 		}
 		if !plain && err != nil {
 			t.Fatalf("wrap with a Version: %v", err)
+		}
+		// Freshness that needs metadata in the entry has no room in a plain
+		// one; the load timeouts need none.
+		for _, o := range []cachetoolz.Options{{EarlyRefresh: 1, TTL: time.Minute}, {MaxStale: time.Minute, TTL: time.Minute}} {
+			_, err = cachetoolz.Wrap0(c, func(context.Context) (int, error) { return 1, nil }, &o)
+			if plain && (err == nil || !strings.Contains(err.Error(), "plain values")) {
+				t.Fatalf("plain: wrap with %+v: err = %v, want a refusal", o, err)
+			}
+			if !plain && err != nil {
+				t.Fatalf("wrap with %+v: %v", o, err)
+			}
+		}
+		if _, err = cachetoolz.Wrap0(c, func(context.Context) (int, error) { return 1, nil }, &cachetoolz.Options{SoftTimeout: time.Second, HardTimeout: 2 * time.Second}); err != nil {
+			t.Fatalf("plain=%v: wrap with load timeouts: %v", plain, err)
 		}
 	}
 }

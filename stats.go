@@ -10,7 +10,8 @@ import (
 type Stats struct {
 	// Hits counts calls answered from the cache.
 	Hits uint64
-	// Misses counts calls that found nothing cached.
+	// Misses counts calls that found nothing cached, or only a stale value
+	// (see Options.MaxStale).
 	Misses uint64
 	// Loads counts runs of wrapped functions: fewer than Misses when
 	// concurrent misses on one key share a run.
@@ -28,6 +29,12 @@ type Stats struct {
 	// others (not expired or cleared ones). Backends that evict on their
 	// own, as Redis does under maxmemory, do not report here.
 	Evictions uint64
+	// Stale counts calls answered with a stale value (see
+	// Options.MaxStale) because a load failed, passed a timeout, or failed
+	// shortly before.
+	Stale uint64
+	// Refreshes counts early refreshes started (see Options.EarlyRefresh).
+	Refreshes uint64
 	// BreakerOpen tells whether the namespace's circuit breaker is open:
 	// calls skip the backend until it lets a probe through.
 	BreakerOpen bool
@@ -67,6 +74,8 @@ type counters struct {
 	errors atomic.Uint64
 
 	mismatches atomic.Uint64
+	stale      atomic.Uint64
+	refreshes  atomic.Uint64
 }
 
 func (c *counters) hit() { c.hits.Add() }
@@ -78,5 +87,7 @@ func (c *counters) snapshot() Stats {
 	s.Loads = c.loads.Load()
 	s.Errors = c.errors.Load()
 	s.Mismatches = c.mismatches.Load()
+	s.Stale = c.stale.Load()
+	s.Refreshes = c.refreshes.Load()
 	return s
 }

@@ -62,7 +62,8 @@ func wrap0[R any](c *Cache, ident any, fn func(context.Context) (R, error), opts
 		if err != nil {
 			return uncached(w, ctx, err, struct{}{}, f)
 		}
-		r, p, ok := w.lookup(ctx, key, true)
+		var p probe
+		r, ok := w.lookup(ctx, key, lookCall, &p)
 		if ok {
 			return r, nil
 		}
@@ -136,7 +137,8 @@ func wrap1[A1, R any](c *Cache, ident any, fn func(context.Context, A1) (R, erro
 		if err != nil {
 			return uncached(w, ctx, err, a1, f)
 		}
-		r, p, ok := w.lookup(ctx, key, true)
+		var p probe
+		r, ok := w.lookup(ctx, key, lookCall, &p)
 		if ok {
 			return r, nil
 		}
@@ -219,7 +221,8 @@ func wrap2[A1, A2, R any](c *Cache, ident any, fn func(context.Context, A1, A2) 
 		if err != nil {
 			return uncached(w, ctx, err, args2[A1, A2]{a1, a2}, f)
 		}
-		r, p, ok := w.lookup(ctx, key, true)
+		var p probe
+		r, ok := w.lookup(ctx, key, lookCall, &p)
 		if ok {
 			return r, nil
 		}
@@ -306,7 +309,8 @@ func wrap3[A1, A2, A3, R any](c *Cache, ident any, fn func(context.Context, A1, 
 		if err != nil {
 			return uncached(w, ctx, err, args3[A1, A2, A3]{a1, a2, a3}, f)
 		}
-		r, p, ok := w.lookup(ctx, key, true)
+		var p probe
+		r, ok := w.lookup(ctx, key, lookCall, &p)
 		if ok {
 			return r, nil
 		}

@@ -36,6 +36,14 @@ var cases = []testCase{
 	{"CacheResultTypeChange", testResultTypeChange},
 	{"CacheHugeTTL", testHugeTTL},
 	{"CacheLoadWaitsOnContext", testLoadWaitsOnContext},
+	{"Delete", testDelete},
+	{"FreshEarlyRefresh", testEarlyRefresh},
+	{"FreshRefreshThenClear", testRefreshThenClear},
+	{"FreshFailSafe", testFailSafe},
+	{"FreshFailSafePanic", testFailSafePanic},
+	{"FreshSoftTimeout", testSoftTimeout},
+	{"FreshHardTimeout", testHardTimeout},
+	{"FreshControls", testControls},
 }
 
 func testMissThenHit(s *suite) {

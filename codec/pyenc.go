@@ -590,7 +590,6 @@ func pyMicrosToSeconds(us int64) float64 {
 	return f
 }
 
-
 // pyEqualityKey returns, for a set member that Python may find equal to
 // another member that Go keeps apart, a key equal for exactly those
 // members: numbers of any type by value (1, 1.0, True and Decimal("1.0")

@@ -193,6 +193,16 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 	return nil
 }
 
+// Delete removes the entry under key in namespace, if there is one; see
+// cachetoolz.Deleter.
+func (b *Backend) Delete(ctx context.Context, namespace, key string) error {
+	if err := b.check(ctx); err != nil {
+		return err
+	}
+	b.store.DeleteByName(namespace, key)
+	return nil
+}
+
 // Clear removes every entry of the given namespaces.
 func (b *Backend) Clear(ctx context.Context, namespaces ...string) error {
 	if err := b.check(ctx); err != nil {

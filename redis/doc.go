@@ -158,8 +158,10 @@
 //     ReclaimBatch are ignored; the load lock is not taken (wraps with
 //     Options.Lock load as without it); Namespaces, Entries and Pending
 //     return an error wrapping errors.ErrUnsupported; Reclaim does nothing.
-//     The cache's Options.Version cannot take effect without the entry
-//     header, so wrapping with one is an error.
+//     The cache's Options.Version, Options.EarlyRefresh and
+//     Options.MaxStale cannot take effect without the entry header, which
+//     carries the version and an entry's freshness, so wrapping with one
+//     is an error; SoftTimeout and HardTimeout work.
 //   - The check that an entry was written for the wrapper's result type:
 //     what decodes into the result type is served, so a strict codec
 //     (codec.Python is one) is what keeps a changed type from being fed an
