@@ -46,6 +46,11 @@ func TestDigestCollisionNeverServesAnotherKey(t *testing.T) {
 	if a.Len() != 0 || b.Len() != 1 || s.Len() != 1 {
 		t.Fatalf("lengths a %d, b %d, store %d; want 0, 1, 1", a.Len(), b.Len(), s.Len())
 	}
+	// Deleting a/k1 must not remove b/k2's entry, which holds its digest.
+	s.Delete(a, "k1")
+	if _, _, ok := b.GetString("k2"); !ok {
+		t.Fatal("deleting a/k1 removed b/k2")
+	}
 	// Clearing a must not remove b's entry, which holds a's old place.
 	s.Clear("a")
 	if _, _, ok := b.GetString("k2"); !ok {
