@@ -111,6 +111,23 @@ func (s *suite) freshWrap(clock *fakeClock, src *source, ns string, opts cacheto
 	return c, f
 }
 
+// refusesMeta reports whether the suite's backend stores plain values (see
+// cachetoolz.PlainBackend), which have no room for an entry's freshness:
+// then it checks that the cache refuses to wrap with opts when opts need
+// that room (EarlyRefresh, MaxStale), and the caller's case ends there.
+func (s *suite) refusesMeta(opts cachetoolz.Options) bool {
+	s.t.Helper()
+	pb, ok := s.b.(cachetoolz.PlainBackend)
+	if !ok || !pb.PlainValues() || (opts.EarlyRefresh == 0 && opts.MaxStale == 0) {
+		return false
+	}
+	c := s.cache(nil)
+	if _, err := cachetoolz.Wrap1(c, func(context.Context, int) (int, error) { return 0, nil }, &opts); err == nil {
+		s.t.Fatalf("a backend that stores plain values took a wrap with %+v, whose freshness its entries cannot carry", opts)
+	}
+	return true
+}
+
 // want fails unless f(ctx, 7) returns want.
 func want(s *suite, f func(context.Context, int) (int64, error), ctx context.Context, want int64) {
 	s.t.Helper()
@@ -126,6 +143,9 @@ func stats(c *cachetoolz.Cache, ns string) cachetoolz.Stats { return c.Stats()[n
 // one refresh in the background and keep getting the current value; once
 // the refresh has stored, callers get its value.
 func testEarlyRefresh(s *suite) {
+	if s.refusesMeta(cachetoolz.Options{TTL: time.Minute, EarlyRefresh: 1}) {
+		return
+	}
 	clock, ns := newFakeClock(), s.ns("fresh-early")
 	src := newSource(clock, 50*time.Millisecond, 1)
 	c, get := s.freshWrap(clock, src, ns, cachetoolz.Options{TTL: time.Minute, EarlyRefresh: 1})
@@ -169,6 +189,9 @@ func testEarlyRefresh(s *suite) {
 // testRefreshThenClear: a refresh begun before a clear stores nothing; the
 // first call after the clear loads.
 func testRefreshThenClear(s *suite) {
+	if s.refusesMeta(cachetoolz.Options{TTL: time.Minute, EarlyRefresh: 1}) {
+		return
+	}
 	clock, ns := newFakeClock(), s.ns("fresh-clear")
 	src := newSource(clock, 50*time.Millisecond, 1)
 	c, get := s.freshWrap(clock, src, ns, cachetoolz.Options{TTL: time.Minute, EarlyRefresh: 1})
@@ -197,6 +220,9 @@ func testRefreshThenClear(s *suite) {
 // MaxStale past its TTL, with retries StaleRetry apart, and are told; then
 // errors. A clear in between makes them get errors at once.
 func testFailSafe(s *suite) {
+	if s.refusesMeta(cachetoolz.Options{TTL: time.Minute, MaxStale: 10 * time.Minute}) {
+		return
+	}
 	clock, ns := newFakeClock(), s.ns("fresh-failsafe")
 	src := newSource(clock, 0, 1)
 	c, get := s.freshWrap(clock, src, ns, cachetoolz.Options{TTL: time.Minute, MaxStale: 10 * time.Minute, StaleRetry: 2 * time.Minute})
@@ -250,6 +276,9 @@ func testFailSafe(s *suite) {
 
 // testFailSafePanic: a panicking load gives way to the stale value too.
 func testFailSafePanic(s *suite) {
+	if s.refusesMeta(cachetoolz.Options{TTL: time.Minute, MaxStale: time.Hour}) {
+		return
+	}
 	clock, ns := newFakeClock(), s.ns("fresh-panic")
 	c := s.cache(freshConfig(clock))
 	var panics atomic.Bool
@@ -278,6 +307,9 @@ func testFailSafePanic(s *suite) {
 // testSoftTimeout: past SoftTimeout a caller with a stale value gets it, and
 // the load goes on and stores.
 func testSoftTimeout(s *suite) {
+	if s.refusesMeta(cachetoolz.Options{TTL: time.Minute, MaxStale: time.Hour, SoftTimeout: time.Second}) {
+		return
+	}
 	clock, ns := newFakeClock(), s.ns("fresh-soft")
 	src := newSource(clock, 0, 1)
 	_, get := s.freshWrap(clock, src, ns, cachetoolz.Options{TTL: time.Minute, MaxStale: time.Hour, SoftTimeout: time.Second})
@@ -302,6 +334,9 @@ func testSoftTimeout(s *suite) {
 // testHardTimeout: past HardTimeout the load is cancelled and the caller
 // gets ErrTimeout, or its stale value.
 func testHardTimeout(s *suite) {
+	if s.refusesMeta(cachetoolz.Options{TTL: time.Minute, MaxStale: time.Hour, HardTimeout: 500 * time.Millisecond}) {
+		return
+	}
 	clock, ns := newFakeClock(), s.ns("fresh-hard")
 	src := newSource(clock, 0, 1)
 	_, get := s.freshWrap(clock, src, ns, cachetoolz.Options{TTL: time.Minute, MaxStale: time.Hour, HardTimeout: 500 * time.Millisecond})
@@ -325,6 +360,9 @@ func testHardTimeout(s *suite) {
 // options and on one with.
 func testControls(s *suite) {
 	for i, opts := range []cachetoolz.Options{{TTL: time.Minute}, {TTL: time.Minute, MaxStale: time.Minute, EarlyRefresh: 1}} {
+		if s.refusesMeta(opts) {
+			continue
+		}
 		clock, ns := newFakeClock(), s.ns("fresh-controls")+string(rune('a'+i))
 		src := newSource(clock, 0, 1)
 		_, get := s.freshWrap(clock, src, ns, opts)

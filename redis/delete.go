@@ -26,7 +26,8 @@ return 1
 // Delete removes the entry under key in namespace, if there is one; see
 // cachetoolz.Deleter. The namespace's generation does not change. It costs
 // one script call: one round trip, whatever the topology (every key it
-// touches is in the namespace's slot).
+// touches is in the namespace's slot). In LayoutSeed it is one UNLINK of
+// namespace:key.
 func (b *Backend) Delete(ctx context.Context, namespace, key string) error {
 	if b.closed.Load() {
 		return b.closedErr("delete", namespace)
@@ -36,6 +37,9 @@ func (b *Backend) Delete(ctx context.Context, namespace, key string) error {
 	client, err := b.conn()
 	if err != nil {
 		return b.wrap("delete", namespace, err)
+	}
+	if b.s.layout == LayoutSeed {
+		return b.seedDelete(ctx, client, namespace, key)
 	}
 	k := newKeys(b.s.prefix, namespace)
 	keys := []string{k.gen(), k.entry(key)}

@@ -72,6 +72,20 @@ func (b *Backend) seedSet(ctx context.Context, namespace, key string, value []by
 	return nil
 }
 
+// seedDelete is Delete in the seed layout: the entry is the one key
+// namespace:key.
+func (b *Backend) seedDelete(ctx context.Context, client rueidis.Client, namespace, key string) error {
+	cmd := func() rueidis.Completed { return client.B().Unlink().Key(seedKey(namespace, key)).Build() }
+	err := client.Do(ctx, cmd()).Error()
+	for i := 0; i < staleRetries && err != nil && staleConn(err); i++ { // unlinking twice removes no more
+		err = client.Do(ctx, cmd()).Error()
+	}
+	if err != nil {
+		return b.wrap("delete", namespace, err)
+	}
+	return nil
+}
+
 // seedClear is Clear in the seed layout: on every master, SCAN for the
 // keys matching the namespace's pattern and UNLINK what each step finds,
 // so that Redis is never busy with more than one batch at a time.
