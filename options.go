@@ -89,13 +89,11 @@ func (c *Config) withDefaults() (Config, error) {
 	if c != nil {
 		o = *c
 	}
-	switch {
-	case o.Timeout < 0:
-		return o, fmt.Errorf("cachetoolz: Timeout is %v, must not be negative", o.Timeout)
-	case o.FailureThreshold < 0:
+	if err := notNegative(duration{"Timeout", o.Timeout}, duration{"Cooldown", o.Cooldown}); err != nil {
+		return o, err
+	}
+	if o.FailureThreshold < 0 {
 		return o, fmt.Errorf("cachetoolz: FailureThreshold is %d, must not be negative", o.FailureThreshold)
-	case o.Cooldown < 0:
-		return o, fmt.Errorf("cachetoolz: Cooldown is %v, must not be negative", o.Cooldown)
 	}
 	if o.Codec == nil {
 		o.Codec = codec.JSON
@@ -257,25 +255,17 @@ func (o *Options) withDefaults() (Options, error) {
 	if o != nil {
 		w = *o
 	}
-	switch {
-	case w.TTL < 0:
-		return w, fmt.Errorf("cachetoolz: TTL is %v, must not be negative", w.TTL)
-	case w.LoadTimeout < 0:
-		return w, fmt.Errorf("cachetoolz: LoadTimeout is %v, must not be negative", w.LoadTimeout)
-	case w.LockTTL < 0:
-		return w, fmt.Errorf("cachetoolz: LockTTL is %v, must not be negative", w.LockTTL)
-	case w.LockWait < 0:
-		return w, fmt.Errorf("cachetoolz: LockWait is %v, must not be negative", w.LockWait)
-	case !(w.EarlyRefresh >= 0) || math.IsInf(w.EarlyRefresh, 0):
+	err := notNegative(
+		duration{"TTL", w.TTL}, duration{"LoadTimeout", w.LoadTimeout},
+		duration{"LockTTL", w.LockTTL}, duration{"LockWait", w.LockWait},
+		duration{"MaxStale", w.MaxStale}, duration{"StaleRetry", w.StaleRetry},
+		duration{"SoftTimeout", w.SoftTimeout}, duration{"HardTimeout", w.HardTimeout},
+	)
+	if err != nil {
+		return w, err
+	}
+	if !(w.EarlyRefresh >= 0) || math.IsInf(w.EarlyRefresh, 0) {
 		return w, fmt.Errorf("cachetoolz: EarlyRefresh is %v, must be a finite number, not negative", w.EarlyRefresh)
-	case w.MaxStale < 0:
-		return w, fmt.Errorf("cachetoolz: MaxStale is %v, must not be negative", w.MaxStale)
-	case w.StaleRetry < 0:
-		return w, fmt.Errorf("cachetoolz: StaleRetry is %v, must not be negative", w.StaleRetry)
-	case w.SoftTimeout < 0:
-		return w, fmt.Errorf("cachetoolz: SoftTimeout is %v, must not be negative", w.SoftTimeout)
-	case w.HardTimeout < 0:
-		return w, fmt.Errorf("cachetoolz: HardTimeout is %v, must not be negative", w.HardTimeout)
 	}
 	w.TTL = min(w.TTL, MaxTTL)
 	if w.LoadTimeout == 0 {
@@ -294,4 +284,20 @@ func (o *Options) withDefaults() (Options, error) {
 		w.StaleRetry = DefaultStaleRetry
 	}
 	return w, nil
+}
+
+// duration is an option of type time.Duration and its field's name.
+type duration struct {
+	name string
+	d    time.Duration
+}
+
+// notNegative returns an error naming the first of ds that is negative.
+func notNegative(ds ...duration) error {
+	for _, d := range ds {
+		if d.d < 0 {
+			return fmt.Errorf("cachetoolz: %s is %v, must not be negative", d.name, d.d)
+		}
+	}
+	return nil
 }
