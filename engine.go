@@ -178,8 +178,8 @@ type extra struct {
 // of one branch on the path of a memory hit.
 func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (r R, ok bool) {
 	n := w.valueMem
-	if n == nil || (controlsUsed.Load() && l == lookCall) {
-		if w.ns.mem == nil && !(controlsUsed.Load() && l == lookCall) {
+	if controlled := l == lookCall && controlsUsed.Load(); n == nil || controlled {
+		if w.ns.mem == nil && !controlled {
 			r, *p, ok = w.lookupRemote(ctx, key, l != lookAgain) // it judges freshness itself
 		} else {
 			r, *p, ok = w.lookupFresh(ctx, key, l)
