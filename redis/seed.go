@@ -32,10 +32,11 @@ func (b *Backend) seedGet(ctx context.Context, namespace, key string) ([]byte, u
 	}
 	// An arbitrary command, as in Get: never retried by the client, never
 	// sent to a replica.
-	cmd := client.B().Arbitrary("GET").Keys(seedKey(namespace, key)).Build()
-	v, err := client.Do(ctx, cmd).AsBytes()
+	k := seedKey(namespace, key)
+	cmd := func() rueidis.Completed { return client.B().Arbitrary("GET").Keys(k).Build() }
+	v, err := client.Do(ctx, cmd()).AsBytes()
 	for i := 0; i < staleRetries && err != nil && staleConn(err); i++ {
-		v, err = client.Do(ctx, client.B().Arbitrary("GET").Keys(seedKey(namespace, key)).Build()).AsBytes()
+		v, err = client.Do(ctx, cmd()).AsBytes()
 	}
 	if err != nil {
 		if rueidis.IsRedisNil(err) {
