@@ -22,6 +22,7 @@ type Backend struct {
 	stop    context.CancelFunc
 	stopCtx context.Context
 	reclaim reclaimer
+	track   tracking
 }
 
 var _ cachetoolz.Backend = (*Backend)(nil)
@@ -65,10 +66,11 @@ func New(url string, opts *Options) (*Backend, error) {
 	b := newBackend(client, opts)
 	b.s.layout = layout
 	b.ownClient = true
+	b.track.co = &co
 	if err != nil {
 		b.connErr.Store(&connError{err: err})
 		b.connecting.Add(1)
-		go b.connectLater(co)
+		go b.connectLater()
 	}
 	return b, nil
 }

@@ -57,7 +57,7 @@ const (
 
 // connectLater retries creating the client until it succeeds or the backend
 // closes. Operations fail at once meanwhile, with the last error.
-func (b *Backend) connectLater(co rueidis.ClientOption) {
+func (b *Backend) connectLater() {
 	defer b.connecting.Done()
 	delay := firstConnectDelay
 	timer := time.NewTimer(delay)
@@ -68,10 +68,15 @@ func (b *Backend) connectLater(co rueidis.ClientOption) {
 			return
 		case <-timer.C:
 		}
-		c, err := rueidis.NewClient(co)
+		co := b.track.options()
+		c, err := rueidis.NewClient(*co)
 		if err == nil {
-			b.client.Store(&clientRef{c: c})
-			return
+			if b.store(c, co) {
+				return
+			}
+			c.Close() // made without the tracking that Track asked for meanwhile
+			timer.Reset(0)
+			continue
 		}
 		b.connErr.Store(&connError{err: err})
 		delay = min(2*delay, maxConnectDelay)

@@ -39,10 +39,17 @@ func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint6
 	if err != nil {
 		return nil, 0, b.wrap("get", namespace, err)
 	}
+	return b.getReply(ctx, client, namespace, genKey, arr)
+}
+
+// getReply reads Get's answer from the reply to MGET of the generation key
+// genKey and the entry key.
+func (b *Backend) getReply(ctx context.Context, client rueidis.Client, namespace, genKey string, arr []rueidis.RedisMessage) ([]byte, uint64, error) {
 	if len(arr) != 2 {
 		return nil, 0, b.wrap("get", namespace, errShortReply)
 	}
 	genReply := arr[0]
+	var err error
 	if genReply.IsNil() {
 		// No generation key (a new namespace, or Redis evicted it), or
 		// one of another type (damaged): a miss, and the namespace gets
@@ -120,12 +127,15 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 	entry = append(append(append(entry, g...), ':'), value...)
 	args := []string{g, rueidis.BinaryString(entry), strconv.FormatInt(ms, 10), key,
 		k.entryPrefix(), k.indexPrefix(), sampleDead}
-	err = setScript.Exec(ctx, client, keys, args).Error()
+	stored, err := setScript.Exec(ctx, client, keys, args).AsInt64()
 	for i := 0; i < staleRetries && err != nil && staleConn(err); i++ { // the script is idempotent
-		err = setScript.Exec(ctx, client, keys, args).Error()
+		stored, err = setScript.Exec(ctx, client, keys, args).AsInt64()
 	}
 	if err != nil {
 		return b.wrap("set", namespace, err)
+	}
+	if stored == 0 {
+		b.refused(namespace)
 	}
 	return nil
 }

@@ -1,0 +1,182 @@
+package rediscache
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/cachetoolz/cachetoolz"
+	"github.com/redis/rueidis"
+)
+
+var _ cachetoolz.Tracker = (*Backend)(nil)
+
+// Errors of Track.
+var (
+	errTrackSeed   = fmt.Errorf("cannot report changes in the seed layout, whose keys do not name their namespace unambiguously: %w", errors.ErrUnsupported)
+	errTrackClient = fmt.Errorf("cannot report changes on a client made by the caller (NewFromClient); make the backend with New: %w", errors.ErrUnsupported)
+	errTrackTwice  = errors.New("already reporting changes")
+)
+
+// tracking is the state of Track: the client options that New parsed, so
+// that Track can make a client with tracking on, and the sink.
+type tracking struct {
+	mu   sync.Mutex              // guards co, and making a client from it
+	co   *rueidis.ClientOption   // nil for NewFromClient
+	sink atomic.Pointer[sinkRef] // nil until Track
+}
+
+// sinkRef holds the sink of Track.
+type sinkRef struct{ s cachetoolz.TrackSink }
+
+// Track implements [cachetoolz.Tracker] with the server's client tracking
+// (RESP3 CLIENT TRACKING, default mode): the server remembers the keys that
+// each connection of the backend reads, and pushes the name of each one
+// that is then written, deleted, expired or evicted, by any client (this
+// one included), on that connection. A pushed entry key is reported as
+// Changed, a generation key as Cleared (a Clear moves it); a connection that
+// closes (a server restart or failover, a network failure that the client
+// notices) or a FLUSHALL/FLUSHDB is reported as Lost. A Set refused because
+// its generation is no longer current reports Cleared before it returns.
+//
+// Until Track, the backend's client has tracking off, and costs the server
+// nothing. Track replaces it with a client made from the same options with
+// tracking on; so only a backend made by [New] can track, in the default
+// layout, with RESP3 (not protocol=2). A backend made by [NewFromClient], or
+// in LayoutSeed, returns an error wrapping errors.ErrUnsupported.
+//
+// What it costs: the server keeps, per key read by a tracking connection,
+// the IDs of the connections that read it, in a table bounded by its
+// tracking-table-max-keys setting (1,000,000 by default; 0 means no
+// bound). When the table is full, Redis drops keys from it and pushes them
+// as changed, which costs this process local misses, never staleness. Each
+// write of a key read by N connections sends N pushes. A tracking client
+// reads each of its connections from a goroutine of its own, so a Get that
+// misses the local tier costs a few microseconds more than without it.
+//
+// How stale a local entry can get: reports ride on the connection that
+// read the entry. When that connection closes, Lost is reported at once
+// (a server that exits or restarts closes it). A connection that fails
+// silently (a network partition) is noticed by the client's background
+// PING: an idle connection is pinged every Dialer.KeepAlive (1 s by
+// default) and closed when no answer comes within ConnWriteTimeout (10 s by
+// default; write_timeout= in the URL of New); a busy one is closed when a
+// reply takes longer than ConnWriteTimeout. So a write that another
+// process makes during a partition reaches this process as Lost at most
+// Dialer.KeepAlive + ConnWriteTimeout after the partition began (11 s by
+// default); lower write_timeout to tighten it.
+func (b *Backend) Track(s cachetoolz.TrackSink) error {
+	if b.closed.Load() {
+		return b.closedErr("track", "")
+	}
+	if b.s.layout == LayoutSeed {
+		return fmt.Errorf("cachetoolz: redis: track: %w", errTrackSeed)
+	}
+	b.track.mu.Lock()
+	defer b.track.mu.Unlock()
+	if b.track.co == nil {
+		return fmt.Errorf("cachetoolz: redis: track: %w", errTrackClient)
+	}
+	if b.track.sink.Load() != nil {
+		return fmt.Errorf("cachetoolz: redis: track: %w", errTrackTwice)
+	}
+	co := b.trackingOptions(*b.track.co)
+	old := b.client.Load()
+	if old == nil { // still connecting: connectLater makes the tracking client
+		b.track.co = &co
+		b.track.sink.Store(&sinkRef{s})
+		return nil
+	}
+	c, err := rueidis.NewClient(co)
+	if err != nil && !unreachable(err) {
+		return fmt.Errorf("cachetoolz: redis: track: %w", err)
+	}
+	b.track.co = &co
+	b.track.sink.Store(&sinkRef{s})
+	if err != nil { // the server went away since New: keep trying, as New does
+		b.connErr.Store(&connError{err: err})
+		b.client.Store(nil)
+		b.connecting.Add(1)
+		go b.connectLater()
+	} else {
+		b.client.Store(&clientRef{c: c})
+	}
+	old.c.Close()
+	return nil
+}
+
+// trackingOptions returns co with tracking on, its reports going to the
+// backend's sink (and to an OnInvalidations of the caller's, if any).
+func (b *Backend) trackingOptions(co rueidis.ClientOption) rueidis.ClientOption {
+	// Default mode, not OPTIN (every key a connection reads is tracked,
+	// with no CLIENT CACHING YES before each read) and not NOLOOP (this
+	// process hears of its own writes too: the connection that writes a
+	// key stops tracking it, so a report is the only safe way to drop what
+	// the local tier may hold of it).
+	co.DisableCache = false
+	co.ClientTrackingOptions = []string{}
+	user := co.OnInvalidations
+	co.OnInvalidations = func(msgs []rueidis.RedisMessage) {
+		b.invalidated(msgs)
+		if user != nil {
+			user(msgs)
+		}
+	}
+	return co
+}
+
+// options returns the options connectLater makes its client from.
+func (t *tracking) options() *rueidis.ClientOption {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.co
+}
+
+// store makes c the backend's client if it was made from co, the options
+// of the moment, and reports whether it did: Track may have turned tracking
+// on while c was being made.
+func (b *Backend) store(c rueidis.Client, co *rueidis.ClientOption) bool {
+	b.track.mu.Lock()
+	defer b.track.mu.Unlock()
+	if b.track.co != co {
+		return false
+	}
+	b.client.Store(&clientRef{c: c})
+	return true
+}
+
+// invalidated passes what the server pushed to the sink: nil (the
+// connection closed, or the server flushed) as Lost, keys as Changed or
+// Cleared. It runs on the client's reading goroutine.
+func (b *Backend) invalidated(msgs []rueidis.RedisMessage) {
+	r := b.track.sink.Load()
+	if r == nil || b.closed.Load() {
+		return
+	}
+	if msgs == nil {
+		r.s.Lost()
+		return
+	}
+	for i := range msgs {
+		k, err := msgs[i].ToString()
+		if err != nil {
+			continue
+		}
+		switch ns, key, kind := parseTrackedKey(b.s.prefix, k); kind {
+		case trackedEntry:
+			r.s.Changed(ns, key)
+		case trackedGen:
+			r.s.Cleared(ns)
+		}
+	}
+}
+
+// refused reports a Set that its script refused, because the namespace's
+// generation moved since the caller read it: the caller's view of the
+// namespace is out of date, whether or not its report has arrived yet.
+func (b *Backend) refused(namespace string) {
+	if r := b.track.sink.Load(); r != nil && !b.closed.Load() {
+		r.s.Cleared(namespace)
+	}
+}
