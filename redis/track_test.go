@@ -229,3 +229,25 @@ func TestTrackRefused(t *testing.T) {
 		t.Error("a second Track succeeded")
 	}
 }
+
+// Track on a backend that has not reached its server yet: the client it
+// makes once the server answers tracks.
+func TestTrackBeforeServerStarts(t *testing.T) {
+	srv := testserver.RedisWith(t, testserver.RedisOptions{})
+	if err := srv.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	b, sink := trackedBackend(t, srv.URL(), nil)
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	_, gen, _, err := getTTL(t, b, "ns", "k")
+	if !errors.Is(err, cachetoolz.ErrNotFound) {
+		t.Fatalf("GetTTL: %v, want a miss", err)
+	}
+	other := newBackend(t, srv.URL(), nil)
+	if err := other.Set(bg, "ns", "k", []byte("v"), 0, gen); err != nil {
+		t.Fatal(err)
+	}
+	sink.await(t, report{kind: "changed", ns: "ns", key: "k"})
+}
