@@ -15,7 +15,8 @@ var _ cachetoolz.TTLGetter = (*Backend)(nil)
 // in the same round trip: MGET of the generation and the entry, and PTTL of
 // the entry, sent together (in LayoutSeed, GET and PTTL). A ttl of zero
 // means that the entry never expires. Should the entry change between the
-// two commands, a tracking backend (see Track) reports it.
+// two commands, a tracking backend (see Track) reports it. An entry with
+// less than a millisecond left reports one.
 func (b *Backend) GetTTL(ctx context.Context, namespace, key string) ([]byte, uint64, time.Duration, error) {
 	if b.closed.Load() {
 		return nil, 0, 0, b.closedErr("get", namespace)
@@ -72,5 +73,6 @@ func (b *Backend) GetTTL(ctx context.Context, namespace, key string) ([]byte, ui
 	case ms < 0: // -1: no time to live
 		return value, gen, 0, nil
 	}
-	return value, gen, time.Duration(ms) * time.Millisecond, nil
+	// Less than a millisecond left reads as 0, which would mean none.
+	return value, gen, time.Duration(max(ms, 1)) * time.Millisecond, nil
 }

@@ -109,11 +109,16 @@ func (b *Backend) Track(s cachetoolz.TrackSink) error {
 // trackingOptions returns co with tracking on, its reports going to the
 // backend's sink (and to an OnInvalidations of the caller's, if any).
 func (b *Backend) trackingOptions(co rueidis.ClientOption) rueidis.ClientOption {
-	// Default mode, not OPTIN (every key a connection reads is tracked,
-	// with no CLIENT CACHING YES before each read) and not NOLOOP (this
-	// process hears of its own writes too: the connection that writes a
-	// key stops tracking it, so a report is the only safe way to drop what
-	// the local tier may hold of it).
+	// Default mode, not OPTIN: every key a connection reads is tracked,
+	// with no CLIENT CACHING YES before each read. Not BCAST: the server
+	// pushes only keys this process read, not every write under a prefix.
+	// Not NOLOOP: this process hears of its own writes too. The local tier
+	// keeps a result only if nothing was reported since the read it came
+	// from, so a report of its own Set is what stops a slower concurrent
+	// read of the former value from being kept after the new one; and a
+	// write removes the key from the server's table for every connection,
+	// the writer's included, so a silent write would leave the writer's
+	// copy untracked.
 	co.DisableCache = false
 	co.ClientTrackingOptions = []string{}
 	user := co.OnInvalidations

@@ -138,13 +138,16 @@ func testTrack(t *testing.T, url string, restart func() error) {
 		t.Fatal("a Set refused for its stale generation returned before reporting the namespace cleared")
 	}
 
-	// Its own Set of a key it read: the entry stays tracked (the writer
-	// hears of its own write, and then of the other's).
+	// Its own Set of a key it read is reported too; once read again, the
+	// key is tracked again.
 	_, gen, _, _ = getTTL(t, b, ns, "c")
 	if err := b.Set(bg, ns, "c", []byte("mine"), 0, gen); err != nil {
 		t.Fatal(err)
 	}
 	sink.await(t, report{kind: "changed", ns: ns, key: "c"})
+	if v, _, _, err := getTTL(t, b, ns, "c"); err != nil || string(v) != "mine" {
+		t.Fatalf("GetTTL after its own Set = %q, %v; want mine", v, err)
+	}
 	if err := other.Set(bg, ns, "c", []byte("theirs"), 0, gen); err != nil {
 		t.Fatal(err)
 	}
