@@ -39,6 +39,13 @@ const (
 const runsKey = "lockproc:runs"
 
 func TestMain(m *testing.M) {
+	if url := os.Getenv(trackChildEnv); url != "" {
+		if err := trackChild(url); err != nil {
+			fmt.Println("error", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if url := os.Getenv(childURLEnv); url != "" {
 		if err := lockChild(url); err != nil {
 			fmt.Println("error", err)

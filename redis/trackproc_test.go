@@ -1,0 +1,230 @@
+package rediscache_test
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cachetoolz/cachetoolz/internal/testserver"
+)
+
+// tchild is a child process of the local-tier tests (see trackChild), as
+// the test sees it.
+type tchild struct {
+	name    string
+	stdin   io.Writer
+	replies chan string  // its lines other than reports
+	reports chan tReport // its reports
+}
+
+// tReport is a report line of a child: what the sink heard, and when.
+type tReport struct {
+	kind, ns string
+	at       int64
+}
+
+// startTrackChildren starts the children A, B and C on url and waits until
+// each is ready.
+func startTrackChildren(t *testing.T, url string) [3]*tchild {
+	t.Helper()
+	var children [3]*tchild
+	for i := range children {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), trackChildEnv+"="+url)
+		stdin, err := cmd.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stderr = os.Stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			_ = stdin.Close()
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		})
+		ch := &tchild{name: string(rune('A' + i)), stdin: stdin,
+			replies: make(chan string, 1<<16), reports: make(chan tReport, 1<<16)}
+		go func() {
+			defer close(ch.replies)
+			sc := bufio.NewScanner(stdout)
+			for sc.Scan() {
+				l := sc.Text()
+				if w := strings.Fields(l); len(w) == 4 && w[0] == "report" {
+					at, _ := strconv.ParseInt(w[3], 10, 64)
+					select {
+					case ch.reports <- tReport{w[1], w[2], at}:
+					default:
+					}
+					continue
+				}
+				ch.replies <- l
+			}
+		}()
+		children[i] = ch
+	}
+	for _, ch := range children {
+		if l := ch.reply(t); l != "ready" {
+			t.Fatalf("child %s said %q, want ready", ch.name, l)
+		}
+	}
+	return children
+}
+
+// send writes a command line to the child.
+func (c *tchild) send(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if _, err := fmt.Fprintf(c.stdin, format+"\n", args...); err != nil {
+		t.Fatalf("child %s: %v", c.name, err)
+	}
+}
+
+// reply returns the child's next line other than a report; a generous
+// bound catches a child that hangs.
+func (c *tchild) reply(t *testing.T) string {
+	t.Helper()
+	select {
+	case l, ok := <-c.replies:
+		if !ok {
+			t.Fatalf("child %s exited", c.name)
+		}
+		if strings.HasPrefix(l, "error") {
+			t.Fatalf("child %s: %s", c.name, l)
+		}
+		return l
+	case <-time.After(30 * time.Second):
+		t.Fatalf("child %s said nothing for 30s", c.name)
+	}
+	return ""
+}
+
+// do sends a command and returns the words of its reply, which must begin
+// with want.
+func (c *tchild) do(t *testing.T, want string, format string, args ...any) []string {
+	t.Helper()
+	c.send(t, format, args...)
+	l := c.reply(t)
+	w := strings.Fields(l)
+	if len(w) == 0 || w[0] != want {
+		t.Fatalf("child %s answered %q to %q, want %s", c.name, l, fmt.Sprintf(format, args...), want)
+	}
+	return w
+}
+
+// await returns the time of the child's first report of kind in ns,
+// passing over the others.
+func (c *tchild) await(t *testing.T, kind, ns string) int64 {
+	t.Helper()
+	limit := time.After(30 * time.Second)
+	for {
+		select {
+		case r := <-c.reports:
+			if r.kind == kind && r.ns == ns {
+				return r.at
+			}
+		case <-limit:
+			t.Fatalf("child %s heard no %s of %s within 30s", c.name, kind, ns)
+		}
+	}
+}
+
+// drainReports forgets the reports the child made so far.
+func (c *tchild) drainReports() {
+	for {
+		select {
+		case <-c.reports:
+		default:
+			return
+		}
+	}
+}
+
+// percentile returns the p-th percentile (0 < p <= 100) of sorted ds.
+func percentile(ds []time.Duration, p float64) time.Duration {
+	i := int(float64(len(ds))*p/100+0.5) - 1
+	return ds[min(max(i, 0), len(ds)-1)]
+}
+
+const latencyRounds = 200
+
+// testInvalidationLatency: A overwrites (Refresh) or clears, in turn, an
+// entry that B and C hold in their local tiers; B and C hear of it, and
+// then answer with what A left. The time from A's operation returning to
+// the report in B and C is the invalidation latency.
+func testInvalidationLatency(t *testing.T, url string) {
+	p := startTrackChildren(t, url)
+	a, others := p[0], p[1:]
+	lat := map[string][]time.Duration{}
+	for i := range latencyRounds {
+		ns := fmt.Sprint("lat-", i)
+		v := a.do(t, "value", "call %s 1", ns)[1]
+		for _, o := range others {
+			for range 2 { // the second from the local tier
+				if got := o.do(t, "value", "call %s 1", ns)[1]; got != v {
+					t.Fatalf("round %d: %s read %s, want A's %s", i, o.name, got, v)
+				}
+			}
+			o.drainReports()
+		}
+		kind, op := "changed", "overwrite"
+		var done []string
+		if i%2 == 0 {
+			done = a.do(t, "done", "refresh %s 1", ns)
+		} else {
+			kind, op = "cleared", "clear"
+			done = a.do(t, "done", "clear %s", ns)
+		}
+		at, err := strconv.ParseInt(done[2], 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		began, err := strconv.ParseInt(done[3], 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range others {
+			heard := o.await(t, kind, ns)
+			d := time.Duration(heard - at)
+			lat[op] = append(lat[op], d)
+			lat["all"] = append(lat["all"], d)
+			lat["all, from A's call"] = append(lat["all, from A's call"], time.Duration(heard-began))
+			got := o.do(t, "value", "call %s 1", ns)[1]
+			switch {
+			case op == "overwrite" && got != done[1]:
+				t.Fatalf("round %d: after A's overwrite with %s, %s read %s", i, done[1], o.name, got)
+			case op == "clear" && got == v:
+				t.Fatalf("round %d: after A's clear, %s read the cleared %s", i, o.name, got)
+			}
+		}
+	}
+	// A report can reach B before A's call has returned: Redis sends the
+	// push to B and the reply to A at once, and A's reply still has A's
+	// client and cache to go through. Hence negative figures, and the
+	// last line, measured from when A's call began.
+	for _, op := range []string{"overwrite", "clear", "all", "all, from A's call"} {
+		ds := lat[op]
+		slices.Sort(ds)
+		t.Logf("%s: %d reports, invalidation latency p50 %v p99 %v max %v",
+			op, len(ds), percentile(ds, 50), percentile(ds, 99), ds[len(ds)-1])
+	}
+}
+
+func TestInvalidationAcrossProcessesStandalone(t *testing.T) {
+	testInvalidationLatency(t, testserver.Redis(t).URL())
+}
+
+func TestInvalidationAcrossProcessesCluster(t *testing.T) {
+	testInvalidationLatency(t, clusterURL(testserver.NewRedisCluster(t)))
+}
