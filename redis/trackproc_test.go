@@ -110,11 +110,13 @@ func (c *tchild) reply(t *testing.T) string {
 	return ""
 }
 
-// do sends a command and returns the words of its reply, which must begin
-// with want.
+// do sends a command (none if format is empty) and returns the words of
+// the child's next reply, which must begin with want.
 func (c *tchild) do(t *testing.T, want string, format string, args ...any) []string {
 	t.Helper()
-	c.send(t, format, args...)
+	if format != "" {
+		c.send(t, format, args...)
+	}
 	l := c.reply(t)
 	w := strings.Fields(l)
 	if len(w) == 0 || w[0] != want {
@@ -227,4 +229,37 @@ func TestInvalidationAcrossProcessesStandalone(t *testing.T) {
 
 func TestInvalidationAcrossProcessesCluster(t *testing.T) {
 	testInvalidationLatency(t, clusterURL(testserver.NewRedisCluster(t)))
+}
+
+// testLoadBeforeClear: a load that B began before A's Clear never becomes
+// visible after that Clear, in A, B or C, with local tiers on.
+func testLoadBeforeClear(t *testing.T, url string) {
+	p := startTrackChildren(t, url)
+	a, b := p[0], p[1]
+	for i := range 20 {
+		ns := fmt.Sprint("cvl-", i)
+		for _, c := range p { // each process holds some of ns locally
+			c.do(t, "value", "call %s 2", ns)
+			c.do(t, "value", "call %s 2", ns)
+		}
+		b.do(t, "loading", "hold %s 1", ns)
+		a.do(t, "done", "clear %s", ns)
+		b.send(t, "go")
+		held := b.do(t, "value", "")[1]
+		for _, c := range p {
+			for range 2 { // the second from the local tier, if the first stored
+				if got := c.do(t, "value", "call %s 1", ns)[1]; got == held {
+					t.Fatalf("round %d: %s read %s, which B loaded before A's clear", i, c.name, got)
+				}
+			}
+		}
+	}
+}
+
+func TestLoadBeforeClearAcrossProcessesStandalone(t *testing.T) {
+	testLoadBeforeClear(t, testserver.Redis(t).URL())
+}
+
+func TestLoadBeforeClearAcrossProcessesCluster(t *testing.T) {
+	testLoadBeforeClear(t, clusterURL(testserver.NewRedisCluster(t)))
 }
