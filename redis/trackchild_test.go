@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -28,9 +29,10 @@ import (
 //	hold NS K        calls as "call" does, but the function, once started,
 //	                 answers "loading" and waits for a line "go"; then
 //	                 answers "value V"
-//	chaos NSS KEYS   calls and clears at random over NSS namespaces and KEYS
-//	                 keys from several goroutines until a line "stop"; then
-//	                 prints what it did (see chaosRecord) and "end"
+//	chaos NSS KEYS E calls over NSS namespaces and KEYS keys from several
+//	                 goroutines, each of which clears instead at every E-th
+//	                 operation (never if E is 0), until a line "stop"; then
+//	                 prints what it did (see chaos) and "end"
 //
 // T is the wall clock in Unix nanoseconds when the operation returned, B
 // when it began. A
@@ -48,6 +50,8 @@ func trackChild(url string) error {
 		defer outMu.Unlock()
 		fmt.Printf(format+"\n", args...)
 	}
+	// The kill test makes the cache warn of every failed call: expected.
+	slog.SetDefault(slog.New(slog.DiscardHandler))
 	rb, err := rediscache.New(url, &rediscache.Options{Prefix: "proc:"})
 	if err != nil {
 		return err
@@ -160,7 +164,11 @@ func trackChild(url string) error {
 			if err != nil {
 				return err
 			}
-			if err := chaos(c, fn, nss, keys, lines, out); err != nil {
+			every, err := strconv.Atoi(w[3])
+			if err != nil {
+				return err
+			}
+			if err := chaos(c, fn, nss, keys, every, lines, out); err != nil {
 				return err
 			}
 		default:
@@ -169,6 +177,9 @@ func trackChild(url string) error {
 	}
 	return nil
 }
+
+// chaosPace is the pause of a chaos goroutine between two operations.
+const chaosPace = 500 * time.Microsecond
 
 // holdKey marks the context of a held run.
 type holdKey struct{}
@@ -212,13 +223,13 @@ func (s timedSink) report(kind, ns string) {
 }
 
 // chaos is the "chaos" command: goroutines that call, and now and then
-// clear, at random, until a line "stop"; then the record of what they did:
+// clear, until a line "stop"; then the record of what they did:
 //
 //	read NS START LOADED   a call in NS that began at START returned a
 //	                       value whose run began at LOADED
 //	clear NS BEGIN END     a Clear of NS that began at BEGIN and returned
 //	                       (without error) at END
-func chaos(c *cachetoolz.Cache, fn func(string) (func(context.Context, int) (string, error), error), nss, keys int, lines <-chan string, out func(string, ...any)) error {
+func chaos(c *cachetoolz.Cache, fn func(string) (func(context.Context, int) (string, error), error), nss, keys, every int, lines <-chan string, out func(string, ...any)) error {
 	stop := make(chan struct{})
 	var mu sync.Mutex
 	var record []string
@@ -232,10 +243,11 @@ func chaos(c *cachetoolz.Cache, fn func(string) (func(context.Context, int) (str
 					return
 				default:
 				}
+				time.Sleep(chaosPace) // a steady load, not a spin on the local tier
 				n++
 				ns := fmt.Sprint("chaos-", (n*7+g)%nss)
 				start := time.Now().UnixNano()
-				if n%10 == g%10 {
+				if every > 0 && n%every == 0 {
 					if err := c.Clear(context.Background(), ns); err == nil {
 						mu.Lock()
 						record = append(record, fmt.Sprintf("clear %s %d %d", ns, start, time.Now().UnixNano()))

@@ -263,3 +263,145 @@ func TestLoadBeforeClearAcrossProcessesStandalone(t *testing.T) {
 func TestLoadBeforeClearAcrossProcessesCluster(t *testing.T) {
 	testLoadBeforeClear(t, clusterURL(testserver.NewRedisCluster(t)))
 }
+
+// staleBound is how long after a Clear returns a process may still answer
+// with a value loaded before it: the time a report takes to reach the
+// other processes (under a millisecond on loopback, see the latency test)
+// or, when their connection closes, the time to notice it, with room for
+// the scheduling delays of a loaded test machine.
+const staleBound = 250 * time.Millisecond
+
+// Phases of TestStaleBoundKillRestart: how long the processes run before
+// Redis is killed, while it is down, and after it is back.
+const (
+	chaosBefore = 500 * time.Millisecond
+	chaosDown   = 300 * time.Millisecond
+	chaosAfter  = 700 * time.Millisecond
+)
+
+// Three processes with local tiers call, and one of them clears, while
+// Redis is killed and restarted (empty): no call answers with a value loaded before
+// a Clear of its namespace if the call began more than staleBound after
+// that Clear returned.
+func TestStaleBoundKillRestart(t *testing.T) {
+	srv := testserver.RedisWith(t, testserver.RedisOptions{})
+	testStaleBound(t, srv.URL(), []*testserver.RedisServer{srv})
+}
+
+// The same on the 3-master Cluster, every master killed and restarted.
+func TestStaleBoundKillRestartCluster(t *testing.T) {
+	c := testserver.NewRedisCluster(t)
+	if c.External() {
+		t.Skip("needs a cluster it can kill")
+	}
+	testStaleBound(t, clusterURL(c), c.Nodes())
+}
+
+func testStaleBound(t *testing.T, url string, servers []*testserver.RedisServer) {
+	p := startTrackChildren(t, url)
+	// A clears; B and C only read, and so hold entries in their local
+	// tiers that only A's clears, or the loss of their connections, end.
+	for i, c := range p {
+		every := 0
+		if i == 0 {
+			every = 25
+		}
+		c.do(t, "started", "chaos 3 6 %d", every)
+	}
+	time.Sleep(chaosBefore)
+	for _, srv := range servers {
+		if err := srv.Kill(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(chaosDown)
+	for _, srv := range servers {
+		if err := srv.Restart(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	restarted := time.Now().UnixNano()
+	time.Sleep(chaosAfter)
+
+	type span struct{ begin, end int64 }
+	type read struct {
+		ns            string
+		start, loaded int64
+	}
+	clears := map[string][]span{}
+	var reads []read
+	for _, c := range p {
+		c.send(t, "stop")
+		for {
+			l := c.reply(t)
+			if l == "end" {
+				break
+			}
+			w := strings.Fields(l)
+			if len(w) != 4 {
+				t.Fatalf("child %s: %q", c.name, l)
+			}
+			x, err1 := strconv.ParseInt(w[2], 10, 64)
+			y, err2 := strconv.ParseInt(w[3], 10, 64)
+			if err1 != nil || err2 != nil {
+				t.Fatalf("child %s: %q", c.name, l)
+			}
+			switch w[0] {
+			case "clear":
+				clears[w[1]] = append(clears[w[1]], span{x, y})
+			case "read":
+				reads = append(reads, read{w[1], x, y})
+			default:
+				t.Fatalf("child %s: %q", c.name, l)
+			}
+		}
+	}
+	// For each namespace, the clears by beginning, and the earliest end of
+	// the clears from each one on: a value loaded at L is stale, for a
+	// call, from the earliest end of the clears that began after L.
+	firstEnd := map[string][]int64{}
+	nclears := 0
+	for ns, cs := range clears {
+		slices.SortFunc(cs, func(a, b span) int { return int(a.begin - b.begin) })
+		ends := make([]int64, len(cs))
+		for i := len(cs) - 1; i >= 0; i-- {
+			ends[i] = cs[i].end
+			if i+1 < len(cs) {
+				ends[i] = min(ends[i], ends[i+1])
+			}
+		}
+		firstEnd[ns] = ends
+		nclears += len(cs)
+	}
+	var worst time.Duration
+	var stale, after int
+	for _, r := range reads {
+		if r.start > restarted {
+			after++
+		}
+		cs := clears[r.ns]
+		i, _ := slices.BinarySearchFunc(cs, r.loaded, func(s span, l int64) int {
+			if s.begin <= l {
+				return -1
+			}
+			return 1
+		})
+		if i == len(cs) {
+			continue
+		}
+		d := time.Duration(r.start - firstEnd[r.ns][i])
+		if d <= 0 {
+			continue
+		}
+		stale++
+		worst = max(worst, d)
+		if d > staleBound {
+			t.Errorf("a call in %s began %v after a Clear had returned and answered with a value loaded before the Clear began", r.ns, d)
+		}
+	}
+	t.Logf("%d calls (%d after the restart), %d clears; %d calls answered with a value cleared before they began, at most %v before (bound %v)",
+		len(reads), after, nclears, stale, worst, staleBound)
+	if after == 0 || nclears == 0 {
+		t.Fatal("the processes did not work on both sides of the restart")
+	}
+}
