@@ -108,6 +108,24 @@
 // usual. A key prefix that itself contains a {...} hash tag would put every
 // namespace on one slot; that stays correct but does not spread.
 //
+// # Local tier and client tracking
+//
+// A cache made with cachetoolz.Config.Local keeps decoded results in each
+// process and calls [Backend.Track] once; the backend then swaps its client
+// for one with RESP3 client tracking on (default mode: the server remembers
+// which keys each connection read, and pushes the name of each one later
+// written, deleted, expired or evicted). A pushed generation key reaches the
+// cache as a Clear of its namespace, an entry key as a change of that entry,
+// and a connection that closes (server restart, failover, a network failure
+// the client notices) or a FLUSHALL as the loss of every report, which
+// empties the local tier. Reads go through [Backend.GetTTL], which also
+// returns the entry's time to live in the same round trip, so that a local
+// copy never outlives the entry. Without Config.Local nothing changes: the
+// client has tracking off, and the server keeps no tracking table for it.
+// Track describes the server's cost and how stale a local copy can get
+// when the connection fails without closing. Tracking needs a backend made
+// by [New] in the default layout, over RESP3.
+//
 // # Eviction
 //
 // The generation key and the index have no time to live. Under a

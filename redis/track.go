@@ -56,14 +56,16 @@ type sinkRef struct{ s cachetoolz.TrackSink }
 // misses the local tier costs a few microseconds more than without it.
 //
 // How stale a local entry can get: reports ride on the connection that
-// read the entry. When that connection closes, Lost is reported at once
-// (a server that exits or restarts closes it). A connection that fails
-// silently (a network partition) is noticed by the client's background
-// PING: an idle connection is pinged every Dialer.KeepAlive (1 s by
-// default) and closed when no answer comes within ConnWriteTimeout (10 s by
-// default; write_timeout= in the URL of New); a busy one is closed when a
-// reply takes longer than ConnWriteTimeout. So a write that another
-// process makes during a partition reaches this process as Lost at most
+// read the entry, and reach the sink as soon as the client reads them
+// (under a millisecond on loopback). When that connection closes, Lost is
+// reported as soon as the client reads the close: a server that exits,
+// restarts or is failed over closes it. A connection that fails silently
+// (a network partition) is noticed by the client's background PING: an
+// idle connection is pinged every Dialer.KeepAlive (1 s by default) and
+// closed when no answer comes within ConnWriteTimeout (10 s by default;
+// write_timeout= in the URL of New); a busy one is closed when a reply
+// takes longer than ConnWriteTimeout. So a write that another process
+// makes during a partition reaches this process, as Lost, at most
 // Dialer.KeepAlive + ConnWriteTimeout after the partition began (11 s by
 // default); lower write_timeout to tighten it.
 func (b *Backend) Track(s cachetoolz.TrackSink) error {
