@@ -115,10 +115,15 @@ func TestOutagePausedServer(t *testing.T) {
 func TestCloseLeavesNoGoroutines(t *testing.T) {
 	srv := testserver.Redis(t)
 	before := runtime.NumGoroutine()
-	for range 5 {
+	for i := range 5 {
 		b, err := rediscache.New(srv.URL(), &rediscache.Options{ReclaimBatch: 1})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if i%2 == 1 { // a tracking client has goroutines of its own
+			if err := b.Track(newRecordingSink()); err != nil {
+				t.Fatal(err)
+			}
 		}
 		fill(t, b, "ns", 200, 0)
 		if err := b.Clear(bg, "ns"); err != nil { // starts a background reclaim

@@ -24,10 +24,19 @@ type recordingSink struct{ ch chan report }
 func newRecordingSink() *recordingSink { return &recordingSink{ch: make(chan report, 4096)} }
 
 func (s *recordingSink) Changed(ns, key string) {
-	s.ch <- report{kind: "changed", ns: ns, key: key, at: time.Now()}
+	s.put(report{kind: "changed", ns: ns, key: key, at: time.Now()})
 }
-func (s *recordingSink) Cleared(ns string) { s.ch <- report{kind: "cleared", ns: ns, at: time.Now()} }
-func (s *recordingSink) Lost()             { s.ch <- report{kind: "lost", at: time.Now()} }
+func (s *recordingSink) Cleared(ns string) { s.put(report{kind: "cleared", ns: ns, at: time.Now()}) }
+func (s *recordingSink) Lost()             { s.put(report{kind: "lost", at: time.Now()}) }
+
+// put records r, unless the channel is full: a sink must never block the
+// client's reader. The tests make far fewer reports than it holds.
+func (s *recordingSink) put(r report) {
+	select {
+	case s.ch <- r:
+	default:
+	}
+}
 
 // await returns the first report equal to want (ignoring its time), passing
 // over the others; it fails the test if none comes within a generous bound.
