@@ -41,10 +41,14 @@ type near struct {
 var errNearOnMemory = errors.New("cachetoolz: Config.Local is for remote backends: the memory backend keeps Go values already")
 
 // nearEntry is what the local tier keeps under a call's key: the value,
-// and the counter of its stripe as it was before the remote read.
+// the counter of its stripe as it was before the remote read, and the
+// header of the wrapper that kept it, so that a wrapper with the same
+// identity and another Options.Version (or freshness format) does not
+// take it, as it would not take the remote entry.
 type nearEntry[R any] struct {
 	val    R
 	stripe uint32
+	hdr    header
 	seq    uint64
 }
 
@@ -156,7 +160,7 @@ func (w *wrapper[R]) nearHit(key []byte) (r R, ok bool) {
 		return r, false
 	}
 	e, isR := v.(*nearEntry[R])
-	if !isR || w.c.near.stripes[e.stripe].Load() != e.seq {
+	if !isR || e.hdr != w.header || w.c.near.stripes[e.stripe].Load() != e.seq {
 		return r, false
 	}
 	w.ns.stats.localHit()
@@ -175,7 +179,7 @@ func (w *wrapper[R]) keepNear(key string, r R, s *nearSnap, life int64) {
 	if nr.stripes[s.stripe].Load() != s.seq {
 		return // changed since the read
 	}
-	nr.store.SetUntil(w.ns.local, key, &nearEntry[R]{val: r, stripe: s.stripe, seq: s.seq}, until, s.gen)
+	nr.store.SetUntil(w.ns.local, key, &nearEntry[R]{val: r, stripe: s.stripe, hdr: w.header, seq: s.seq}, until, s.gen)
 }
 
 // forget removes the local entry under key (the backend key bkey) of n,

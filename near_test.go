@@ -404,3 +404,22 @@ func TestNearConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestNearVersion checks that a wrapper does not take the local entry of a
+// wrapper with the same identity and another Options.Version, as it would
+// not take its remote entry.
+func TestNearVersion(t *testing.T) {
+	client := remotetest.NewServer(nil).Client()
+	c := cachetoolz.Must(cachetoolz.New(client, &cachetoolz.Config{Local: &memory.Options{}}))
+	defer c.Close()
+	v1 := cachetoolz.Must(cachetoolz.Wrap0Plain(c, func() int { return 1 }, &cachetoolz.Options{Name: "f", Version: "1"}))
+	v2 := cachetoolz.Must(cachetoolz.Wrap0Plain(c, func() int { return 2 }, &cachetoolz.Options{Name: "f", Version: "2"}))
+	for range 2 { // a load, then a local hit
+		if got := v1(); got != 1 {
+			t.Fatalf("version 1 got %d", got)
+		}
+	}
+	if got := v2(); got != 2 {
+		t.Fatalf("version 2 got %d, version 1's result", got)
+	}
+}
