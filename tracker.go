@@ -18,10 +18,13 @@ import (
 // between the remote read that began the load and the moment it keeps it.
 // So that a load begun before a Clear in another process never becomes
 // visible after it, here either, a Tracker promises this too: when its
-// Set does not store a value because the generation it was given is no
-// longer the namespace's (the namespace was cleared since the Get that
-// reported it), the sink has heard Cleared for that namespace before Set
-// returns, whether or not the clear's own report has arrived yet.
+// Set drops a value, or stores it where no reader looks, because the
+// generation it was given is no longer the namespace's (the namespace was
+// cleared since the Get that reported it), the sink has heard Cleared for
+// that namespace before Set returns, whether or not the clear's own report
+// has arrived yet. (A Set that cannot tell, such as a script that returns
+// nothing, may report Cleared whenever the generation it was given is not
+// the current one, or report Lost.)
 type Tracker interface {
 	// Track starts reporting changes to s and returns. From the moment it
 	// returns, every entry that a Get or GetTTL of this backend reads is
