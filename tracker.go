@@ -22,9 +22,8 @@ import (
 // generation it was given is no longer the namespace's (the namespace was
 // cleared since the Get that reported it), the sink has heard Cleared for
 // that namespace before Set returns, whether or not the clear's own report
-// has arrived yet. (A Set that cannot tell, such as a script that returns
-// nothing, may report Cleared whenever the generation it was given is not
-// the current one, or report Lost.)
+// has arrived yet. Reporting Cleared, or Lost, when unsure is allowed: it
+// only costs this process some remote reads.
 type Tracker interface {
 	// Track starts reporting changes to s and returns. From the moment it
 	// returns, every entry that a Get or GetTTL of this backend reads is
