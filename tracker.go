@@ -28,8 +28,10 @@ type Tracker interface {
 	// Track starts reporting changes to s and returns. From the moment it
 	// returns, every entry that a Get or GetTTL of this backend reads is
 	// watched: a change to it made afterwards, by any process, reaches s
-	// (Changed or Cleared), or s hears Lost. Track is called at most once,
-	// before any Get; reports stop when the backend is closed.
+	// (Changed or Cleared), or s hears Lost. Changes made through this
+	// backend itself need not be reported (the cache applies its own), but
+	// may be: a report of one costs a remote read. Track is called at most
+	// once, before any Get; reports stop when the backend is closed.
 	Track(s TrackSink) error
 }
 
