@@ -213,14 +213,19 @@ func (w *wrapper[R]) keepRead(key []byte, r R, s *nearSnap, life time.Duration, 
 
 // storeNear is store on a remote backend with a local tier: once the
 // backend has taken r, the tier keeps it for the wrap's TTL, measured from
-// before the backend's Set.
+// before the backend's Set. A Set that failed may still have stored (one
+// that timed out, say), and a backend need not report its own changes:
+// the tier then drops what it holds under key.
 func (w *wrapper[R]) storeNear(ctx context.Context, key string, r R, p probe, m meta) {
-	start := w.c.near.store.NowNano()
-	if w.storeRemote(ctx, r, p, m) {
-		if l, ok := w.nearLife(w.ttl, m); ok {
-			p.near.start = start
-			w.keepNear(key, r, &p.near, l)
-		}
+	nr := w.c.near
+	start := nr.store.NowNano()
+	if !w.storeRemote(ctx, r, p, m) {
+		nr.changed(w.ns.name, p.key)
+		return
+	}
+	if l, ok := w.nearLife(w.ttl, m); ok {
+		p.near.start = start
+		w.keepNear(key, r, &p.near, l)
 	}
 }
 
