@@ -213,19 +213,30 @@ func (w *wrapper[R]) keepRead(key []byte, r R, s *nearSnap, life time.Duration, 
 
 // storeNear is store on a remote backend with a local tier: once the
 // backend has taken r, the tier keeps it for the wrap's TTL, measured from
-// before the backend's Set. A Set that failed may still have stored (one
-// that timed out, say), and a backend need not report its own changes:
-// the tier then drops what it holds under key.
+// before the backend's Set.
+//
+// A backend need not report the changes made through itself, so the store
+// does its own report: it advances the key's stripe once the Set has
+// returned, which kills what a read of this process that began before the
+// Set would keep. The stripe is read before the Set, and advanced from
+// that reading by a compare-and-swap: if it fails, a report came during
+// the Set, and r is not kept. (The namespace's generation is the one read
+// before the load's remote read, so that a Clear since then kills r.) A
+// Set that failed may still have stored (one that timed out, say): it
+// advances the stripe too.
 func (w *wrapper[R]) storeNear(ctx context.Context, key string, r R, p probe, m meta) {
 	nr := w.c.near
-	start := nr.store.NowNano()
-	if !w.storeRemote(ctx, r, p, m) {
-		nr.changed(w.ns.name, p.key)
+	s := p.near
+	s.stripe = nr.stripe(w.ns.name, p.key)
+	s.seq = nr.stripes[s.stripe].Load()
+	s.start = nr.store.NowNano()
+	if !w.storeRemote(ctx, r, p, m) || !nr.stripes[s.stripe].CompareAndSwap(s.seq, s.seq+1) {
+		nr.stripes[s.stripe].Add(1)
 		return
 	}
+	s.seq++
 	if l, ok := w.nearLife(w.ttl, m); ok {
-		p.near.start = start
-		w.keepNear(key, r, &p.near, l)
+		w.keepNear(key, r, &s, l)
 	}
 }
 

@@ -423,3 +423,31 @@ func TestNearVersion(t *testing.T) {
 		t.Fatalf("version 2 got %d, version 1's result", got)
 	}
 }
+
+// TestNearOwnStoreDuringRead stores a new result through the same cache
+// while one of its calls reads the former one remotely: the backend does
+// not report a change made through itself, and the read must not keep
+// the former result after the store.
+func TestNearOwnStoreDuringRead(t *testing.T) {
+	var next atomic.Int64
+	ps := nearProcs(t, remotetest.NewServer(nil), 2, nil, nearOpts, &next)
+	a, b := ps[0], ps[1]
+	a.call(t, bg, 1)
+	old := b.call(t, cachetoolz.WithControl(bg, cachetoolz.Refresh), 1) // kills A's entry
+	var armed atomic.Bool
+	var fresh int64
+	a.client.AfterRead = func(string, string) {
+		if armed.CompareAndSwap(true, false) {
+			fresh = a.call(t, cachetoolz.WithControl(bg, cachetoolz.Refresh), 1)
+		}
+	}
+	armed.Store(true)
+	if got := a.wantRemote(t, 1, old); got != old {
+		t.Fatalf("A's read = %d, want %d", got, old)
+	}
+	for range 2 {
+		if got := a.call(t, bg, 1); got != fresh {
+			t.Fatalf("A: call(1) = %d after A stored %d", got, fresh)
+		}
+	}
+}
