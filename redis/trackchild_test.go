@@ -200,24 +200,30 @@ type timedSink struct {
 	reports chan<- string
 }
 
+// Each method takes the time when it is called, and prints the report once
+// the cache has taken it, so that a test that acts on the report finds it
+// done.
 func (s timedSink) Changed(ns, key string) {
-	s.report("changed", ns)
+	at := time.Now()
 	s.s.Changed(ns, key)
+	s.report("changed", ns, at)
 }
 
 func (s timedSink) Cleared(ns string) {
-	s.report("cleared", ns)
+	at := time.Now()
 	s.s.Cleared(ns)
+	s.report("cleared", ns, at)
 }
 
 func (s timedSink) Lost() {
-	s.report("lost", "-")
+	at := time.Now()
 	s.s.Lost()
+	s.report("lost", "-", at)
 }
 
-func (s timedSink) report(kind, ns string) {
+func (s timedSink) report(kind, ns string, at time.Time) {
 	select {
-	case s.reports <- fmt.Sprintf("report %s %s %d", kind, ns, time.Now().UnixNano()):
+	case s.reports <- fmt.Sprintf("report %s %s %d", kind, ns, at.UnixNano()):
 	default: // never block the client's reader: the tests wait for few reports
 	}
 }
