@@ -170,30 +170,13 @@ func startChildren(t *testing.T, srv *testserver.RedisServer, n, calls int, mode
 	t.Helper()
 	children := make([]*child, n)
 	for i := range children {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(),
+		cmd, stdin, stdout := spawn(t,
 			childURLEnv+"="+srv.URL(),
 			childModeEnv+"="+mode,
 			childTTLEnv+"="+ttl.String(),
 			childLoadEnv+"="+load.String(),
 			childCallsEnv+"="+strconv.Itoa(calls))
-		stdin, err := cmd.StdinPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
 		ch := &child{cmd: cmd, stdin: stdin, lines: make(chan line, 16)}
-		t.Cleanup(func() {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		})
 		go func() {
 			defer close(ch.lines)
 			sc := bufio.NewScanner(stdout)
@@ -209,6 +192,33 @@ func startChildren(t *testing.T, srv *testserver.RedisServer, n, calls int, mode
 		}
 	}
 	return children
+}
+
+// spawn starts the test binary again, as a child with env added to its
+// environment, and returns it with its standard input and output. The child
+// is killed when the test ends.
+func spawn(t *testing.T, env ...string) (*exec.Cmd, io.WriteCloser, io.Reader) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), env...)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = stdin.Close()
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	return cmd, stdin, stdout
 }
 
 // release lets every child call its function.

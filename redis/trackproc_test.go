@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,25 +34,7 @@ func startTrackChildren(t *testing.T, url string) [3]*tchild {
 	t.Helper()
 	var children [3]*tchild
 	for i := range children {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), trackChildEnv+"="+url)
-		stdin, err := cmd.StdinPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			_ = stdin.Close()
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		})
+		_, stdin, stdout := spawn(t, trackChildEnv+"="+url)
 		ch := &tchild{name: string(rune('A' + i)), stdin: stdin,
 			replies: make(chan string, 1<<16), reports: make(chan tReport, 1<<16)}
 		go func() {
