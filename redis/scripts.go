@@ -56,6 +56,9 @@ return s
 // ARGV: generation the caller loaded under, entry ("<gen>:" + value), time
 // to live in milliseconds (0: none), key (index member), entry key prefix,
 // index key prefix, sample size.
+// The entry is read back once written, so that a caller with client
+// tracking on (see Backend.Track) goes on tracking it: a write removes a
+// key from the server's tracking table, the writer's entry included.
 // Returns 1 if stored, 0 if the generation was stale or damaged.
 var setScript = rueidis.NewLuaScript(`
 local raw = redis.pcall('GET', KEYS[1])
@@ -73,6 +76,7 @@ if ttl > 0 then
 else
 	redis.call('SET', KEYS[2], ARGV[2])
 end
+redis.call('EXISTS', KEYS[2]) -- see Backend.Track: the writer goes on tracking it
 local added = redis.pcall('ZADD', idx, score, ARGV[4])
 if type(added) == 'table' then
 	redis.call('DEL', idx)

@@ -31,10 +31,10 @@ type tracking struct {
 type sinkRef struct{ s cachetoolz.TrackSink }
 
 // Track implements [cachetoolz.Tracker] with the server's client tracking
-// (RESP3 CLIENT TRACKING, default mode): the server remembers the keys that
-// each connection of the backend reads, and pushes the name of each one
-// that is then written, deleted, expired or evicted, by any client (this
-// one included), on that connection. A pushed entry key is reported as
+// (RESP3 CLIENT TRACKING, default mode, NOLOOP): the server remembers the
+// keys that each connection of the backend reads, and pushes the name of
+// each one that is then written, deleted, expired or evicted by another
+// connection, on that connection. A pushed entry key is reported as
 // Changed, a generation key as Cleared (a Clear moves it); a connection that
 // closes (a server restart or failover, a network failure that the client
 // notices) or a FLUSHALL/FLUSHDB is reported as Lost. A Set refused because
@@ -114,15 +114,25 @@ func (b *Backend) trackingOptions(co rueidis.ClientOption) rueidis.ClientOption 
 	// Default mode, not OPTIN: every key a connection reads is tracked,
 	// with no CLIENT CACHING YES before each read. Not BCAST: the server
 	// pushes only keys this process read, not every write under a prefix.
-	// Not NOLOOP: this process hears of its own writes too. The local tier
-	// keeps a result only if nothing was reported since the read it came
-	// from, so a report of its own Set is what stops a slower concurrent
-	// read of the former value from being kept after the new one; and a
-	// write removes the key from the server's table for every connection,
-	// the writer's included, so a silent write would leave the writer's
-	// copy untracked.
+	// NOLOOP: a connection hears nothing of its own writes, which the cache
+	// applies itself; otherwise each value a process stores would come back
+	// as a report that drops it from its own local tier. A write removes
+	// the key from the server's tracking table for every connection, so the
+	// set script reads the entry back, and the writer goes on hearing of
+	// other processes' writes to it; a Clear or Delete leaves the writer
+	// untracked until its next read, which is all a cache that has dropped
+	// what they touched needs.
 	co.DisableCache = false
-	co.ClientTrackingOptions = []string{}
+	co.ClientTrackingOptions = []string{"NOLOOP"}
+	// One connection per node, unless Configure asked for more: the
+	// client spreads commands over a node's connections at random, so a
+	// read and the Set after it would often go on different connections,
+	// and the one that read would hear the Set as a change; and each
+	// connection that reads a key costs the server a place in its table,
+	// and a push when the key changes.
+	if co.PipelineMultiplex == 0 {
+		co.PipelineMultiplex = -1
+	}
 	user := co.OnInvalidations
 	co.OnInvalidations = func(msgs []rueidis.RedisMessage) {
 		b.invalidated(msgs)

@@ -2,6 +2,7 @@ package rediscache_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -147,15 +148,17 @@ func testTrack(t *testing.T, url string, restart func() error) {
 		t.Fatal("a Set refused for its stale generation returned before reporting the namespace cleared")
 	}
 
-	// Its own Set of a key it read is reported too; once read again, the
-	// key is tracked again.
+	// Its own Set leaves the key tracked: another's Set after it is
+	// reported, with no read in between. (Many entries, so that the set
+	// script's sample of the index, which it reads, hardly ever holds c.)
 	_, gen, _, _ = getTTL(t, b, ns, "c")
+	for i := range 400 {
+		if err := other.Set(bg, ns, fmt.Sprint("f", i), []byte("v"), time.Minute, gen); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := b.Set(bg, ns, "c", []byte("mine"), 0, gen); err != nil {
 		t.Fatal(err)
-	}
-	sink.await(t, report{kind: "changed", ns: ns, key: "c"})
-	if v, _, _, err := getTTL(t, b, ns, "c"); err != nil || string(v) != "mine" {
-		t.Fatalf("GetTTL after its own Set = %q, %v; want mine", v, err)
 	}
 	if err := other.Set(bg, ns, "c", []byte("theirs"), 0, gen); err != nil {
 		t.Fatal(err)
