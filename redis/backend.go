@@ -106,6 +106,9 @@ func (b *Backend) Close() error {
 	if r := b.client.Load(); r != nil && b.ownClient {
 		r.c.Close()
 	}
+	if r := b.track.plain.Load(); r != nil {
+		r.c.Close()
+	}
 	return nil
 }
 

@@ -102,7 +102,7 @@ func (b *Backend) WaitLock(ctx context.Context, namespace, key string, st cachet
 	}
 	ctx, cancel := b.ctx(ctx)
 	defer cancel()
-	client, err := b.conn()
+	client, err := b.blockingConn()
 	if err != nil {
 		return b.wrap("lock wait", namespace, err)
 	}

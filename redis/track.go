@@ -25,6 +25,11 @@ type tracking struct {
 	mu   sync.Mutex              // guards co, and making a client from it
 	co   *rueidis.ClientOption   // nil for NewFromClient
 	sink atomic.Pointer[sinkRef] // nil until Track
+	// plain is the client that Track replaced, kept for blocking reads
+	// (WaitLock): the client closes a connection whose blocking read is
+	// cut short by its context, and on a tracking client that would
+	// report Lost, emptying the local tier.
+	plain atomic.Pointer[clientRef]
 }
 
 // sinkRef holds the sink of Track.
@@ -101,11 +106,21 @@ func (b *Backend) Track(s cachetoolz.TrackSink) error {
 		b.client.Store(nil)
 		b.connecting.Add(1)
 		go b.connectLater()
-	} else {
-		b.client.Store(&clientRef{c: c})
+		old.c.Close()
+		return nil
 	}
-	old.c.Close()
+	b.track.plain.Store(old)
+	b.client.Store(&clientRef{c: c})
 	return nil
+}
+
+// blockingConn returns the client for blocking reads: the one without
+// tracking if Track kept one, else the backend's.
+func (b *Backend) blockingConn() (rueidis.Client, error) {
+	if r := b.track.plain.Load(); r != nil {
+		return r.c, nil
+	}
+	return b.conn()
 }
 
 // trackingOptions returns co with tracking on, its reports going to the

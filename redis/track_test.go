@@ -1,6 +1,7 @@
 package rediscache_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -265,4 +266,36 @@ func TestTrackBeforeServerStarts(t *testing.T) {
 		t.Fatal(err)
 	}
 	sink.await(t, report{kind: "changed", ns: "ns", key: "k"})
+}
+
+// A lock wait of a tracking backend that its context cuts short costs the
+// client its connection, but that connection is not a tracking one: the
+// sink hears no Lost, and the wait still wakes on a release.
+func TestTrackLockWait(t *testing.T) {
+	srv := testserver.Redis(t)
+	b, sink := trackedBackend(t, srv.URL(), nil)
+	holder := newBackend(t, srv.URL(), nil)
+	held := tryLock(t, holder, "ns", "k", time.Minute)
+	if held.Held == nil {
+		t.Fatal("the holder did not get the lock")
+	}
+	st := tryLock(t, b, "ns", "k", time.Minute)
+	ctx, cancel := context.WithTimeout(bg, 20*time.Millisecond)
+	defer cancel()
+	if err := b.WaitLock(ctx, "ns", "k", st, time.Minute); err == nil {
+		t.Fatal("WaitLock returned no error when its context ended")
+	}
+	woke := make(chan error, 1)
+	go func() { woke <- b.WaitLock(bg, "ns", "k", st, time.Minute) }()
+	if err := held.Held.Release(bg); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitFor(t, woke, "wake-up"); err != nil {
+		t.Fatal(err)
+	}
+	// The wait's connection was closed before the release: its Lost, if
+	// the client reported one, would be there by now.
+	if sink.heard(report{kind: "lost"}) {
+		t.Fatal("a lock wait cut short by its context reported Lost")
+	}
 }
