@@ -47,7 +47,8 @@ type sinkRef struct{ s cachetoolz.TrackSink }
 //
 // Until Track, the backend's client has tracking off, and costs the server
 // nothing. Track replaces it with a client made from the same options with
-// tracking on; so only a backend made by [New] can track, in the default
+// tracking on (the former one stays, for the blocking reads of lock waits
+// only); so only a backend made by [New] can track, in the default
 // layout, with RESP3 (not protocol=2). A backend made by [NewFromClient], or
 // in LayoutSeed, returns an error wrapping errors.ErrUnsupported.
 //
