@@ -155,7 +155,7 @@ func (c *Cache) invalidated(name string) {
 // nearHit returns the local tier's value under key, if it holds a valid one
 // for R.
 func (w *wrapper[R]) nearHit(key []byte) (r R, ok bool) {
-	v, _, hit := w.ns.local.Get(key)
+	v, _, hit := w.local.Get(key)
 	if !hit {
 		return r, false
 	}
