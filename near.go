@@ -52,6 +52,24 @@ type nearEntry[R any] struct {
 	seq    uint64
 }
 
+// value returns the result the entry holds, for a Weigher.
+func (e *nearEntry[R]) value() any { return e.val }
+
+// nearWeigher returns the Weigher of a local tier bounded by MaxBytes: w
+// (memory.EstimateSize if nil) given the result an entry holds, as the
+// memory backend gives it, not the entry that wraps it.
+func nearWeigher(w func(key string, value any) int64) func(string, any) int64 {
+	if w == nil {
+		w = memory.EstimateSize
+	}
+	return func(key string, v any) int64 {
+		if e, ok := v.(interface{ value() any }); ok {
+			v = e.value()
+		}
+		return w(key, v)
+	}
+}
+
 // nearSnap is the state of the local tier before a remote read, which an
 // entry made from that read is kept under.
 type nearSnap struct {
@@ -81,6 +99,9 @@ func newNear(c *Cache, b Backend, o *memory.Options) (*near, error) {
 	lo := *o
 	if c.userNow {
 		lo.Clock = memory.ClockFunc(c.cfg.Now)
+	}
+	if lo.MaxBytes > 0 {
+		lo.Weigher = nearWeigher(lo.Weigher)
 	}
 	m, err := memory.New(&lo)
 	if err != nil {

@@ -458,3 +458,21 @@ func TestNearOwnStoreDuringRead(t *testing.T) {
 	// The store's result, from the local tier.
 	a.wantLocal(t, 1, fresh)
 }
+
+// TestNearWeigher checks that a Weigher of the local tier is given the
+// results, as the memory backend's is.
+func TestNearWeigher(t *testing.T) {
+	var seen atomic.Value
+	weigh := func(_ string, v any) int64 {
+		seen.Store(v)
+		return 1
+	}
+	client := remotetest.NewServer(nil).Client()
+	c := cachetoolz.Must(cachetoolz.New(client, &cachetoolz.Config{Local: &memory.Options{MaxBytes: 1 << 20, Weigher: weigh}}))
+	defer c.Close()
+	get := cachetoolz.Must(cachetoolz.Wrap0Plain(c, func() string { return "result" }, nil))
+	get()
+	if v, _ := seen.Load().(string); v != "result" {
+		t.Fatalf("the Weigher was given %#v, want the result", seen.Load())
+	}
+}
