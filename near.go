@@ -13,8 +13,9 @@ import (
 )
 
 // nearStripes is the number of change counters of a local tier: a power of
-// two. A change reported for one key makes the local entries of the keys
-// that share its counter (about one in nearStripes of them) miss once.
+// two. A change to one key, reported or made by this process, makes the
+// local entries of the keys that share its counter (about one in
+// nearStripes of them) miss once.
 const nearStripes = 8192
 
 // near is a cache's local tier (Config.Local): decoded values of a remote
@@ -25,7 +26,8 @@ const nearStripes = 8192
 // the remote read it came from: its namespace's generation in the store
 // (advanced by a Cleared or Lost report, and by Cache.Clear) and the
 // counter of its stripe (advanced by a Changed report of any key that
-// hashes to it). A report that arrives between the read and the insert
+// hashes to it, and by this process's own stores and removals of such a
+// key). A report that arrives between the read and the insert
 // therefore kills the entry as surely as one that arrives later, with no
 // map from backend keys back to the local ones.
 type near struct {
@@ -200,7 +202,7 @@ func (w *wrapper[R]) keepNear(key string, r R, s *nearSnap, life int64) {
 	if nr.stripes[s.stripe].Load() != s.seq {
 		return // changed since the read
 	}
-	nr.store.SetUntil(w.ns.local, key, &nearEntry[R]{val: r, stripe: s.stripe, hdr: w.header, seq: s.seq}, until, s.gen)
+	nr.store.SetUntil(w.local, key, &nearEntry[R]{val: r, stripe: s.stripe, hdr: w.header, seq: s.seq}, until, s.gen)
 }
 
 // forget removes the local entry under key (the backend key bkey) of n,
