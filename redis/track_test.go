@@ -299,3 +299,28 @@ func TestTrackLockWait(t *testing.T) {
 		t.Fatal("a lock wait cut short by its context reported Lost")
 	}
 }
+
+// A Sentinel failover: the tracking backend hears Lost when the master
+// dies, and tracks again on the promoted replica.
+func TestTrackSentinelFailover(t *testing.T) {
+	s := testserver.NewRedisSentinel(t, 1)
+	b, sink := trackedBackend(t, s.URL(), nil)
+	other := newBackend(t, s.URL(), nil)
+	if _, _, _, err := getTTL(t, b, "ns", "k"); !errors.Is(err, cachetoolz.ErrNotFound) {
+		t.Fatalf("GetTTL: %v, want a miss", err)
+	}
+	if err := s.Master.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	sink.await(t, report{kind: "lost"})
+	var gen uint64
+	eventually(t, 30*time.Second, "a read from the promoted replica", func() bool {
+		var err error
+		_, gen, _, err = b.GetTTL(bg, "ns", "k")
+		return errors.Is(err, cachetoolz.ErrNotFound)
+	})
+	eventually(t, 30*time.Second, "the other backend's Set on the promoted replica", func() bool {
+		return other.Set(bg, "ns", "k", []byte("v"), time.Minute, gen) == nil
+	})
+	sink.await(t, report{kind: "changed", ns: "ns", key: "k"})
+}
