@@ -324,3 +324,14 @@ func TestTrackSentinelFailover(t *testing.T) {
 	})
 	sink.await(t, report{kind: "changed", ns: "ns", key: "k"})
 }
+
+// A FLUSHALL drops every key that was read: the sink hears Lost.
+func TestTrackFlushAll(t *testing.T) {
+	srv := testserver.RedisWith(t, testserver.RedisOptions{}) // never a shared one: it flushes
+	b, sink := trackedBackend(t, srv.URL(), nil)
+	getTTL(t, b, "ns", "k")
+	if _, err := srv.Do(bg, "FLUSHALL"); err != nil {
+		t.Fatal(err)
+	}
+	sink.await(t, report{kind: "lost"})
+}
