@@ -2,7 +2,6 @@ package pykey
 
 import (
 	"crypto/md5"
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"sync"
@@ -56,7 +55,18 @@ func (g Generator) AppendKey(dst []byte, typed bool, fn cachetoolz.Function, arg
 	if err != nil {
 		return dst, err
 	}
-	return hex.AppendEncode(dst, sum[:]), nil
+	return appendHex(dst, &sum), nil
+}
+
+// appendHex appends the lowercase hexadecimal form of sum to dst.
+func appendHex(dst []byte, sum *[md5.Size]byte) []byte {
+	const digits = "0123456789abcdef"
+	var h [2 * md5.Size]byte
+	for i, c := range sum {
+		h[2*i] = digits[c>>4]
+		h[2*i+1] = digits[c&0xf]
+	}
+	return append(dst, h[:]...)
 }
 
 // Pickle returns the bytes that Python's pickle.dumps gives for the key of
@@ -108,9 +118,11 @@ func (g Generator) pickle(p *pickler, typed bool, fn cachetoolz.Function, args [
 			name = fn.Name
 		}
 	}
-	for _, s := range [2]string{module, name} {
-		if _, err := str(s); err != nil {
-			return nil, fmt.Errorf("cachetoolz: pykey: function name: %w", err)
+	if !p.head.names(module, name) {
+		for _, s := range [2]string{module, name} {
+			if _, err := str(s); err != nil {
+				return nil, fmt.Errorf("cachetoolz: pykey: function name: %w", err)
+			}
 		}
 	}
 
@@ -162,20 +174,10 @@ func (g Generator) pickle(p *pickler, typed bool, fn cachetoolz.Function, args [
 	}
 
 	// ((module, name), args, kwargs items, types...)
-	p.shared.reset()
 	p.sharedB.reset()
-	p.memoLen, p.types, p.typeType = 0, [numKinds]int{}, 0
-	p.start(byte(proto))
-	p.boundary()
+	p.types, p.typeType = [numKinds]int{}, 0
 	n := 3 + len(types)
-	if n > 3 {
-		p.op(opMark)
-	}
-	p.boundary()
-	p.name(module)
-	p.name(name)
-	p.op(opTuple1 + 1)
-	p.memoize()
+	p.start(byte(proto), n > 3, module, name)
 	p.save(&object{kind: kTuple, items: pos})
 	p.boundary()
 	p.items(names, vals)
