@@ -126,13 +126,32 @@ func (g Generator) pickle(p *pickler, typed bool, fn cachetoolz.Function, args [
 		}
 	}
 
-	// The arguments, converted.
 	var kw Kwargs
 	if n := len(args); n > 0 {
 		if k, ok := args[n-1].(Kwargs); ok {
 			kw, args = k, args[:n-1]
 		}
 	}
+	if len(kw) == 0 && !typed {
+		// The common call: its arguments are converted as they are
+		// written.
+		p.begin(byte(proto), false, module, name)
+		p.boundary()
+		n := len(args)
+		if p.tupleOpen(n) {
+			for i, a := range args {
+				o, err := convert(a)
+				if err != nil {
+					return nil, fmt.Errorf("cachetoolz: pykey: argument %d: %w", i+1, err)
+				}
+				p.save(&o)
+			}
+			p.tupleClose(n)
+		}
+		return p.end(nil, nil, nil), nil
+	}
+
+	// The arguments, converted.
 	pos := grow(p.pos, len(args))
 	p.pos = pos
 	for i, a := range args {
@@ -173,24 +192,35 @@ func (g Generator) pickle(p *pickler, typed bool, fn cachetoolz.Function, args [
 		p.kinds = types
 	}
 
-	// ((module, name), args, kwargs items, types...)
+	p.begin(byte(proto), len(types) > 0, module, name)
+	p.save(&object{kind: kTuple, items: pos})
+	return p.end(names, vals, types), nil
+}
+
+// The pickle of a key is the tuple ((module, name), args, kwargs items,
+// types...): begin writes it up to the tuple args, and end from there.
+
+// begin starts the pickle of a key; mark is whether it has types.
+func (p *pickler) begin(proto byte, mark bool, module, name string) {
 	p.sharedB.reset()
 	p.types, p.typeType = [numKinds]int{}, 0
-	n := 3 + len(types)
-	p.start(byte(proto), n > 3, module, name)
-	p.save(&object{kind: kTuple, items: pos})
+	p.start(proto, mark, module, name)
+}
+
+// end writes the keyword arguments and the types, and returns the pickle.
+func (p *pickler) end(names []string, vals []object, types []kind) []byte {
 	p.boundary()
 	p.items(names, vals)
 	for _, k := range types {
 		p.typ(k)
 	}
-	if n > 3 {
+	if len(types) > 0 {
 		p.op(opTuple)
 	} else {
 		p.op(opTuple1 + 2)
 	}
 	p.memoize()
-	return p.finish(), nil
+	return p.finish()
 }
 
 // items saves the tuple of the keyword arguments' (name, value) pairs.

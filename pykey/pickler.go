@@ -353,21 +353,33 @@ func (p *pickler) save(o *object) {
 
 // tuple saves a tuple of items.
 func (p *pickler) tuple(items []object) {
-	switch n := len(items); {
+	if p.tupleOpen(len(items)) {
+		for i := range items {
+			p.save(&items[i])
+		}
+		p.tupleClose(len(items))
+	}
+}
+
+// tupleOpen starts a tuple of n items, and reports whether the items and
+// tupleClose follow: the empty tuple is whole at once.
+func (p *pickler) tupleOpen(n int) bool {
+	switch {
 	case n == 0:
 		p.op(opEmptyTuple)
-		return
-	case n <= 3:
-		for i := range items {
-			p.save(&items[i])
-		}
-		p.op(opTuple1 + byte(n-1))
-	default:
+		return false
+	case n > 3:
 		p.op(opMark)
-		for i := range items {
-			p.save(&items[i])
-		}
+	}
+	return true
+}
+
+// tupleClose ends a tuple of n items, n > 0.
+func (p *pickler) tupleClose(n int) {
+	if n > 3 {
 		p.op(opTuple)
+	} else {
+		p.op(opTuple1 + byte(n-1))
 	}
 	p.memoize()
 }
