@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/cachetoolz/cachetoolz"
 	"github.com/redis/rueidis"
@@ -88,7 +89,15 @@ func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint6
 	if len(entry) <= len(genStr) || entry[len(genStr)] != ':' || !strings.HasPrefix(entry, genStr) {
 		return nil, gen, cachetoolz.ErrNotFound
 	}
-	return []byte(entry[len(genStr)+1:]), gen, nil
+	// The reply of Do (not of the client-side cache, whose replies are
+	// shared) holds the client's own copy of the bytes read, which nothing
+	// else holds: they are returned without another copy, as the client's
+	// AsBytes does.
+	value := entry[len(genStr)+1:]
+	if value == "" {
+		return []byte{}, gen, nil
+	}
+	return unsafe.Slice(unsafe.StringData(value), len(value)), gen, nil
 }
 
 // Set stores value under key in namespace for ttl (millisecond precision,
