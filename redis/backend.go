@@ -84,7 +84,7 @@ func NewFromClient(client rueidis.Client, opts *Options) *Backend {
 func newBackend(client rueidis.Client, opts *Options) *Backend {
 	b := &Backend{s: opts.settings()}
 	if client != nil {
-		b.client.Store(&clientRef{c: client})
+		b.client.Store(newClientRef(client))
 	}
 	b.stopCtx, b.stop = context.WithCancel(context.Background())
 	b.reclaim.init(b)
