@@ -13,7 +13,8 @@ import (
 )
 
 // TestClusterMasterDown kills one master of a 3-master Cluster that keeps
-// serving the slots it still has (cluster-require-full-coverage no): the
+// serving the slots it still has (cluster-require-full-coverage no), with
+// one shard per namespace (Options.Shards 1), so one master holds each: the
 // namespaces on the two healthy masters keep their hits, no call waits
 // longer than the cache's timeout, and the dead master's namespaces go back
 // to hits by themselves once it returns.
@@ -32,7 +33,8 @@ func TestClusterMasterDown(t *testing.T) {
 	for _, n := range nodes {
 		partialCoverage(n)
 	}
-	b := newBackend(t, clusterURL(c), &rediscache.Options{Prefix: "down:"})
+	// One shard per namespace, so that each namespace lives on one master.
+	b := newBackend(t, clusterURL(c), &rediscache.Options{Prefix: "down:", Shards: 1})
 	const timeout = 300 * time.Millisecond
 	cache, err := cachetoolz.New(b, &cachetoolz.Config{Timeout: timeout, FailureThreshold: 3, Cooldown: 200 * time.Millisecond})
 	if err != nil {
