@@ -133,10 +133,12 @@ func globEscape(s string) string {
 // Entries lists up to limit live entries of namespace's current generation
 // (100 when limit <= 0), shard by shard and within a shard in the order of
 // their expiry, with the time each has left (PTTL) and the size of its
-// value (STRLEN less the generation header). The cursor is the shard and
-// the position in its generation's index: a page may hold fewer than
-// limit entries when some have expired or been overwritten since they
-// were indexed, or when a shard ends, and a clear ends the listing.
+// value (STRLEN less the generation header). A page examines up to limit
+// members of the shards' indexes, going on to the next shard when one
+// ends, and the cursor is the shard and the position in its generation's
+// index: a page may hold fewer than limit entries when some have expired
+// or been overwritten since they were indexed, and a clear ends the
+// listing.
 func (b *Backend) Entries(ctx context.Context, namespace, cursor string, limit int) ([]cachetoolz.EntryInfo, string, error) {
 	if b.closed.Load() {
 		return nil, "", b.closedErr("entries", namespace)
@@ -158,59 +160,59 @@ func (b *Backend) Entries(ctx context.Context, namespace, cursor string, limit i
 	if err != nil {
 		return nil, "", b.wrap("entries", namespace, err)
 	}
+	// A page examines up to limit members of the shards' indexes, going on
+	// to the next shard when one ends.
+	var out []cachetoolz.EntryInfo
+	budget := limit
 	for ; pos.shard < shards; pos = (entriesCursor{shard: pos.shard + 1}) {
 		k := newKeys(b.s.prefix, namespace, pos.shard)
-		out, gen, more, err := b.entriesPage(ctx, client, k, pos, limit)
+		page, gen, n, err := b.entriesPage(ctx, client, k, pos, budget)
 		if err != nil {
 			return nil, "", b.wrap("entries", namespace, err)
 		}
 		if pos.gen != "" && gen != pos.gen {
 			return nil, "", nil // cleared since the listing began
 		}
-		switch {
-		case more:
-			return out, entriesCursor{pos.shard, gen, pos.offset + int64(limit)}.String(), nil
-		case pos.shard+1 == shards:
-			return out, "", nil
-		case len(out) > 0:
-			return out, entriesCursor{shard: pos.shard + 1}.String(), nil
+		out = append(out, page...)
+		if n == budget {
+			return out, entriesCursor{pos.shard, gen, pos.offset + int64(n)}.String(), nil
 		}
+		budget -= n
 	}
-	return nil, "", nil
+	return out, "", nil
 }
 
-// entriesPage lists the live entries among limit members of one shard's
-// current index from pos.offset on. It returns the shard's generation (""
-// when it has none or a damaged one: no entry is live), and whether the
-// index may hold more.
-func (b *Backend) entriesPage(ctx context.Context, client rueidis.Client, k keys, pos entriesCursor, limit int) (out []cachetoolz.EntryInfo, gen string, more bool, err error) {
+// entriesPage lists the live entries among up to limit members of one
+// shard's current index from pos.offset on. It returns the shard's
+// generation ("" when it has none or a damaged one: no entry is live), and
+// how many members it examined.
+func (b *Backend) entriesPage(ctx context.Context, client rueidis.Client, k keys, pos entriesCursor, limit int) (out []cachetoolz.EntryInfo, gen string, n int, err error) {
 	// MGET, unlike GET, reads a generation key of another type as nil.
 	arr, err := client.Do(ctx, client.B().Mget().Key(k.gen()).Build()).ToArray()
 	if err != nil {
-		return nil, "", false, err
+		return nil, "", 0, err
 	}
 	if len(arr) != 1 || arr[0].IsNil() {
-		return nil, "", false, nil // nothing stored, or a damaged generation: no entry is live
+		return nil, "", 0, nil // nothing stored, or a damaged generation: no entry is live
 	}
 	gen, err = arr[0].ToString()
 	if err != nil {
-		return nil, "", false, err
+		return nil, "", 0, err
 	}
 	if g, err := strconv.ParseUint(gen, 10, 64); err != nil || strconv.FormatUint(g, 10) != gen {
-		return nil, "", false, nil // a damaged generation: no entry is live
+		return nil, "", 0, nil // a damaged generation: no entry is live
 	}
 	if pos.gen != "" && gen != pos.gen {
-		return nil, gen, false, nil
+		return nil, gen, 0, nil
 	}
 	offset := pos.offset
 	members, err := client.Do(ctx, client.B().Zrange().Key(k.index(gen)).
 		Min(strconv.FormatInt(offset, 10)).Max(strconv.FormatInt(offset+int64(limit)-1, 10)).Build()).AsStrSlice()
 	if err != nil {
-		return nil, "", false, err
+		return nil, "", 0, err
 	}
-	more = len(members) == limit
 	if len(members) == 0 {
-		return nil, gen, more, nil
+		return nil, gen, 0, nil
 	}
 	header := gen + ":"
 	cmds := make(rueidis.Commands, 0, 3*len(members))
@@ -226,12 +228,12 @@ func (b *Backend) entriesPage(ctx context.Context, client rueidis.Client, k keys
 	for i, m := range members {
 		head, err := res[3*i].ToString()
 		if err != nil {
-			return nil, "", false, err
+			return nil, "", 0, err
 		}
 		ms, err1 := res[3*i+1].AsInt64()
 		size, err2 := res[3*i+2].AsInt64()
 		if err := errors.Join(err1, err2); err != nil {
-			return nil, "", false, err
+			return nil, "", 0, err
 		}
 		if head != header || ms == -2 { // overwritten by a later generation, or gone
 			continue
@@ -242,7 +244,7 @@ func (b *Backend) entriesPage(ctx context.Context, client rueidis.Client, k keys
 		}
 		out = append(out, cachetoolz.EntryInfo{Key: m, TTL: ttl, Size: size - int64(len(header))})
 	}
-	return out, gen, more, nil
+	return out, gen, len(members), nil
 }
 
 // entriesCursor is a position of a listing of Entries: a shard, and in it
