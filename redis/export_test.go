@@ -31,3 +31,6 @@ func ShardGenerationKeys(prefix, namespace string, shards int) []string {
 	}
 	return out
 }
+
+// Shards returns the number of shards of every namespace of b.
+func (b *Backend) Shards() int { return b.shards() }
