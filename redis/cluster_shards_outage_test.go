@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/cachetoolz/cachetoolz"
-	"github.com/cachetoolz/cachetoolz/internal/testserver"
 	rediscache "github.com/cachetoolz/cachetoolz/redis"
 )
 
@@ -20,27 +19,9 @@ import (
 // which counts failures in a row over all its keys, opens now and then
 // for the whole namespace.
 func TestClusterShardsMasterDown(t *testing.T) {
-	c := testserver.NewRedisCluster(t)
-	if c.External() {
-		t.Skip("needs a cluster it can kill")
-	}
+	c, partialCoverage := partialCluster(t)
 	nodes := c.Nodes()
-	partialCoverage := func(n *testserver.RedisServer) {
-		t.Helper()
-		if _, err := n.Do(bg, "CONFIG", "SET", "cluster-require-full-coverage", "no"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, n := range nodes {
-		partialCoverage(n)
-	}
-	b := newBackend(t, clusterURL(c), &rediscache.Options{Prefix: "sdown:"})
-	const timeout = 300 * time.Millisecond
-	cache, err := cachetoolz.New(b, &cachetoolz.Config{Timeout: timeout, FailureThreshold: 3, Cooldown: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cache.Close() })
+	cache := outageCache(t, newBackend(t, clusterURL(c), &rediscache.Options{Prefix: "sdown:"}))
 	const ns, ids = "spread", 60
 	call, err := cachetoolz.Wrap1(cache, func(_ context.Context, id int) (string, error) {
 		return fmt.Sprint("v", id), nil
@@ -56,8 +37,8 @@ func TestClusterShardsMasterDown(t *testing.T) {
 		for id := range ids {
 			start := time.Now()
 			got, err := call(bg, id)
-			if d := time.Since(start); d > timeout+2*time.Second {
-				t.Errorf("call %d took %v, want about the cache's timeout (%v) at most", id, d, timeout)
+			if d := time.Since(start); d > outageTimeout+2*time.Second {
+				t.Errorf("call %d took %v, want about the cache's timeout (%v) at most", id, d, outageTimeout)
 			}
 			if err != nil || got != fmt.Sprint("v", id) {
 				t.Fatalf("call %d = %q, %v", id, got, err)
