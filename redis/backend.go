@@ -35,10 +35,10 @@ var _ cachetoolz.Backend = (*Backend)(nil)
 //
 // with query parameters dial_timeout, write_timeout, client_name, protocol=2,
 // master_set=NAME (the addresses are then Sentinels), addr=host:port
-// (more seed addresses, for a Cluster or Sentinels) and layout=seed or
+// (more seed addresses, for a Cluster or Sentinels), layout=seed or
 // layout=default (see Options.Layout; a layout that contradicts
-// Options.Layout is an error). opts.Configure may
-// adjust the parsed client options. New dials once to learn the topology
+// Options.Layout is an error) and shards=N (see Options.Shards; likewise).
+// opts.Configure may adjust the parsed client options. New dials once to learn the topology
 // (standalone, Sentinel or Cluster). If no server answers, New still
 // returns a backend, which keeps trying in the background (every second
 // at most) while its operations fail at once with an error; once a server
@@ -53,6 +53,10 @@ func New(url string, opts *Options) (*Backend, error) {
 	if err != nil {
 		return nil, err
 	}
+	shards, err := shardsOf(url, opts)
+	if err != nil {
+		return nil, err
+	}
 	co.DisableCache = true // the backend does not use client-side caching
 	co.RetryDelay = boundedRetry
 	if opts != nil && opts.Configure != nil {
@@ -64,6 +68,7 @@ func New(url string, opts *Options) (*Backend, error) {
 	}
 	b := newBackend(client, opts)
 	b.s.layout = layout
+	b.s.shards = shards
 	b.ownClient = true
 	if err != nil {
 		b.connErr.Store(&connError{err: err})

@@ -141,13 +141,15 @@
 // that stays correct but does not spread.
 //
 // Shards is part of the layout, like the prefix: processes that share a
-// cache must agree on it. Processes with different numbers of shards find
-// most keys in different shards, and a clear by one does not reach the
-// shards the others read. Deployments that used a Cluster with a version
-// of this package without shards keep their layout with Shards set to 1;
-// moving to more shards is a new layout, best done with all processes at
-// once or under a new prefix (shard 0 keeps the old tag, so its entries
-// stay readable).
+// cache must agree on it (shards=N in the URL of [New] sets it for tools
+// that are given only a URL). Processes with different numbers of shards
+// find most keys in different shards. A shard's tag does not depend on
+// the number of shards, so a clear with more shards also reaches every
+// shard of a process with fewer (16 covers 1, 2, 4 and 8), but not the
+// other way round. Deployments that used a Cluster with a version of this
+// package without shards keep their layout with Shards set to 1; moving
+// to more shards is a new layout, best done with all processes at once or
+// under a new prefix.
 //
 // A master that is down takes the shards it holds with it: their keys
 // fail, and the others keep working. The cache's circuit breaker is kept

@@ -41,8 +41,8 @@ type Options struct {
 	// every namespace on each master of a Cluster of up to 16 masters
 	// with even, contiguous slot ranges; 1 otherwise, the layout of a
 	// namespace on one slot. Use a power of two; values above 1024 are
-	// taken as 1024. Ignored by LayoutSeed. See "Key layout" in the
-	// package documentation.
+	// taken as 1024. The URL of [New] may set it with shards=N. Ignored by
+	// LayoutSeed. See "Key layout" in the package documentation.
 	Shards int
 
 	// Logger receives errors of the background reclaim. Default:
