@@ -38,12 +38,12 @@ var _ cachetoolz.Backend = (*Backend)(nil)
 // (more seed addresses, for a Cluster or Sentinels), layout=seed or
 // layout=default (see Options.Layout; a layout that contradicts
 // Options.Layout is an error) and shards=N (see Options.Shards; likewise).
-// opts.Configure may adjust the parsed client options. New dials once to learn the topology
-// (standalone, Sentinel or Cluster). If no server answers, New still
-// returns a backend, which keeps trying in the background (every second
-// at most) while its operations fail at once with an error; once a server
-// answers, they work, with no need to build a new backend. An invalid URL
-// or options the client refuses are errors.
+// opts.Configure may adjust the parsed client options. New dials once to
+// learn the topology (standalone, Sentinel or Cluster). If no server
+// answers, New still returns a backend, which keeps trying in the
+// background (every second at most) while its operations fail at once
+// with an error; once a server answers, they work, with no need to build
+// a new backend. An invalid URL or options the client refuses are errors.
 func New(url string, opts *Options) (*Backend, error) {
 	co, err := rueidis.ParseURL(url)
 	if err != nil {
