@@ -32,11 +32,14 @@ type Cache struct {
 
 // namespace is a cache's state for one namespace.
 type namespace struct {
-	name    string
-	epoch   atomic.Uint64 // advanced by every Clear through this cache
-	mem     *memstore.Namespace
-	breaker breaker
-	stats   counters
+	name  string
+	epoch atomic.Uint64 // advanced by every Clear through this cache
+	mem   *memstore.Namespace
+	// breakers has one circuit breaker, or one per part of the namespace
+	// when the backend is a Sharder (see breakerFor).
+	breakers []breaker
+	sharder  Sharder
+	stats    counters
 }
 
 // New returns a cache on backend. A nil backend means a new memory backend
@@ -106,7 +109,7 @@ func (c *Cache) namespace(name string) *namespace {
 		return n
 	}
 	n := &namespace{name: name}
-	n.breaker.cfg = &c.breakers
+	n.initBreakers(c)
 	if c.mem != nil {
 		n.mem = c.mem.Namespace(name)
 	}
