@@ -152,11 +152,10 @@
 // under a new prefix.
 //
 // A master that is down takes the shards it holds with it: their keys
-// fail, and the others keep working. The cache's circuit breaker is kept
-// per namespace and counts failures in a row over all its keys, so while
-// a master is down it may open now and then for a whole namespace, and a
-// Clear fails (partly done) until the master returns. Set Shards to 1 to
-// keep the failures of one master to the namespaces it holds.
+// fail, and the others keep working. The backend is a
+// [cachetoolz.Sharder], so the cache keeps a circuit breaker per shard
+// and the keys on the healthy masters keep their hits. A Clear fails
+// (partly done) until the master returns.
 //
 // # Eviction
 //

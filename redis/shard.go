@@ -4,6 +4,8 @@ import (
 	"math/bits"
 	"strconv"
 	"strings"
+
+	"github.com/cachetoolz/cachetoolz"
 )
 
 // A namespace is split into shards, each under a hash tag of its own, so
@@ -166,4 +168,19 @@ func (b *Backend) shards() int {
 		return r.shards
 	}
 	return 1
+}
+
+var _ cachetoolz.Sharder = (*Backend)(nil)
+
+// Shard returns the shard of namespace that holds key, from 0 to the
+// number of shards less one (always 0 in LayoutSeed, and before the
+// backend first reached its server when Options.Shards is zero). It
+// implements [cachetoolz.Sharder], so that a cache keeps a circuit breaker
+// per shard: a Cluster master that is down costs the keys of the shards
+// it holds, and the others keep their hits.
+func (b *Backend) Shard(_, key string) int {
+	if b.s.layout == LayoutSeed {
+		return 0
+	}
+	return shardOf(key, b.shards())
 }
