@@ -29,15 +29,9 @@ func TestShardsURL(t *testing.T) {
 		{"?shards=x", nil, 0, "from 1 to 1024"},
 		{"?shards=4", &rediscache.Options{Shards: 8}, 0, "contradicts"},
 	} {
-		b, err := rediscache.New(srv.URL()+tc.query, tc.opts)
-		if tc.errStr != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.errStr) || !strings.HasPrefix(err.Error(), "cachetoolz: redis:") {
-				t.Errorf("New(%s) error = %v, want one containing %q", tc.query, err, tc.errStr)
-			}
+		b := newChecked(t, srv.URL()+tc.query, tc.opts, tc.errStr)
+		if b == nil {
 			continue
-		}
-		if err != nil {
-			t.Fatalf("New(%s): %v", tc.query, err)
 		}
 		if got := b.Shards(); got != tc.want {
 			t.Errorf("New(%s, %+v): %d shards, want %d", tc.query, tc.opts, got, tc.want)
@@ -66,4 +60,25 @@ func TestShardsURL(t *testing.T) {
 			t.Fatalf("Get(%d) after Clear: a hit", i)
 		}
 	}
+}
+
+// newChecked returns New(url, opts) when errStr is empty; otherwise it
+// checks that New fails with an error of the backend's that contains
+// errStr, and returns nil.
+func newChecked(t *testing.T, url string, opts *rediscache.Options, errStr string) *rediscache.Backend {
+	t.Helper()
+	b, err := rediscache.New(url, opts)
+	if errStr != "" {
+		if err == nil || !strings.Contains(err.Error(), errStr) || !strings.HasPrefix(err.Error(), "cachetoolz: redis:") {
+			t.Errorf("New(%s) error = %v, want one containing %q", url, err, errStr)
+			if b != nil {
+				_ = b.Close()
+			}
+		}
+		return nil
+	}
+	if err != nil {
+		t.Fatalf("New(%s): %v", url, err)
+	}
+	return b
 }
