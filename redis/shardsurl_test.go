@@ -82,3 +82,23 @@ func newChecked(t *testing.T, url string, opts *rediscache.Options, errStr strin
 	}
 	return b
 }
+
+// TestMoreShardsClearFewer: a shard's tag does not depend on the number of
+// shards, so a clear with 16 shards hides the entries of processes with 1,
+// 4 or 8.
+func TestMoreShardsClearFewer(t *testing.T) {
+	srv := testserver.Redis(t)
+	wide := newBackend(t, srv.URL(), &rediscache.Options{Prefix: "few:", Shards: 16})
+	for _, shards := range []int{1, 4, 8} {
+		b := newBackend(t, srv.URL(), &rediscache.Options{Prefix: "few:", Shards: shards})
+		fill(t, b, "ns", 20, 0)
+		if err := wide.Clear(bg, "ns"); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 20 {
+			if _, _, err := b.Get(bg, "ns", fmt.Sprint(i)); err == nil {
+				t.Fatalf("%d shards: Get(%d) after a clear with 16: a hit", shards, i)
+			}
+		}
+	}
+}
