@@ -193,6 +193,9 @@ func TestFirstCallsAfterRestart(t *testing.T) {
 			if err := b.Set(bg, fmt.Sprint("set", i), "k", []byte("v"), time.Minute, 0); err != nil {
 				t.Fatalf("Set %d %s: %v", i, when, err)
 			}
+			if err := b.Clear(bg, fmt.Sprint("clear", i)); err != nil {
+				t.Fatalf("Clear %d %s: %v", i, when, err)
+			}
 		}
 	}
 	check("before the restart")
