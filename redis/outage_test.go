@@ -203,4 +203,16 @@ func TestFirstCallsAfterRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after the restart")
+	// Once more, with a Clear of many namespaces as the first call.
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	many := make([]string, keys)
+	for i := range many {
+		many[i] = fmt.Sprint("many", i)
+	}
+	if err := b.Clear(bg, many...); err != nil {
+		t.Fatalf("the first Clear after a restart: %v", err)
+	}
+	check("after the second restart")
 }
