@@ -17,7 +17,7 @@ import (
 // An escaped namespace never holds "%/" ('%' only starts %XX or is the
 // empty namespace's lone "%"), so the tag splits back into namespace and
 // shard. The four bytes are chosen so that the tag's Cluster slot is the
-// slot of shard 0's tag plus offset(i) (mod 16384), where offset reverses
+// slot of shard 0's tag plus slotOffset(i) (mod 16384), which reverses
 // the 14 bits of i: for any number of shards that is a power of two the
 // shards lie evenly around the slot space, and a master that serves a
 // contiguous range of at least 16384/Shards slots holds at least one
