@@ -67,7 +67,7 @@ func (c *Cache) Stats() map[string]Stats {
 	out := make(map[string]Stats, len(c.namespaces))
 	for name, n := range c.namespaces {
 		s := n.stats.snapshot()
-		s.BreakerOpen = n.breaker.open()
+		s.BreakerOpen = n.breakerOpen()
 		if n.mem != nil {
 			s.Evictions = n.mem.Evictions()
 		} else {
