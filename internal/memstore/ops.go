@@ -77,11 +77,12 @@ func (s *Store) set(n *Namespace, k string, value any, ttl time.Duration, gen ui
 	if s.closed.Load() {
 		return true
 	}
-	e := &entry{ns: n, key: k, digest: s.digest(n.id, k), value: value, gen: gen, ttl: MaxTTL}
-	now := s.reads.refresh() // otter computes the expiry from this reading
+	e := &entry{ns: n, key: k, value: value, gen: gen}
 	if ttl > 0 {
-		e.ttl = min(ttl, MaxTTL)
-		e.expires = satAdd(now, int64(e.ttl))
+		// otter computes the expiry from this reading (see expiry). An
+		// entry without a time to live needs none: a reading stale by a
+		// tick makes no difference to MaxTTL.
+		e.expires = satAdd(s.reads.refresh(), int64(min(ttl, MaxTTL)))
 	}
 	if s.weigher != nil {
 		e.weight = uint32(min(max(s.weigher(k, value), 1), math.MaxUint32))
@@ -97,7 +98,7 @@ func (s *Store) set(n *Namespace, k string, value any, ttl time.Duration, gen ui
 	}
 	n.link(e)
 	n.mu.Unlock()
-	s.cache.Set(e.digest, e)
+	s.cache.Set(s.digest(n.id, k), e)
 	// A clear that advanced the generation before the entry reached the
 	// cache may have missed it: remove it here. Otherwise the clear comes
 	// after this load and finds the entry in the cache.
@@ -109,7 +110,7 @@ func (s *Store) set(n *Namespace, k string, value any, ttl time.Duration, gen ui
 
 // remove deletes e from the cache if it is still there.
 func (s *Store) remove(e *entry) {
-	s.cache.ComputeIfPresent(e.digest, func(old *entry) (*entry, otter.ComputeOp) {
+	s.cache.ComputeIfPresent(s.digest(e.ns.id, e.key), func(old *entry) (*entry, otter.ComputeOp) {
 		if old == e {
 			return nil, otter.InvalidateOp
 		}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // fakeNow is a clock tests move by hand.
@@ -252,5 +253,13 @@ func TestCloseStopsEverything(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("%d goroutines after Close, want %d", runtime.NumGoroutine(), before)
 		}
+	}
+}
+
+// TestEntrySize keeps an entry within its size class: every miss allocates
+// one, and the collector scans every one the store holds.
+func TestEntrySize(t *testing.T) {
+	if size := unsafe.Sizeof(entry{}); size > 80 {
+		t.Fatalf("an entry takes %d bytes, more than 80", size)
 	}
 }
