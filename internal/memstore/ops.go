@@ -74,10 +74,16 @@ func (s *Store) SetByName(name, key string, value any, ttl time.Duration, gen ui
 // set stores the entry unless the generation moved; it returns false only
 // if n was dropped, for the caller to look the namespace up again.
 func (s *Store) set(n *Namespace, k string, value any, ttl time.Duration, gen uint64) bool {
+	return s.setEntry(&entry{ns: n, key: k, value: value, gen: gen}, ttl)
+}
+
+// setEntry is set for an entry whose namespace, key, value and generation
+// are filled in.
+func (s *Store) setEntry(e *entry, ttl time.Duration) bool {
+	n, k, gen := e.ns, e.key, e.gen
 	if s.closed.Load() {
 		return true
 	}
-	e := &entry{ns: n, key: k, value: value, gen: gen}
 	if ttl > 0 {
 		// otter computes the expiry from this reading (see expiry). An
 		// entry without a time to live needs none: a reading stale by a
@@ -85,7 +91,7 @@ func (s *Store) set(n *Namespace, k string, value any, ttl time.Duration, gen ui
 		e.expires = satAdd(s.reads.refresh(), int64(min(ttl, MaxTTL)))
 	}
 	if s.weigher != nil {
-		e.weight = uint32(min(max(s.weigher(k, value), 1), math.MaxUint32))
+		e.weight = uint32(min(max(s.weigher(k, e.value), 1), math.MaxUint32))
 	}
 	n.mu.Lock()
 	switch {
