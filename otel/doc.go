@@ -31,6 +31,8 @@
 //	cachetoolz.errors        counter  {error}    backend and codec failures, keys that could not be made
 //	cachetoolz.mismatches    counter  {entry}    cached entries that could not be served
 //	cachetoolz.evictions     counter  {entry}    entries the memory store removed to make room
+//	cachetoolz.stale         counter  {hit}      calls answered with a stale value (cachetoolz.Options.MaxStale)
+//	cachetoolz.refreshes     counter  {load}     early refreshes started (cachetoolz.Options.EarlyRefresh)
 //	cachetoolz.invalidations counter  {report}   reports of other processes' changes to the local tier
 //	cachetoolz.breaker.open  gauge    {breaker}  1 while the namespace's breaker is open, else 0
 //

@@ -100,6 +100,8 @@ func TestPrometheusScrape(t *testing.T) {
 		"cachetoolz_local_hits_total":         dto.MetricType_COUNTER,
 		"cachetoolz_remote_hits_total":        dto.MetricType_COUNTER,
 		"cachetoolz_invalidations_total":      dto.MetricType_COUNTER,
+		"cachetoolz_stale_total":              dto.MetricType_COUNTER,
+		"cachetoolz_refreshes_total":          dto.MetricType_COUNTER,
 		"cachetoolz_breaker_open":             dto.MetricType_GAUGE,
 		"cachetoolz_load_duration_seconds":    dto.MetricType_HISTOGRAM,
 		"cachetoolz_load_errors_total":        dto.MetricType_COUNTER,
@@ -134,6 +136,8 @@ func TestPrometheusScrape(t *testing.T) {
 		"cachetoolz_local_hits_total{" + users + "}":    0,
 		"cachetoolz_remote_hits_total{" + users + "}":   1,
 		"cachetoolz_invalidations_total{" + users + "}": 0,
+		"cachetoolz_stale_total{" + users + "}":         0,
+		"cachetoolz_refreshes_total{" + users + "}":     0,
 		"cachetoolz_breaker_open{" + users + "}":        1,
 
 		"cachetoolz_hits_total{" + orders + "}":          0,
@@ -145,6 +149,8 @@ func TestPrometheusScrape(t *testing.T) {
 		"cachetoolz_local_hits_total{" + orders + "}":    0,
 		"cachetoolz_remote_hits_total{" + orders + "}":   0,
 		"cachetoolz_invalidations_total{" + orders + "}": 0,
+		"cachetoolz_stale_total{" + orders + "}":         0,
+		"cachetoolz_refreshes_total{" + orders + "}":     0,
 		"cachetoolz_breaker_open{" + orders + "}":        0,
 
 		`cachetoolz_load_duration_seconds_count{` + users + `,cachetoolz_outcome="ok"}`:      6,
