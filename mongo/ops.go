@@ -28,9 +28,24 @@ import (
 // which Set stores nothing, until Clear replaces it; it is logged once, and
 // other namespaces are untouched.
 func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint64, error) {
-	ctx, cancel, err := b.begin(ctx, "get")
+	value, gen, _, err := b.get(ctx, "get", namespace, key)
+	return value, gen, err
+}
+
+// GetTTL is Get, and also returns the time the entry has left to live,
+// zero for an entry that never expires; see [cachetoolz.TTLGetter]. The
+// time left is taken from the same read as the value: the entry's
+// expires_at less this process's clock, the clock by which Get decides
+// that an entry has expired, so a read after the time returned is a miss.
+func (b *Backend) GetTTL(ctx context.Context, namespace, key string) ([]byte, uint64, time.Duration, error) {
+	return b.get(ctx, "get", namespace, key)
+}
+
+// get is Get and GetTTL; op names the call in errors.
+func (b *Backend) get(ctx context.Context, op, namespace, key string) ([]byte, uint64, time.Duration, error) {
+	ctx, cancel, err := b.begin(ctx, op)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	defer cancel()
 	s := b.space(namespace)
@@ -39,29 +54,44 @@ func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint6
 	raw, err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: docID(key)}}).Raw()
 	g := <-genc
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, 0, fmt.Errorf("cachetoolz: mongo: get: %w", err)
+		return nil, 0, 0, fmt.Errorf("cachetoolz: mongo: %s: %w", op, err)
 	}
 	if g.err != nil {
-		return nil, 0, fmt.Errorf("cachetoolz: mongo: get: %w", g.err)
+		return nil, 0, 0, fmt.Errorf("cachetoolz: mongo: %s: %w", op, g.err)
 	}
 	switch g.state {
 	case genOK:
+		b.watch(s, g.gen)
 		if err == nil {
-			if value, gen, ok := visible(raw, time.Now()); ok && gen == g.gen {
-				return value, gen, nil
+			now := time.Now()
+			if value, gen, ok := visible(raw, now); ok && gen == g.gen {
+				ttl := time.Duration(0)
+				if exp, ok := expiry(raw); ok {
+					ttl = exp.Sub(now)
+				}
+				return value, gen, ttl, nil
 			}
 		}
 	case genMissing:
 		g = b.newGeneration(ctx, s)
 		if g.err != nil {
-			return nil, 0, fmt.Errorf("cachetoolz: mongo: get: %w", g.err)
+			return nil, 0, 0, fmt.Errorf("cachetoolz: mongo: %s: %w", op, g.err)
+		}
+		if g.state == genOK {
+			b.watch(s, g.gen)
 		}
 	}
 	if g.state == genBad {
 		b.damaged(s)
-		return nil, 0, fmt.Errorf("cachetoolz: mongo: get: %w", cachetoolz.ErrNotFound)
+		return nil, 0, 0, fmt.Errorf("cachetoolz: mongo: %s: %w", op, cachetoolz.ErrNotFound)
 	}
-	return nil, g.gen, fmt.Errorf("cachetoolz: mongo: get: %w", cachetoolz.ErrNotFound)
+	return nil, g.gen, 0, fmt.Errorf("cachetoolz: mongo: %s: %w", op, cachetoolz.ErrNotFound)
+}
+
+// expiry returns the time an entry document expires at, if it does.
+func expiry(doc bson.Raw) (time.Time, bool) {
+	exp, ok := doc.Lookup(fieldExpires).DateTimeOK()
+	return time.UnixMilli(exp), ok
 }
 
 // visible returns the value and generation of an entry document that is
@@ -72,7 +102,7 @@ func visible(doc bson.Raw, now time.Time) ([]byte, uint64, bool) {
 	if !ok1 || !ok2 || wid != cid {
 		return nil, 0, false
 	}
-	if exp, ok := doc.Lookup(fieldExpires).DateTimeOK(); ok && exp <= now.UnixMilli() {
+	if exp, ok := expiry(doc); ok && !exp.After(now) {
 		return nil, 0, false
 	}
 	_, data, ok := doc.Lookup(fieldValue).BinaryOK()
@@ -127,7 +157,11 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 		return fmt.Errorf("cachetoolz: mongo: set: %w", current.err)
 	}
 	if current.state != genOK || current.gen != gen {
-		return nil // cleared, lost or damaged since the load began
+		// Cleared, lost or damaged since the load began: a tracking
+		// backend says so before returning, whether or not its poll has
+		// seen it yet.
+		b.refused(namespace)
+		return nil
 	}
 	set := bson.D{
 		{Key: fieldValue, Value: bson.Binary{Data: value}},
@@ -135,11 +169,11 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 		{Key: fieldWrite, Value: wid},
 		{Key: fieldCommit, Value: wid},
 	}
-	update := bson.D{{Key: "$set", Value: set}}
 	if ttl > 0 {
 		set = append(set, bson.E{Key: fieldExpires, Value: bson.NewDateTimeFromTime(time.Now().Add(ttl))})
-		update[0].Value = set
-	} else {
+	}
+	update := bson.D{{Key: "$set", Value: set}, stamp}
+	if ttl <= 0 {
 		update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: fieldExpires, Value: ""}}})
 	}
 	// Without upsert, and only while the mark is this Set's: if the
