@@ -16,7 +16,9 @@ import (
 type Cache struct {
 	backend  Backend
 	mem      *memstore.Store // set when the backend keeps Go values
+	near     *near           // the local tier (Config.Local), or nil
 	cfg      Config
+	userNow  bool // Config.Now was given
 	breakers breakerConfig
 	logs     [numOps]logLimiter
 	// deadlines bounds the backend operations of calls whose context
@@ -35,19 +37,24 @@ type namespace struct {
 	name    string
 	epoch   atomic.Uint64 // advanced by every Clear through this cache
 	mem     *memstore.Namespace
+	local   *memstore.Namespace // in the local tier, if the cache has one
 	breaker breaker
 	stats   counters
 }
 
 // New returns a cache on backend. A nil backend means a new memory backend
 // with default options; cfg may be nil. It returns an error if an option is
-// out of range.
+// out of range, or if cfg.Local is set and backend cannot have a local tier
+// (see Config.Local); with a local tier, New calls the backend's Track.
 func New(backend Backend, cfg *Config) (*Cache, error) {
 	c, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
 	if backend == nil {
+		if c.Local != nil {
+			return nil, errNearOnMemory
+		}
 		m, err := memory.New(nil)
 		if err != nil {
 			return nil, err
@@ -60,6 +67,12 @@ func New(backend Backend, cfg *Config) (*Cache, error) {
 		cfg:        c,
 		breakers:   breakerConfig{threshold: int64(c.FailureThreshold), cooldown: c.Cooldown, now: time.Now},
 		namespaces: map[string]*namespace{},
+		userNow:    cfg != nil && cfg.Now != nil,
+	}
+	if c.Local != nil {
+		if cache.near, err = newNear(cache, backend, c.Local); err != nil {
+			return nil, err
+		}
 	}
 	return cache, nil
 }
@@ -87,9 +100,14 @@ func Default() *Cache { return defaultCache() }
 // Backend returns the cache's backend.
 func (c *Cache) Backend() Backend { return c.backend }
 
-// Close closes the cache's backend. Wrapped functions keep working after
-// it, calling their functions every time.
-func (c *Cache) Close() error { return c.backend.Close() }
+// Close closes the cache's backend, and empties its local tier. Wrapped
+// functions keep working after it, calling their functions every time.
+func (c *Cache) Close() error {
+	if c.near != nil {
+		_ = c.near.closer.Close() // it cannot fail
+	}
+	return c.backend.Close()
+}
 
 // namespace returns the state of the namespace called name ("" meaning
 // DefaultNamespace), creating it on first use. Wrapping calls it.
@@ -109,6 +127,9 @@ func (c *Cache) namespace(name string) *namespace {
 	n.breaker.cfg = &c.breakers
 	if c.mem != nil {
 		n.mem = c.mem.Namespace(name)
+	}
+	if c.near != nil {
+		n.local = c.near.store.Namespace(name)
 	}
 	c.namespaces[name] = n
 	return n
@@ -146,7 +167,9 @@ func (c *Cache) Clear(ctx context.Context, namespaces ...string) error {
 		return nil
 	}
 	if c.cfg.Observer == nil {
-		return c.backend.Clear(ctx, names...)
+		err := c.backend.Clear(ctx, names...)
+		c.clearNear(names)
+		return err
 	}
 	ends := make([]func(error), len(names))
 	for i, name := range names {
@@ -156,5 +179,17 @@ func (c *Cache) Clear(ctx context.Context, namespaces ...string) error {
 	for _, end := range ends {
 		end(err)
 	}
+	c.clearNear(names)
 	return err
+}
+
+// clearNear empties the local tier of the cleared namespaces, if the cache
+// has one, once the backend's clear has returned (or failed): a read begun
+// before that may have found an entry the clear removed, and its entry is
+// killed; a read begun after finds none. The backend's report of the
+// clear, which other processes get, is not waited for here.
+func (c *Cache) clearNear(names []string) {
+	if c.near != nil {
+		c.near.clear(names...)
+	}
 }

@@ -44,6 +44,7 @@ type wrapper[R any] struct {
 	fresh       *freshness          // the freshness options; nil when all are off
 	meta        bool                // entries carry freshness metadata: see metaOK
 	valueMem    *memstore.Namespace // ns.mem when its entries are bare Go values, else nil: the hit path
+	local       *memstore.Namespace // ns.local: the local tier, or nil (near.go)
 }
 
 // shape is what a wrapper's signature lets its function and callers do.
@@ -105,6 +106,7 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 		plain:       c.plainValues(),
 		fresh:       newFreshness(&opts),
 	}
+	w.local = w.ns.local
 	if w.plain && opts.Version != "" {
 		return nil, fmt.Errorf("cachetoolz: Options.Version %q cannot take effect on %T, which stores plain values", opts.Version, c.backend)
 	}
@@ -150,11 +152,12 @@ func (w *wrapper[R]) custom(b []byte, args ...any) ([]byte, error) {
 // probe is what a lookup learnt that the store after a load needs.
 type probe struct {
 	gen   uint64
-	genOK bool   // the backend answered: gen is valid and a store may follow
-	retry bool   // the caller's context ended the lookup: the load looks again
-	force bool   // the load runs the function even if a result is stored
-	key   string // the backend key (bytes path only)
-	x     *extra // what the freshness paths need; nil on the usual ones
+	genOK bool     // the backend answered: gen is valid and a store may follow
+	retry bool     // the caller's context ended the lookup: the load looks again
+	force bool     // the load runs the function even if a result is stored
+	key   string   // the backend key (bytes path only)
+	x     *extra   // what the freshness paths need; nil on the usual ones
+	near  nearSnap // the local tier before the remote read, if the cache has one
 }
 
 // extra is what a lookup found that only the freshness paths (freshflight.go)
@@ -180,6 +183,11 @@ func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (
 	n := w.valueMem
 	if controlled := l == lookCall && controlsUsed.Load(); n == nil || controlled {
 		if w.ns.mem == nil && !controlled {
+			if w.local != nil && l != lookAgain {
+				if r, ok = w.nearHit(key); ok {
+					return r, true
+				}
+			}
 			r, *p, ok = w.lookupRemote(ctx, key, l != lookAgain) // it judges freshness itself
 		} else {
 			r, *p, ok = w.lookupFresh(ctx, key, l)
@@ -234,7 +242,7 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 	}
 	tctx, cancel := c.timeout(ctx)
 	tctx, end := c.startOp(tctx, OpGet, n.name)
-	data, gen, err := c.backend.Get(tctx, n.name, p.key)
+	data, gen, life, err := w.remoteGet(tctx, &p)
 	end(err)
 	cancel()
 	switch {
@@ -250,7 +258,14 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 			return r, p, false
 		}
 		if w.metaOK() {
-			return w.judge(r, m, p, key, count)
+			r, p, ok = w.judge(r, m, p, key, count)
+			if ok && w.local != nil {
+				w.keepRead(key, r, &p.near, life, m)
+			}
+			return r, p, ok
+		}
+		if w.local != nil {
+			w.keepRead(key, r, &p.near, life, m)
 		}
 		if count {
 			n.stats.hit()
@@ -348,20 +363,25 @@ func (w *wrapper[R]) store(ctx context.Context, key string, r R, p probe, m meta
 		w.c.mem.SetString(n.mem, key, v, w.physicalTTL(), p.gen)
 		return
 	}
+	if w.local != nil {
+		w.storeNear(ctx, key, r, p, m)
+		return
+	}
 	w.storeRemote(ctx, r, p, m)
 }
 
 // storeRemote is store on a byte-storing backend. It is apart from store so
-// that r is moved to the heap for the encoder on that path only.
-func (w *wrapper[R]) storeRemote(ctx context.Context, r R, p probe, m meta) {
+// that r is moved to the heap for the encoder on that path only. It reports
+// whether the backend took the value.
+func (w *wrapper[R]) storeRemote(ctx context.Context, r R, p probe, m meta) bool {
 	c, n := w.c, w.ns
 	data, err := w.encode(&r, m)
 	if err != nil {
 		c.trouble(n, n.name, opEncode, err)
-		return
+		return false
 	}
 	if !n.breaker.allow() {
-		return
+		return false
 	}
 	// The store is the load's last step on behalf of every caller: it
 	// gets its own time, whatever is left of the load's.
@@ -373,9 +393,10 @@ func (w *wrapper[R]) storeRemote(ctx context.Context, r R, p probe, m meta) {
 	if err != nil {
 		n.breaker.failure()
 		c.trouble(n, n.name, opSet, err)
-		return
+		return false
 	}
 	n.breaker.success()
+	return true
 }
 
 // plainValues reports whether the cache's backend stores the codec's output

@@ -209,6 +209,10 @@ func (f *flights[T, R]) remove(ctx context.Context, key []byte, p probe) error {
 	tctx, end := c.startOp(tctx, OpDelete, n.name)
 	err := d.Delete(tctx, n.name, p.key)
 	end(err)
+	if c.near != nil {
+		// After the removal: a read begun before it is killed too.
+		c.near.forget(n, string(key), p.key)
+	}
 	if err != nil {
 		return fmt.Errorf("cachetoolz: removing an entry of %s: %w", w.fn.Name, err)
 	}

@@ -49,6 +49,11 @@ func (w *wrapper[R]) lookupMeta(ctx context.Context, key []byte, l look) (r R, p
 	count := l != lookAgain
 	switch {
 	case n == nil:
+		if w.local != nil && count {
+			if r, ok = w.nearHit(key); ok {
+				return r, p, true
+			}
+		}
 		// lookupRemote judges the entries that carry metadata.
 		return w.lookupRemote(ctx, key, count)
 	case !w.metaOK():

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cachetoolz/cachetoolz/codec"
+	"github.com/cachetoolz/cachetoolz/memory"
 )
 
 // DefaultNamespace is the namespace of wraps and clears that name none. The
@@ -76,11 +77,42 @@ type Config struct {
 	// operations, for metrics and traces. Default: nil, none.
 	Observer Observer
 
+	// Local, if set, gives a cache on a remote backend a local tier: a
+	// bounded memory store, configured by these options, of the decoded
+	// results that calls found or stored remotely. A call whose result is
+	// there returns it as from the memory backend: no round trip, no
+	// decoding, no allocation. The backend tells the tier when entries
+	// change in other processes (see Tracker): a Clear anywhere, a store
+	// or removal of a key the tier holds, or the loss of the connection
+	// that carries these reports, drops what it concerns before the
+	// tier serves it again; an entry never outlives its remote one (see
+	// TTLGetter), and with Options.EarlyRefresh or Options.MaxStale, it
+	// lives until its result stops being fresh, not past: decisions about
+	// refreshes and stale values are taken on the reads that reach the
+	// backend.
+	//
+	// The trade-offs: results are shared by the calls of this process, as
+	// with the memory backend (treat them as read-only); memory is spent in
+	// every process, within the bound the options set (MaxEntries or
+	// MaxBytes); a change made in another process is seen here only once
+	// its report has arrived (on loopback, within milliseconds; a call in
+	// between gets the former result, as it would have had it come a
+	// moment earlier); and every remote read also asks for the entry's
+	// time to live. Options.Lock, Options.Version and the rest work as
+	// without it.
+	//
+	// New fails if Local is set and the backend is the memory backend, or
+	// does not implement both Tracker and TTLGetter; Local.Isolate and
+	// Local.Clock cannot be set (the tier reads Now). Default: nil, no
+	// local tier.
+	Local *memory.Options
+
 	// Now tells the time for the freshness of entries (Options.EarlyRefresh,
 	// Options.MaxStale, Options.StaleRetry): when an entry stops being fresh,
 	// how long its load took. Backends keep their own clocks for the time
-	// to live of what they store, which Options.MaxStale lengthens. Tests
-	// give a fake clock here instead of sleeping. Default: time.Now.
+	// to live of what they store, which Options.MaxStale lengthens. The
+	// local tier (Local) measures its entries' lives with it. Tests give a
+	// fake clock here instead of sleeping. Default: time.Now.
 	Now func() time.Time
 }
 

@@ -8,8 +8,14 @@ import (
 
 // Stats counts what happened in one namespace of a cache.
 type Stats struct {
-	// Hits counts calls answered from the cache.
+	// Hits counts calls answered from the cache: LocalHits and RemoteHits,
+	// and the hits of the memory backend.
 	Hits uint64
+	// LocalHits counts calls answered from the local tier (Config.Local).
+	LocalHits uint64
+	// RemoteHits counts calls answered by a backend other than the memory
+	// backend.
+	RemoteHits uint64
 	// Misses counts calls that found nothing cached, or only a stale value
 	// (see Options.MaxStale).
 	Misses uint64
@@ -35,6 +41,11 @@ type Stats struct {
 	Stale uint64
 	// Refreshes counts early refreshes started (see Options.EarlyRefresh).
 	Refreshes uint64
+	// Invalidations counts the reports of changes made in other processes
+	// (see Tracker) that touched the namespace's local tier: a changed
+	// entry, a clear, or the loss of the reports, which touches every
+	// namespace.
+	Invalidations uint64
 	// BreakerOpen tells whether the namespace's circuit breaker is open:
 	// calls skip the backend until it lets a probe through.
 	BreakerOpen bool
@@ -59,16 +70,19 @@ func (c *Cache) Stats() map[string]Stats {
 		s.BreakerOpen = n.breaker.open()
 		if n.mem != nil {
 			s.Evictions = n.mem.Evictions()
+		} else {
+			s.RemoteHits = s.Hits - s.LocalHits
 		}
 		out[name] = s
 	}
 	return out
 }
 
-// counters are a namespace's counters. Hits, the hot one, has a cell per
+// counters are a namespace's counters. Hits, the hot ones, have a cell per
 // processor, so that parallel hits do not fight over one cache line.
 type counters struct {
-	hits   stripe.Counter
+	hits   stripe.Counter // the backend's
+	local  stripe.Counter // the local tier's
 	misses atomic.Uint64
 	loads  atomic.Uint64
 	errors atomic.Uint64
@@ -76,18 +90,24 @@ type counters struct {
 	mismatches atomic.Uint64
 	stale      atomic.Uint64
 	refreshes  atomic.Uint64
+
+	invalidations atomic.Uint64
 }
 
 func (c *counters) hit() { c.hits.Add() }
 
+func (c *counters) localHit() { c.local.Add() }
+
 func (c *counters) snapshot() Stats {
 	var s Stats
-	s.Hits = c.hits.Load()
+	s.LocalHits = c.local.Load()
+	s.Hits = c.hits.Load() + s.LocalHits
 	s.Misses = c.misses.Load()
 	s.Loads = c.loads.Load()
 	s.Errors = c.errors.Load()
 	s.Mismatches = c.mismatches.Load()
 	s.Stale = c.stale.Load()
 	s.Refreshes = c.refreshes.Load()
+	s.Invalidations = c.invalidations.Load()
 	return s
 }

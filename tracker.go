@@ -13,6 +13,15 @@ import (
 //
 // A backend that implements Tracker must also implement [TTLGetter], so that
 // local entries never outlive their remote ones.
+//
+// The local tier keeps what a load stored only if nothing was reported
+// between the remote read that began the load and the moment it keeps it.
+// So that a load begun before a Clear in another process never becomes
+// visible after it, here either, a Tracker promises this too: when its
+// Set does not store a value because the generation it was given is no
+// longer the namespace's (the namespace was cleared since the Get that
+// reported it), the sink has heard Cleared for that namespace before Set
+// returns, whether or not the clear's own report has arrived yet.
 type Tracker interface {
 	// Track starts reporting changes to s and returns. From the moment it
 	// returns, every entry that a Get or GetTTL of this backend reads is
@@ -42,6 +51,8 @@ type TrackSink interface {
 type TTLGetter interface {
 	// GetTTL is Get, and also returns the entry's remaining time to live
 	// as the backend knew it when it answered; zero means the entry never
-	// expires.
+	// expires, so an entry about to expire reports a positive duration,
+	// however short (a server that counts in milliseconds and answers
+	// zero left reports one). A miss returns ErrNotFound, as Get does.
 	GetTTL(ctx context.Context, namespace, key string) (value []byte, gen uint64, ttl time.Duration, err error)
 }

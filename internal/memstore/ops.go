@@ -71,17 +71,45 @@ func (s *Store) SetByName(name, key string, value any, ttl time.Duration, gen ui
 	}
 }
 
+// SetUntil is SetString with an expiry instead of a time to live: the
+// entry expires at until, in Unix nanoseconds by the store's clock (see
+// NowNano), or never if until is zero. An entry whose expiry has passed
+// is not stored.
+func (s *Store) SetUntil(n *Namespace, key string, value any, until int64, gen uint64) {
+	if s.closed.Load() {
+		return
+	}
+	s.setAt(n, key, value, s.reads.refresh(), until, gen)
+}
+
+// NowNano returns the store's clock reading in Unix nanoseconds, as the
+// expiries of SetUntil are measured.
+func (s *Store) NowNano() int64 { return s.clock.NowNano() }
+
 // set stores the entry unless the generation moved; it returns false only
 // if n was dropped, for the caller to look the namespace up again.
 func (s *Store) set(n *Namespace, k string, value any, ttl time.Duration, gen uint64) bool {
 	if s.closed.Load() {
 		return true
 	}
-	e := &entry{ns: n, key: k, digest: s.digest(n.id, k), value: value, gen: gen, ttl: MaxTTL}
 	now := s.reads.refresh() // otter computes the expiry from this reading
+	var until int64
 	if ttl > 0 {
-		e.ttl = min(ttl, MaxTTL)
-		e.expires = satAdd(now, int64(e.ttl))
+		until = satAdd(now, int64(min(ttl, MaxTTL)))
+	}
+	return s.setAt(n, k, value, now, until, gen)
+}
+
+// setAt is set with the expiry until (zero: none) and the reading now
+// that otter computes it from.
+func (s *Store) setAt(n *Namespace, k string, value any, now, until int64, gen uint64) bool {
+	e := &entry{ns: n, key: k, digest: s.digest(n.id, k), value: value, gen: gen, ttl: MaxTTL}
+	if until != 0 {
+		if until <= now {
+			return true // expired already
+		}
+		e.ttl = time.Duration(until - now)
+		e.expires = until
 	}
 	if s.weigher != nil {
 		e.weight = uint32(min(max(s.weigher(k, value), 1), math.MaxUint32))
