@@ -117,7 +117,7 @@ func (b *Backend) refused(namespace string) {
 func (t *tracker) run(ctx context.Context) {
 	defer close(t.done)
 	lost := true // nothing is known before the first poll succeeds
-	var since time.Time
+	var last clock
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -126,6 +126,7 @@ func (t *tracker) run(ctx context.Context) {
 			return
 		case <-timer.C:
 		}
+		since := last.time.Add(-trackOverlap)
 		if lost {
 			since = time.Time{} // Lost covers everything before this poll
 		}
@@ -138,12 +139,15 @@ func (t *tracker) run(ctx context.Context) {
 			lost = true
 			t.b.log.Warn("cachetoolz: mongo: a poll for changes failed; the local tier is told to trust nothing it holds", "error", err)
 			t.sink.Lost()
-		case err == nil && (lost || t.overflow.Swap(false)):
+		case err == nil && (lost || t.overflow.Swap(false) || !now.follows(last)):
+			// A poll after a failure, after namespaces were forgotten, or
+			// on a server that is not the one of the previous poll or
+			// whose clock went back, may have missed changes.
 			lost = false
 			t.sink.Lost()
 		}
 		if err == nil {
-			since = now.Add(-trackOverlap)
+			last = now
 		}
 		if t.b.polled != nil {
 			t.b.polled()
@@ -152,20 +156,42 @@ func (t *tracker) run(ctx context.Context) {
 	}
 }
 
+// clock is the time of a server as a poll read it, and the identity of
+// the server (its address in a replica set and its process id, on servers
+// that report them).
+type clock struct {
+	time   time.Time
+	server string
+}
+
+// follows reports whether c may be the same server's time after prev:
+// the same server, and a clock that did not go back.
+func (c clock) follows(prev clock) bool {
+	return c.server == prev.server && !c.time.Before(prev.time)
+}
+
+// hello is what a poll reads of the server's hello reply.
+type hello struct {
+	LocalTime       time.Time `bson:"localTime"`
+	Me              string    `bson:"me"`
+	TopologyVersion struct {
+		ProcessID bson.ObjectID `bson:"processId"`
+	} `bson:"topologyVersion"`
+}
+
 // poll reads every watched namespace once, reporting what changed since
-// since (or since a second before now when since is zero), and returns
-// the server's time at its start.
-func (t *tracker) poll(ctx context.Context, since time.Time) (time.Time, error) {
+// since (or since a second before the poll when since is zero), and
+// returns the server's clock at its start.
+func (t *tracker) poll(ctx context.Context, since time.Time) (clock, error) {
 	ctx, cancel := context.WithTimeout(ctx, t.b.pollMax)
 	defer cancel()
-	var hello struct {
-		LocalTime time.Time `bson:"localTime"`
+	var h hello
+	if err := t.b.db.RunCommand(ctx, bson.D{{Key: "hello", Value: 1}}).Decode(&h); err != nil {
+		return clock{}, fmt.Errorf("cachetoolz: mongo: poll: server time: %w", err)
 	}
-	if err := t.b.db.RunCommand(ctx, bson.D{{Key: "hello", Value: 1}}).Decode(&hello); err != nil {
-		return time.Time{}, fmt.Errorf("cachetoolz: mongo: poll: server time: %w", err)
-	}
+	now := clock{time: h.LocalTime, server: h.Me + "/" + h.TopologyVersion.ProcessID.Hex()}
 	if since.IsZero() {
-		since = hello.LocalTime.Add(-trackOverlap)
+		since = now.time.Add(-trackOverlap)
 	}
 	var (
 		wg    sync.WaitGroup
@@ -189,7 +215,7 @@ func (t *tracker) poll(ctx context.Context, since time.Time) (time.Time, error) 
 		return true
 	})
 	wg.Wait()
-	return hello.LocalTime, first
+	return now, first
 }
 
 // pollSpace reads the generation of w's namespace and the entries written

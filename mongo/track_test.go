@@ -302,3 +302,22 @@ func TestGetTTL(t *testing.T) {
 		t.Errorf("GetTTL(absent) = %d, %v, %v; want gen %d, 0, ErrNotFound", gen2, ttl, err, gen)
 	}
 }
+
+// TestClockFollows checks when a poll's server clock is taken to follow
+// the previous one's.
+func TestClockFollows(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	for _, c := range []struct {
+		prev, now clock
+		want      bool
+	}{
+		{clock{t0, "a"}, clock{t0.Add(time.Second), "a"}, true},
+		{clock{t0, "a"}, clock{t0, "a"}, true},
+		{clock{t0, "a"}, clock{t0.Add(-time.Millisecond), "a"}, false},
+		{clock{t0, "a"}, clock{t0.Add(time.Second), "b"}, false},
+	} {
+		if got := c.now.follows(c.prev); got != c.want {
+			t.Errorf("%+v follows %+v = %v; want %v", c.now, c.prev, got, c.want)
+		}
+	}
+}
