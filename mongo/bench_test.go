@@ -65,3 +65,41 @@ func BenchmarkSet(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkSetTracked is BenchmarkSet on a tracking backend: stores also
+// maintain the modified_at index, while the backend polls the namespace.
+func BenchmarkSetTracked(b *testing.B) {
+	be, ns, gen := benchBackend(b)
+	polls := make(chan struct{}, 1)
+	be.polled = func() {
+		select {
+		case polls <- struct{}{}:
+		default:
+		}
+	}
+	if err := be.Track(discard{}); err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, _, err := be.Get(ctx, ns, "0"); err != nil {
+		b.Fatal(err)
+	}
+	for range 3 { // the namespace is polled, and its index made
+		<-polls
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if err := be.Set(ctx, ns, fmt.Sprint(i%benchKeys), []byte("v"), 0, gen); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// discard is a TrackSink that drops every report.
+type discard struct{}
+
+func (discard) Changed(string, string) {}
+func (discard) Cleared(string)         {}
+func (discard) Lost()                  {}

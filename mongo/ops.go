@@ -122,9 +122,12 @@ func visible(doc bson.Raw, now time.Time) ([]byte, uint64, bool) {
 // document only while it carries that pending id and cannot create one.
 // Otherwise (the namespace was cleared since, or its generation document
 // is lost or damaged) nothing is written and Set returns nil, so a load
-// that spanned a clear never hides the entry of a load that followed it.
-// With gen 0 (no Get succeeded) nothing is written. The first write of a
-// collection also creates its TTL index.
+// that spanned a clear never hides the entry of a load that followed it;
+// a tracking backend then reports Cleared before returning (see
+// [Backend.Track]). With gen 0 (no Get succeeded) nothing is written. The
+// write stamps the entry with the server's time (modified_at), by which
+// tracking backends find it. The first write of a collection also creates
+// its TTL index.
 func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, ttl time.Duration, gen uint64) error {
 	ctx, cancel, err := b.begin(ctx, "set")
 	if err != nil {
