@@ -26,11 +26,24 @@ type report struct {
 // backend's polls.
 type recorder struct {
 	reports chan report
-	polls   chan struct{}
+	polls   <-chan struct{}
 }
 
 func newRecorder() *recorder {
-	return &recorder{reports: make(chan report, 1<<12), polls: make(chan struct{}, 1<<12)}
+	return &recorder{reports: make(chan report, 1<<12)}
+}
+
+// countPolls returns a channel that receives a value after each of b's
+// polls, as long as it has room.
+func countPolls(b *Backend) <-chan struct{} {
+	polls := make(chan struct{}, 1<<12)
+	b.polled = func() {
+		select {
+		case polls <- struct{}{}:
+		default:
+		}
+	}
+	return polls
 }
 
 func (r *recorder) Changed(ns, key string) { r.reports <- report{"changed", ns, key, time.Now()} }
@@ -41,12 +54,7 @@ func (r *recorder) Lost()                  { r.reports <- report{"lost", "", "",
 func track(t *testing.T, b *Backend) *recorder {
 	t.Helper()
 	r := newRecorder()
-	b.polled = func() {
-		select {
-		case r.polls <- struct{}{}:
-		default:
-		}
-	}
+	r.polls = countPolls(b)
 	if err := b.Track(r); err != nil {
 		t.Fatal(err)
 	}
