@@ -28,7 +28,7 @@ import (
 // which Set stores nothing, until Clear replaces it; it is logged once, and
 // other namespaces are untouched.
 func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint64, error) {
-	value, gen, _, err := b.get(ctx, "get", namespace, key)
+	value, gen, _, err := b.get(ctx, namespace, key)
 	return value, gen, err
 }
 
@@ -38,12 +38,12 @@ func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint6
 // expires_at less this process's clock, the clock by which Get decides
 // that an entry has expired, so a read after the time returned is a miss.
 func (b *Backend) GetTTL(ctx context.Context, namespace, key string) ([]byte, uint64, time.Duration, error) {
-	return b.get(ctx, "get", namespace, key)
+	return b.get(ctx, namespace, key)
 }
 
-// get is Get and GetTTL; op names the call in errors.
-func (b *Backend) get(ctx context.Context, op, namespace, key string) ([]byte, uint64, time.Duration, error) {
-	ctx, cancel, err := b.begin(ctx, op)
+// get is Get and GetTTL.
+func (b *Backend) get(ctx context.Context, namespace, key string) ([]byte, uint64, time.Duration, error) {
+	ctx, cancel, err := b.begin(ctx, "get")
 	if err != nil {
 		return nil, 0, 0, err
 	}
@@ -54,10 +54,10 @@ func (b *Backend) get(ctx context.Context, op, namespace, key string) ([]byte, u
 	raw, err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: docID(key)}}).Raw()
 	g := <-genc
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, 0, 0, fmt.Errorf("cachetoolz: mongo: %s: %w", op, err)
+		return nil, 0, 0, fmt.Errorf("cachetoolz: mongo: get: %w", err)
 	}
 	if g.err != nil {
-		return nil, 0, 0, fmt.Errorf("cachetoolz: mongo: %s: %w", op, g.err)
+		return nil, 0, 0, fmt.Errorf("cachetoolz: mongo: get: %w", g.err)
 	}
 	switch g.state {
 	case genOK:
@@ -75,7 +75,7 @@ func (b *Backend) get(ctx context.Context, op, namespace, key string) ([]byte, u
 	case genMissing:
 		g = b.newGeneration(ctx, s)
 		if g.err != nil {
-			return nil, 0, 0, fmt.Errorf("cachetoolz: mongo: %s: %w", op, g.err)
+			return nil, 0, 0, fmt.Errorf("cachetoolz: mongo: get: %w", g.err)
 		}
 		if g.state == genOK {
 			b.watch(s, g.gen)
@@ -83,9 +83,9 @@ func (b *Backend) get(ctx context.Context, op, namespace, key string) ([]byte, u
 	}
 	if g.state == genBad {
 		b.damaged(s)
-		return nil, 0, 0, fmt.Errorf("cachetoolz: mongo: %s: %w", op, cachetoolz.ErrNotFound)
+		return nil, 0, 0, fmt.Errorf("cachetoolz: mongo: get: %w", cachetoolz.ErrNotFound)
 	}
-	return nil, g.gen, 0, fmt.Errorf("cachetoolz: mongo: %s: %w", op, cachetoolz.ErrNotFound)
+	return nil, g.gen, 0, fmt.Errorf("cachetoolz: mongo: get: %w", cachetoolz.ErrNotFound)
 }
 
 // expiry returns the time an entry document expires at, if it does.
