@@ -90,8 +90,9 @@
 // The backend is a [cachetoolz.Tracker] and a [cachetoolz.TTLGetter], so a
 // cache on it can keep a local tier (cachetoolz.Config.Local). It tracks
 // by polling, which every server supports: change streams need a replica
-// set and FerretDB has none, and a capped collection tailed as a change
-// log would cost every store a second write. After [Backend.Track], a
+// set (a standalone MongoDB has none) and FerretDB 1.24 does not implement
+// them, and a capped collection tailed as a change log would cost every
+// store a second write. After [Backend.Track], a
 // goroutine (stopped by Close) waits [Options.TrackInterval] (default
 // 100 ms) between polls, and each poll sends, for every namespace this
 // backend has read, one query for its generation document and the entries
@@ -113,13 +114,14 @@
 // for longer) is not reported.
 //
 // A change therefore reaches the local tier typically within
-// TrackInterval plus one poll (on loopback, 9 ms median at a 10 ms
-// interval, 99 ms at the default), and never later than TrackInterval
-// plus twice [Options.TrackTimeout]: a poll that fails or takes longer than
-// TrackTimeout (default one second) reports Lost at once, and the first
-// poll that succeeds after it reports Lost again, since anything read in
-// between may have changed unseen; reports then resume. So does the first
-// poll, and one answered by another server or by a clock that went back.
+// TrackInterval plus one poll (on loopback against FerretDB, about 10 ms
+// at a 10 ms interval and 100 ms at the default), and never later than
+// TrackInterval plus twice [Options.TrackTimeout]: a poll that fails or
+// takes longer than TrackTimeout (default one second) reports Lost at
+// once, and the first poll that succeeds after it reports Lost again,
+// since anything read in between may have changed unseen; reports then
+// resume. So does the first poll, and one answered by another server or
+// by a clock that went back.
 // A Set that stores nothing because the namespace was cleared since its
 // load began reports Cleared before it returns. Entries that expire are
 // not reported: GetTTL tells the local tier how long each has left.
