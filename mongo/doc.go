@@ -126,6 +126,10 @@
 // load began reports Cleared before it returns. Entries that expire are
 // not reported: GetTTL tells the local tier how long each has left.
 //
+// Every process that writes to namespaces a tracking backend reads must
+// run a version of this package that stamps modified_at and leaves
+// tombstones: stores and deletes of earlier versions are not reported.
+//
 // The price is one query per watched namespace per interval, whatever the
 // traffic, and a reply that holds every entry written in the last second
 // and interval. On MongoDB both branches of the query use an index; on

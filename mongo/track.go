@@ -95,14 +95,16 @@ func (b *Backend) watch(s *space, gen uint64) {
 	if _, ok := t.watched.Load(s.name); ok {
 		return
 	}
-	if t.count.Add(1) > maxSpaces {
+	if t.count.Load() >= maxSpaces {
 		// Forget them all rather than poll without bound; the next poll
 		// reports Lost, so nothing read of the forgotten ones is trusted.
 		t.watched.Clear()
-		t.count.Store(1)
+		t.count.Store(0)
 		t.overflow.Store(true)
 	}
-	t.watched.LoadOrStore(s.name, &watch{s: s, gen: gen})
+	if _, loaded := t.watched.LoadOrStore(s.name, &watch{s: s, gen: gen}); !loaded {
+		t.count.Add(1)
+	}
 }
 
 // refused tells a tracking backend's sink that a Set of namespace stored

@@ -329,3 +329,28 @@ func TestClockFollows(t *testing.T) {
 		}
 	}
 }
+
+// TestTrackForgetsPastLimit checks that a tracking backend watches at most
+// maxSpaces namespaces: past that it forgets them all, and its next poll
+// reports Lost.
+func TestTrackForgetsPastLimit(t *testing.T) {
+	b, err := New("mongodb://127.0.0.1:1", &Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	tr := &tracker{b: b, sink: newRecorder()} // no poll runs
+	b.tracking.Store(tr)
+	for i := range maxSpaces + 1 {
+		b.watch(b.space(fmt.Sprint(i)), 1)
+	}
+	if !tr.overflow.Load() {
+		t.Error("no overflow after one namespace past the limit")
+	}
+	n := 0
+	tr.watched.Range(func(any, any) bool { n++; return true })
+	if n != 1 || tr.count.Load() != 1 {
+		t.Errorf("watching %d namespaces (count %d) after the overflow; want 1", n, tr.count.Load())
+	}
+	b.tracking.Store(nil) // Close has no poll to stop
+}
