@@ -90,6 +90,18 @@
 // that caches in memory pulls in no database driver. Any type that implements
 // Backend can serve; package cachetest checks one against the contract.
 //
+// # Local tier
+//
+// A cache on a remote backend can also keep, in each process, a bounded
+// memory store of the decoded results its calls found or stored (see
+// Config.Local): hot keys are then answered at the cost of a memory hit. The
+// backend must tell the cache what other processes change (Tracker), and
+// how long its entries have left (TTLGetter): a local entry is dropped when
+// another process clears its namespace, stores or removes its key, or when
+// those reports may have been lost, and it never outlives its remote entry.
+// The rule of clearing holds with it: a run begun before a clear, in any
+// process, never makes its result visible after it.
+//
 // # Failures
 //
 // The cache is an optimisation, so its trouble never fails a call. A backend

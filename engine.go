@@ -178,7 +178,9 @@ type extra struct {
 // The memory backend's Go values are looked up here; every other lookup
 // (a byte-storing backend, entries with freshness metadata, a call that
 // may carry a control) goes on in lookupRemote or lookupFresh, at the cost
-// of one branch on the path of a memory hit.
+// of one branch on the path of a memory hit. A cache with a local tier
+// looks there first (nearHit), except on a load's second look, which
+// reads the backend for the generation the load stores under.
 func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (r R, ok bool) {
 	n := w.valueMem
 	if controlled := l == lookCall && controlsUsed.Load(); n == nil || controlled {

@@ -67,7 +67,7 @@ func ExampleWrap1() {
 	fmt.Printf("%+v\n", c.Stats()["users"])
 	// Output:
 	// user7 loads: 1
-	// {Hits:1 Misses:1 Loads:1 Errors:0 Mismatches:0 Evictions:0 Stale:0 Refreshes:0 BreakerOpen:false}
+	// {Hits:1 LocalHits:0 RemoteHits:0 Misses:1 Loads:1 Errors:0 Mismatches:0 Evictions:0 Stale:0 Refreshes:0 Invalidations:0 BreakerOpen:false}
 }
 
 func ExampleClearAfter() {

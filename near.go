@@ -41,10 +41,14 @@ type near struct {
 var errNearOnMemory = errors.New("cachetoolz: Config.Local is for remote backends: the memory backend keeps Go values already")
 
 // nearEntry is what the local tier keeps under a call's key: the value,
-// and the counter of its stripe as it was before the remote read.
+// the counter of its stripe as it was before the remote read, and the
+// header of the wrapper that kept it, so that a wrapper with the same
+// identity and another Options.Version (or freshness format) does not
+// take it, as it would not take the remote entry.
 type nearEntry[R any] struct {
 	val    R
 	stripe uint32
+	hdr    header
 	seq    uint64
 }
 
@@ -156,7 +160,7 @@ func (w *wrapper[R]) nearHit(key []byte) (r R, ok bool) {
 		return r, false
 	}
 	e, isR := v.(*nearEntry[R])
-	if !isR || w.c.near.stripes[e.stripe].Load() != e.seq {
+	if !isR || e.hdr != w.header || w.c.near.stripes[e.stripe].Load() != e.seq {
 		return r, false
 	}
 	w.ns.stats.localHit()
@@ -175,7 +179,7 @@ func (w *wrapper[R]) keepNear(key string, r R, s *nearSnap, life int64) {
 	if nr.stripes[s.stripe].Load() != s.seq {
 		return // changed since the read
 	}
-	nr.store.SetUntil(w.ns.local, key, &nearEntry[R]{val: r, stripe: s.stripe, seq: s.seq}, until, s.gen)
+	nr.store.SetUntil(w.ns.local, key, &nearEntry[R]{val: r, stripe: s.stripe, hdr: w.header, seq: s.seq}, until, s.gen)
 }
 
 // forget removes the local entry under key (the backend key bkey) of n,
@@ -210,13 +214,29 @@ func (w *wrapper[R]) keepRead(key []byte, r R, s *nearSnap, life time.Duration, 
 // storeNear is store on a remote backend with a local tier: once the
 // backend has taken r, the tier keeps it for the wrap's TTL, measured from
 // before the backend's Set.
+//
+// A backend need not report the changes made through itself, so the store
+// does its own report: it advances the key's stripe once the Set has
+// returned, which kills what a read of this process that began before the
+// Set would keep. The stripe is read before the Set, and advanced from
+// that reading by a compare-and-swap: if it fails, a report came during
+// the Set, and r is not kept. (The namespace's generation is the one read
+// before the load's remote read, so that a Clear since then kills r.) A
+// Set that failed may still have stored (one that timed out, say): it
+// advances the stripe too.
 func (w *wrapper[R]) storeNear(ctx context.Context, key string, r R, p probe, m meta) {
-	start := w.c.near.store.NowNano()
-	if w.storeRemote(ctx, r, p, m) {
-		if l, ok := w.nearLife(w.ttl, m); ok {
-			p.near.start = start
-			w.keepNear(key, r, &p.near, l)
-		}
+	nr := w.c.near
+	s := p.near
+	s.stripe = nr.stripe(w.ns.name, p.key)
+	s.seq = nr.stripes[s.stripe].Load()
+	s.start = nr.store.NowNano()
+	if !w.storeRemote(ctx, r, p, m) || !nr.stripes[s.stripe].CompareAndSwap(s.seq, s.seq+1) {
+		nr.stripes[s.stripe].Add(1)
+		return
+	}
+	s.seq++
+	if l, ok := w.nearLife(w.ttl, m); ok {
+		w.keepNear(key, r, &s, l)
 	}
 }
 

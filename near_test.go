@@ -404,3 +404,47 @@ func TestNearConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestNearVersion checks that a wrapper does not take the local entry of a
+// wrapper with the same identity and another Options.Version, as it would
+// not take its remote entry.
+func TestNearVersion(t *testing.T) {
+	client := remotetest.NewServer(nil).Client()
+	c := cachetoolz.Must(cachetoolz.New(client, &cachetoolz.Config{Local: &memory.Options{}}))
+	defer c.Close()
+	v1 := cachetoolz.Must(cachetoolz.Wrap0Plain(c, func() int { return 1 }, &cachetoolz.Options{Name: "f", Version: "1"}))
+	v2 := cachetoolz.Must(cachetoolz.Wrap0Plain(c, func() int { return 2 }, &cachetoolz.Options{Name: "f", Version: "2"}))
+	for range 2 { // a load, then a local hit
+		if got := v1(); got != 1 {
+			t.Fatalf("version 1 got %d", got)
+		}
+	}
+	if got := v2(); got != 2 {
+		t.Fatalf("version 2 got %d, version 1's result", got)
+	}
+}
+
+// TestNearOwnStoreDuringRead stores a new result through the same cache
+// while one of its calls reads the former one remotely: the backend does
+// not report a change made through itself, and the read must not keep
+// the former result after the store.
+func TestNearOwnStoreDuringRead(t *testing.T) {
+	var next atomic.Int64
+	ps := nearProcs(t, remotetest.NewServer(nil), 2, nil, nearOpts, &next)
+	a, b := ps[0], ps[1]
+	a.call(t, bg, 1)
+	old := b.call(t, cachetoolz.WithControl(bg, cachetoolz.Refresh), 1) // kills A's entry
+	var armed atomic.Bool
+	var fresh int64
+	a.client.AfterRead = func(string, string) {
+		if armed.CompareAndSwap(true, false) {
+			fresh = a.call(t, cachetoolz.WithControl(bg, cachetoolz.Refresh), 1)
+		}
+	}
+	armed.Store(true)
+	if got := a.wantRemote(t, 1, old); got != old {
+		t.Fatalf("A's read = %d, want %d", got, old)
+	}
+	// The store's result, from the local tier.
+	a.wantLocal(t, 1, fresh)
+}

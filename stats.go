@@ -4,6 +4,7 @@ import (
 	"sync/atomic"
 
 	"github.com/cachetoolz/cachetoolz/internal/stripe"
+	"github.com/cachetoolz/cachetoolz/memory"
 )
 
 // Stats counts what happened in one namespace of a cache.
@@ -14,7 +15,7 @@ type Stats struct {
 	// LocalHits counts calls answered from the local tier (Config.Local).
 	LocalHits uint64
 	// RemoteHits counts calls answered by a backend other than the memory
-	// backend.
+	// backend (not by its local tier); zero on the memory backend.
 	RemoteHits uint64
 	// Misses counts calls that found nothing cached, or only a stale value
 	// (see Options.MaxStale).
@@ -65,12 +66,14 @@ func (c *Cache) Stats() map[string]Stats {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	out := make(map[string]Stats, len(c.namespaces))
+	_, onMemory := c.backend.(*memory.Backend)
 	for name, n := range c.namespaces {
 		s := n.stats.snapshot()
 		s.BreakerOpen = n.breaker.open()
 		if n.mem != nil {
 			s.Evictions = n.mem.Evictions()
-		} else {
+		}
+		if !onMemory {
 			s.RemoteHits = s.Hits - s.LocalHits
 		}
 		out[name] = s

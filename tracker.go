@@ -18,16 +18,20 @@ import (
 // between the remote read that began the load and the moment it keeps it.
 // So that a load begun before a Clear in another process never becomes
 // visible after it, here either, a Tracker promises this too: when its
-// Set does not store a value because the generation it was given is no
-// longer the namespace's (the namespace was cleared since the Get that
-// reported it), the sink has heard Cleared for that namespace before Set
-// returns, whether or not the clear's own report has arrived yet.
+// Set drops a value, or stores it where no reader looks, because the
+// generation it was given is no longer the namespace's (the namespace was
+// cleared since the Get that reported it), the sink has heard Cleared for
+// that namespace before Set returns, whether or not the clear's own report
+// has arrived yet. Reporting Cleared, or Lost, when unsure is allowed: it
+// only costs this process some remote reads.
 type Tracker interface {
 	// Track starts reporting changes to s and returns. From the moment it
 	// returns, every entry that a Get or GetTTL of this backend reads is
 	// watched: a change to it made afterwards, by any process, reaches s
-	// (Changed or Cleared), or s hears Lost. Track is called at most once,
-	// before any Get; reports stop when the backend is closed.
+	// (Changed or Cleared), or s hears Lost. Changes made through this
+	// backend itself need not be reported (the cache applies its own), but
+	// may be: a report of one costs a remote read. Track is called at most
+	// once, before any Get; reports stop when the backend is closed.
 	Track(s TrackSink) error
 }
 

@@ -254,3 +254,26 @@ func TestCloseStopsEverything(t *testing.T) {
 		}
 	}
 }
+
+func TestSetUntil(t *testing.T) {
+	clock := &fakeNow{t: time.Unix(1_000_000, 0)}
+	s := newStore(t, Config{MaxEntries: 100, Now: clock.now})
+	n := s.Namespace("n")
+	now := s.NowNano()
+	s.SetUntil(n, "past", 1, now, n.Generation())
+	s.SetUntil(n, "later", 1, now+int64(time.Minute), n.Generation())
+	s.SetUntil(n, "never", 1, 0, n.Generation())
+	s.SetUntil(n, "stale", 1, 0, n.Generation()+1)
+	for key, want := range map[string]bool{"past": false, "later": true, "never": true, "stale": false} {
+		if _, _, ok := n.GetString(key); ok != want {
+			t.Errorf("%s: found %v, want %v", key, ok, want)
+		}
+	}
+	clock.advance(time.Minute)
+	if _, _, ok := n.GetString("later"); ok {
+		t.Error("later: found at its expiry")
+	}
+	if _, _, ok := n.GetString("never"); !ok {
+		t.Error("never: expired")
+	}
+}
