@@ -124,7 +124,8 @@ func visible(doc bson.Raw, now time.Time) ([]byte, uint64, bool) {
 // is lost or damaged) nothing is written and Set returns nil, so a load
 // that spanned a clear never hides the entry of a load that followed it;
 // a tracking backend then reports Cleared before returning (see
-// [Backend.Track]). With gen 0 (no Get succeeded) nothing is written. The
+// [Backend.Track]), as it does when its commit matched nothing and the
+// generation, read again, has changed. With gen 0 (no Get succeeded) nothing is written. The
 // write stamps the entry with the server's time (modified_at), by which
 // tracking backends find it. The first write of a collection also creates
 // its TTL index.
@@ -183,11 +184,30 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 	// collection was dropped since, or another Set marked the document
 	// after this one, this matches nothing and writes nothing.
 	commit := bson.D{{Key: "_id", Value: id}, {Key: fieldPending, Value: wid}}
-	if _, err := s.coll.UpdateOne(ctx, commit, update); err != nil {
+	res, err := s.coll.UpdateOne(ctx, commit, update)
+	if err != nil {
 		return fmt.Errorf("cachetoolz: mongo: set: commit: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		b.unmatched(ctx, s, gen)
+		return nil
 	}
 	b.ensureIndexes(ctx, s, gen)
 	return nil
+}
+
+// unmatched is what a tracking backend does when a Set's commit matched
+// nothing: another store or a delete took the document's mark, or a clear
+// dropped the collection after the Set read its generation. It reads the
+// generation again and reports Cleared if it is no longer gen, or if the
+// read fails.
+func (b *Backend) unmatched(ctx context.Context, s *space, gen uint64) {
+	if b.tracking.Load() == nil {
+		return
+	}
+	if g := readGeneration(ctx, s.coll); g.err != nil || g.state != genOK || g.gen != gen {
+		b.refused(s.name)
+	}
 }
 
 // Clear drops the collections of the given namespaces, which removes their

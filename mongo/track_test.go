@@ -79,6 +79,19 @@ func (r *recorder) await(t *testing.T, what string, match func(report) bool) rep
 	}
 }
 
+// clearedNow fails unless Cleared(ns) is the report already received.
+func (r *recorder) clearedNow(t *testing.T, ns string) {
+	t.Helper()
+	select {
+	case x := <-r.reports:
+		if x.kind != "cleared" || x.ns != ns {
+			t.Fatalf("got %+v; want cleared %s", x, ns)
+		}
+	default:
+		t.Fatalf("no report of Cleared(%q) yet", ns)
+	}
+}
+
 // settle waits for two more polls, so that every namespace read before it
 // was called has been polled once, then drops what was reported.
 func (r *recorder) settle(t *testing.T) {
@@ -151,10 +164,12 @@ func TestTrackReportsOtherBackends(t *testing.T) {
 	}
 }
 
-// TestTrackRefusedSetReportsCleared checks that a Set refused because the
+// TestTrackStaleSetReportsCleared checks that a Set refused because the
 // namespace was cleared reports Cleared before it returns, without
-// waiting for a poll.
-func TestTrackRefusedSetReportsCleared(t *testing.T) {
+// waiting for a poll, and that so does a Set whose commit matched nothing
+// (the clear came between its check and its commit) while one that lost
+// its mark to another store reports nothing.
+func TestTrackStaleSetReportsCleared(t *testing.T) {
 	a, other := pair(t, Options{TrackInterval: time.Hour})
 	r := track(t, a) // the next poll is an hour away
 	ctx := context.Background()
@@ -162,20 +177,19 @@ func TestTrackRefusedSetReportsCleared(t *testing.T) {
 	if !errors.Is(err, cachetoolz.ErrNotFound) {
 		t.Fatal(err)
 	}
+	a.unmatched(ctx, a.space("ns"), gen)
+	if len(r.reports) != 0 {
+		t.Fatalf("reported %+v while the generation is unchanged", <-r.reports)
+	}
 	if err := other.Clear(ctx, "ns"); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Set(ctx, "ns", "k", []byte("v"), 0, gen); err != nil {
 		t.Fatal(err)
 	}
-	select {
-	case x := <-r.reports:
-		if x.kind != "cleared" || x.ns != "ns" {
-			t.Fatalf("got %+v; want cleared ns", x)
-		}
-	default:
-		t.Fatal("a refused Set returned before reporting Cleared")
-	}
+	r.clearedNow(t, "ns")
+	a.unmatched(ctx, a.space("ns"), gen)
+	r.clearedNow(t, "ns")
 	wantMiss(t, a, "ns", "k")
 }
 
