@@ -25,9 +25,11 @@ func (b *Backend) Delete(ctx context.Context, namespace, key string) error {
 	}
 	defer cancel()
 	s := b.space(namespace)
+	wid := int64(rand.Uint64())
+	b.mine(wid)
 	update := bson.D{
 		{Key: "$set", Value: bson.D{
-			{Key: fieldWrite, Value: int64(rand.Uint64())},
+			{Key: fieldWrite, Value: wid},
 			{Key: fieldExpires, Value: bson.NewDateTimeFromTime(time.Now())},
 		}},
 		{Key: "$unset", Value: bson.D{{Key: fieldValue, Value: ""}, {Key: fieldPending, Value: ""}}},

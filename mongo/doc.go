@@ -101,8 +101,8 @@
 //	{$or: [{_id: "g"}, {modified_at: {$gte: <the previous poll's server time - 1s>}}]}
 //
 // A generation other than the last seen is reported as Cleared; an entry
-// with a write_id the previous poll did not see, as Changed (a store or
-// delete of this process included). Stores and deletes stamp modified_at
+// with a write_id the previous poll did not see, as Changed, unless this
+// backend wrote it (the cache applies its own stores and deletes). Stores and deletes stamp modified_at
 // with the server's clock ($currentDate), in the update they make anyway,
 // so tracking adds nothing to a store's round trips; a tracking backend
 // creates an index on modified_at in each collection it polls, which

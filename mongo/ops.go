@@ -184,6 +184,7 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 	// collection was dropped since, or another Set marked the document
 	// after this one, this matches nothing and writes nothing.
 	commit := bson.D{{Key: "_id", Value: id}, {Key: fieldPending, Value: wid}}
+	b.mine(wid)
 	res, err := s.coll.UpdateOne(ctx, commit, update)
 	if err != nil {
 		return fmt.Errorf("cachetoolz: mongo: set: commit: %w", err)

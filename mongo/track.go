@@ -34,6 +34,11 @@ type tracker struct {
 	watched  sync.Map // namespace → *watch
 	count    atomic.Int64
 	overflow atomic.Bool // watched was emptied: the next poll reports Lost
+
+	// own holds the write_ids of this backend's recent stores and
+	// deletes (int64 → the time.Time they were made), which polls do not
+	// report: the cache applies its own changes.
+	own sync.Map
 }
 
 // watch is what the poll knows of one namespace. Only the poll changes it
@@ -45,15 +50,16 @@ type watch struct {
 	indexed uint64           // the generation whose collection has the modified_at index
 }
 
-// Track starts reporting to sink the changes other processes (and this
-// one) make to the namespaces this backend reads; see
+// Track starts reporting to sink the changes other processes (and other
+// backends of this one) make to the namespaces this backend reads; see
 // [cachetoolz.Tracker]. It polls: a goroutine, stopped by Close, reads at
 // every Options.TrackInterval, with one query per namespace that a Get or
 // GetTTL of this backend has read, the namespace's generation document
 // and the entries written or deleted since the previous poll (by the
 // server's time in their modified_at field, less a second of overlap). A
-// changed generation is reported as Cleared, each written or deleted
-// entry as Changed. The first poll that succeeds, the first that fails
+// changed generation is reported as Cleared, each entry written or
+// deleted through another backend as Changed (the cache applies its own
+// stores and deletes; its own clears are reported). The first poll that succeeds, the first that fails
 // after a success, and the first that succeeds after a failure are
 // reported as Lost. A Set that stores nothing because the namespace was
 // cleared since its load began reports Cleared before it returns.
@@ -107,6 +113,27 @@ func (b *Backend) watch(s *space, gen uint64) {
 	}
 }
 
+// mine has a tracking backend remember that it writes wid, so that its
+// polls do not report the write back.
+func (b *Backend) mine(wid int64) {
+	if t := b.tracking.Load(); t != nil {
+		t.own.Store(wid, time.Now())
+	}
+}
+
+// forget drops the write_ids of own writes made long enough ago that a
+// poll has seen them if they committed: by then they are in the polls'
+// seen sets.
+func (t *tracker) forget() {
+	before := time.Now().Add(-2*(t.b.interval+t.b.pollMax) - trackOverlap)
+	t.own.Range(func(k, v any) bool {
+		if v.(time.Time).Before(before) {
+			t.own.Delete(k)
+		}
+		return true
+	})
+}
+
 // refused tells a tracking backend's sink that a Set of namespace stored
 // nothing because the namespace's generation has changed.
 func (b *Backend) refused(namespace string) {
@@ -150,6 +177,7 @@ func (t *tracker) run(ctx context.Context) {
 		}
 		if err == nil {
 			last = now
+			t.forget()
 		}
 		if t.b.polled != nil {
 			t.b.polled()
@@ -248,7 +276,10 @@ func (t *tracker) pollSpace(ctx context.Context, w *watch, since time.Time) erro
 		}
 		wid, _ := cur.Current.Lookup(fieldWrite).Int64OK()
 		seen[id] = wid
-		if prev, ok := w.seen[id]; !ok || prev != wid {
+		if prev, ok := w.seen[id]; ok && prev == wid {
+			continue
+		}
+		if _, ok := t.own.Load(wid); !ok {
 			changed = append(changed, id)
 		}
 	}

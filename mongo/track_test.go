@@ -368,3 +368,29 @@ func TestTrackForgetsPastLimit(t *testing.T) {
 	}
 	b.tracking.Store(nil) // Close has no poll to stop
 }
+
+// TestTrackOwnWritesUnreported checks that a tracking backend does not
+// report back its own stores and deletes, which the cache applies itself,
+// while it reports another backend's.
+func TestTrackOwnWritesUnreported(t *testing.T) {
+	a, other := pair(t, Options{TrackInterval: 10 * time.Millisecond})
+	r := track(t, a)
+	const ns = "own"
+	put(t, a, ns, "mine", "v")
+	r.settle(t)
+	put(t, a, ns, "mine", "w")
+	if err := a.Delete(context.Background(), ns, "mine"); err != nil {
+		t.Fatal(err)
+	}
+	put(t, other, ns, "theirs", "v")
+	mine := func(x report) bool { return x.kind == "changed" && x.key == "mine" }
+	if x := r.await(t, "another backend's store", func(x report) bool { return mine(x) || x.key == "theirs" }); mine(x) {
+		t.Fatal("reported its own store or delete")
+	}
+	r.settle(t) // two more polls, whose reports it checks
+	for len(r.reports) > 0 {
+		if x := <-r.reports; mine(x) {
+			t.Fatal("reported its own store or delete")
+		}
+	}
+}
