@@ -239,7 +239,8 @@ func (w *wrapper[R]) backendKey(key []byte) string {
 func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (r R, p probe, ok bool) {
 	p.key = w.backendKey(key)
 	c, n := w.c, w.ns
-	if !n.breaker.allow() {
+	br := n.breakerFor(p.key)
+	if !br.allow() {
 		return r, p, false
 	}
 	tctx, cancel := c.timeout(ctx)
@@ -249,7 +250,7 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 	cancel()
 	switch {
 	case err == nil:
-		n.breaker.success()
+		br.success()
 		p.gen, p.genOK = gen, true
 		m, err := w.decode(data, &r)
 		if err != nil {
@@ -274,14 +275,14 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 		}
 		return r, p, true
 	case errors.Is(err, ErrNotFound):
-		n.breaker.success()
+		br.success()
 		p.gen, p.genOK = gen, true
 		return r, p, false
 	case ctx.Err() != nil:
-		n.breaker.abandon()
+		br.abandon()
 		p.retry = true
 	default:
-		n.breaker.failure()
+		br.failure()
 		c.trouble(n, n.name, opGet, err)
 	}
 	return r, p, false
@@ -382,7 +383,8 @@ func (w *wrapper[R]) storeRemote(ctx context.Context, r R, p probe, m meta) bool
 		c.trouble(n, n.name, opEncode, err)
 		return false
 	}
-	if !n.breaker.allow() {
+	br := n.breakerFor(p.key)
+	if !br.allow() {
 		return false
 	}
 	// The store is the load's last step on behalf of every caller: it
@@ -393,11 +395,11 @@ func (w *wrapper[R]) storeRemote(ctx context.Context, r R, p probe, m meta) bool
 	err = c.backend.Set(tctx, n.name, p.key, data, w.physicalTTL(), p.gen)
 	end(err)
 	if err != nil {
-		n.breaker.failure()
+		br.failure()
 		c.trouble(n, n.name, opSet, err)
 		return false
 	}
-	n.breaker.success()
+	br.success()
 	return true
 }
 

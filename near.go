@@ -13,8 +13,9 @@ import (
 )
 
 // nearStripes is the number of change counters of a local tier: a power of
-// two. A change reported for one key makes the local entries of the keys
-// that share its counter (about one in nearStripes of them) miss once.
+// two. A change to one key, reported or made by this process, makes the
+// local entries of the keys that share its counter (about one in
+// nearStripes of them) miss once.
 const nearStripes = 8192
 
 // near is a cache's local tier (Config.Local): decoded values of a remote
@@ -25,7 +26,8 @@ const nearStripes = 8192
 // the remote read it came from: its namespace's generation in the store
 // (advanced by a Cleared or Lost report, and by Cache.Clear) and the
 // counter of its stripe (advanced by a Changed report of any key that
-// hashes to it). A report that arrives between the read and the insert
+// hashes to it, and by this process's own stores and removals of such a
+// key). A report that arrives between the read and the insert
 // therefore kills the entry as surely as one that arrives later, with no
 // map from backend keys back to the local ones.
 type near struct {
@@ -50,6 +52,24 @@ type nearEntry[R any] struct {
 	stripe uint32
 	hdr    header
 	seq    uint64
+}
+
+// value returns the result the entry holds, for a Weigher.
+func (e *nearEntry[R]) value() any { return e.val }
+
+// nearWeigher returns the Weigher of a local tier bounded by MaxBytes: w
+// (memory.EstimateSize if nil) given the result an entry holds, as the
+// memory backend gives it, not the entry that wraps it.
+func nearWeigher(w func(key string, value any) int64) func(string, any) int64 {
+	if w == nil {
+		w = memory.EstimateSize
+	}
+	return func(key string, v any) int64 {
+		if e, ok := v.(interface{ value() any }); ok {
+			v = e.value()
+		}
+		return w(key, v)
+	}
 }
 
 // nearSnap is the state of the local tier before a remote read, which an
@@ -81,6 +101,9 @@ func newNear(c *Cache, b Backend, o *memory.Options) (*near, error) {
 	lo := *o
 	if c.userNow {
 		lo.Clock = memory.ClockFunc(c.cfg.Now)
+	}
+	if lo.MaxBytes > 0 {
+		lo.Weigher = nearWeigher(lo.Weigher)
 	}
 	m, err := memory.New(&lo)
 	if err != nil {
@@ -155,7 +178,7 @@ func (c *Cache) invalidated(name string) {
 // nearHit returns the local tier's value under key, if it holds a valid one
 // for R.
 func (w *wrapper[R]) nearHit(key []byte) (r R, ok bool) {
-	v, _, hit := w.ns.local.Get(key)
+	v, _, hit := w.local.Get(key)
 	if !hit {
 		return r, false
 	}
@@ -179,7 +202,7 @@ func (w *wrapper[R]) keepNear(key string, r R, s *nearSnap, life int64) {
 	if nr.stripes[s.stripe].Load() != s.seq {
 		return // changed since the read
 	}
-	nr.store.SetUntil(w.ns.local, key, &nearEntry[R]{val: r, stripe: s.stripe, hdr: w.header, seq: s.seq}, until, s.gen)
+	nr.store.SetUntil(w.local, key, &nearEntry[R]{val: r, stripe: s.stripe, hdr: w.header, seq: s.seq}, until, s.gen)
 }
 
 // forget removes the local entry under key (the backend key bkey) of n,

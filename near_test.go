@@ -356,19 +356,27 @@ func TestNearNewRefuses(t *testing.T) {
 
 // TestNearConcurrent runs reads, stores and every kind of report at once,
 // for the race detector, and checks that a cleared result is never served
-// once its Clear has returned and its report has arrived.
+// once its Clear has returned (the double reports before it returns): a
+// call that begins after a Clear returned never gets a result that a run
+// made before the Clear began.
 func TestNearConcurrent(t *testing.T) {
 	var next atomic.Int64
 	srv := remotetest.NewServer(nil)
 	ps := nearProcs(t, srv, 3, nil, nearOpts, &next)
 	done := make(chan struct{})
-	var errs atomic.Int64
+	var errs, stale atomic.Int64
+	var cleared atomic.Int64 // the last run before the last Clear that has returned
 	for _, p := range ps[1:] {
 		go func() {
 			defer func() { done <- struct{}{} }()
 			for i := range 2000 {
-				if _, err := p.get(bg, i%7); err != nil {
+				floor := cleared.Load()
+				v, err := p.get(bg, i%7)
+				if err != nil {
 					errs.Add(1)
+				}
+				if v <= floor {
+					stale.Add(1)
 				}
 			}
 		}()
@@ -376,7 +384,9 @@ func TestNearConcurrent(t *testing.T) {
 	for i := range 200 {
 		switch i % 4 {
 		case 0:
+			floor := next.Load()
 			_ = ps[0].c.Clear(bg, "near")
+			cleared.Store(floor)
 		case 1:
 			ps[0].call(t, cachetoolz.WithControl(bg, cachetoolz.Refresh), i%7)
 		case 2:
@@ -393,8 +403,8 @@ func TestNearConcurrent(t *testing.T) {
 	for range ps[1:] {
 		<-done
 	}
-	if errs.Load() != 0 {
-		t.Fatalf("%d calls failed", errs.Load())
+	if errs.Load() != 0 || stale.Load() != 0 {
+		t.Fatalf("%d calls failed, %d got a result from before a Clear that returned before they began", errs.Load(), stale.Load())
 	}
 	for _, p := range ps {
 		for i := range 7 {
@@ -447,4 +457,22 @@ func TestNearOwnStoreDuringRead(t *testing.T) {
 	}
 	// The store's result, from the local tier.
 	a.wantLocal(t, 1, fresh)
+}
+
+// TestNearWeigher checks that a Weigher of the local tier is given the
+// results, as the memory backend's is.
+func TestNearWeigher(t *testing.T) {
+	var seen atomic.Value
+	weigh := func(_ string, v any) int64 {
+		seen.Store(v)
+		return 1
+	}
+	client := remotetest.NewServer(nil).Client()
+	c := cachetoolz.Must(cachetoolz.New(client, &cachetoolz.Config{Local: &memory.Options{MaxBytes: 1 << 20, Weigher: weigh}}))
+	defer c.Close()
+	get := cachetoolz.Must(cachetoolz.Wrap0Plain(c, func() string { return "result" }, nil))
+	get()
+	if v, _ := seen.Load().(string); v != "result" {
+		t.Fatalf("the Weigher was given %#v, want the result", seen.Load())
+	}
 }

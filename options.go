@@ -79,7 +79,8 @@ type Config struct {
 
 	// Local, if set, gives a cache on a remote backend a local tier: a
 	// bounded memory store, configured by these options, of the decoded
-	// results that calls found or stored remotely. A call whose result is
+	// results that calls found or stored remotely (a Weigher is given
+	// those results, as on the memory backend). A call whose result is
 	// there returns it as from the memory backend: no round trip, no
 	// decoding, no allocation. The backend tells the tier when entries
 	// change in other processes (see Tracker): a Clear anywhere, a store

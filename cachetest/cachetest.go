@@ -28,6 +28,11 @@
 // Harness.CorruptGeneration), that an entry stored for another result type
 // is never served, that a huge TTL is no error and no instant expiry, and
 // that a function waiting on its context never wedges its key.
+//
+// A backend that can keep caches' local tiers coherent (one that
+// implements cachetoolz.Tracker and cachetoolz.TTLGetter) also runs
+// RunNear, which checks that what one cache changes reaches the local
+// tiers of caches on other connections to the same server.
 package cachetest
 
 import (

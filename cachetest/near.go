@@ -2,6 +2,7 @@ package cachetest
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -28,8 +29,9 @@ type NearHarness struct {
 
 // RunNear checks, as subtests of t, that caches with a local tier on
 // separate backends of one server (three processes, A, B and C, in
-// effect) stay coherent: A's Clear, and A's store of a new result under a
-// key the others hold, reach their local tiers; a cache answers from its
+// effect) stay coherent: A's Clear, A's store of a new result under a key
+// the others hold, and A's removal of it (the Forget control; skipped if
+// the backend is no Deleter), reach their local tiers; a cache answers from its
 // local tier once it has read an entry; and a load begun in B before A's
 // Clear never becomes visible after that Clear returns, in A, B or C.
 //
@@ -55,6 +57,7 @@ var nearCases = []struct {
 }{
 	{"ClearReachesOthers", nearClear},
 	{"OverwriteReachesOthers", nearOverwrite},
+	{"ForgetReachesOthers", nearForget},
 	{"ServesLocally", nearServesLocally},
 	{"LoadBeforeClear", nearLoadBeforeClear},
 }
@@ -192,6 +195,27 @@ func nearOverwrite(s *nearSuite) {
 	for _, p := range []int{procB, procC} {
 		if got := s.call(bg, p, 1); got != v2 {
 			s.t.Fatalf("%s: call(1) = %d after A stored %d", procNames[p], got, v2)
+		}
+	}
+}
+
+func nearForget(s *nearSuite) {
+	v := s.call(bg, procA, 1)
+	s.warm(procB, 1, v)
+	s.warm(procC, 1, v)
+	b, c := s.stats(procB).Invalidations, s.stats(procC).Invalidations
+	_, err := s.fns[procA](cachetoolz.WithControl(bg, cachetoolz.Forget), 1)
+	if errors.Is(err, errors.ErrUnsupported) {
+		s.t.Skip("the backend cannot remove one entry")
+	}
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.awaitReports(procB, b)
+	s.awaitReports(procC, c)
+	for _, p := range []int{procB, procC} {
+		if got := s.call(bg, p, 1); got == v {
+			s.t.Fatalf("%s: call(1) = %d after A removed it", procNames[p], got)
 		}
 	}
 }

@@ -25,6 +25,9 @@ var statCounters = []struct {
 	read             func(cachetoolz.Stats) uint64
 }{
 	{"cachetoolz.hits", "{hit}", "Calls answered from the cache.", func(s cachetoolz.Stats) uint64 { return s.Hits }},
+	{"cachetoolz.local_hits", "{hit}", "Calls answered from the local tier.", func(s cachetoolz.Stats) uint64 { return s.LocalHits }},
+	{"cachetoolz.remote_hits", "{hit}", "Calls answered by a remote backend.", func(s cachetoolz.Stats) uint64 { return s.RemoteHits }},
+	{"cachetoolz.invalidations", "{report}", "Reports of changes made in other processes that touched the local tier.", func(s cachetoolz.Stats) uint64 { return s.Invalidations }},
 	{"cachetoolz.misses", "{miss}", "Calls that found nothing cached.", func(s cachetoolz.Stats) uint64 { return s.Misses }},
 	{"cachetoolz.loads", "{load}", "Runs of wrapped functions.", func(s cachetoolz.Stats) uint64 { return s.Loads }},
 	{"cachetoolz.errors", "{error}", "Backend and codec failures, and arguments that could not be made into a key.", func(s cachetoolz.Stats) uint64 { return s.Errors }},
@@ -54,7 +57,8 @@ var ErrObserving = errors.New("cachetoolz: otel: the Observer already observes a
 
 // Observe publishes the Stats of c through the Observer's observable
 // instruments, read each time the meter provider collects: the counters
-// cachetoolz.hits, misses, loads, errors, mismatches and evictions, and the
+// cachetoolz.hits, local_hits, remote_hits, misses, loads, errors,
+// mismatches, evictions and invalidations, and the
 // gauge cachetoolz.breaker.open, per namespace. c should be the cache whose
 // Config.Observer is o. Unregister the returned Registration when c is
 // closed; until then, Observe with another cache fails with ErrObserving.
