@@ -126,6 +126,11 @@
 // load began reports Cleared before it returns. Entries that expire are
 // not reported: GetTTL tells the local tier how long each has left.
 //
+// Polls compare the server's clock (hello's localTime) with the times
+// the servers stamped writes with: on a sharded cluster, where a mongos
+// answers hello and the shards' primaries stamp, their clocks must agree
+// within the second of overlap, as NTP keeps them.
+//
 // Every process that writes to namespaces a tracking backend reads must
 // run a version of this package that stamps modified_at and leaves
 // tombstones: stores and deletes of earlier versions are not reported.

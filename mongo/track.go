@@ -195,8 +195,12 @@ type clock struct {
 }
 
 // follows reports whether c may be the same server's time after prev:
-// the same server, and a clock that did not go back.
+// the same server, and a clock that did not go back. Times of unnamed
+// servers (mongos, whose clocks differ a little) always follow.
 func (c clock) follows(prev clock) bool {
+	if c.server == "" && prev.server == "" {
+		return true
+	}
 	return c.server == prev.server && !c.time.Before(prev.time)
 }
 
@@ -204,9 +208,21 @@ func (c clock) follows(prev clock) bool {
 type hello struct {
 	LocalTime       time.Time `bson:"localTime"`
 	Me              string    `bson:"me"`
+	Msg             string    `bson:"msg"` // "isdbgrid" from a mongos
 	TopologyVersion struct {
 		ProcessID bson.ObjectID `bson:"processId"`
 	} `bson:"topologyVersion"`
+}
+
+// server names the server that answered h: its address in a replica set
+// and its process id. A mongos is not named: the driver spreads
+// operations over the mongos of a URI, and the entries are written by the
+// shards' primaries, whose failover makes operations fail.
+func (h hello) server() string {
+	if h.Msg == "isdbgrid" {
+		return ""
+	}
+	return h.Me + "/" + h.TopologyVersion.ProcessID.Hex()
 }
 
 // poll reads every watched namespace once, reporting what changed since
@@ -219,7 +235,7 @@ func (t *tracker) poll(ctx context.Context, since time.Time) (clock, error) {
 	if err := t.b.db.RunCommand(ctx, bson.D{{Key: "hello", Value: 1}}).Decode(&h); err != nil {
 		return clock{}, fmt.Errorf("cachetoolz: mongo: poll: server time: %w", err)
 	}
-	now := clock{time: h.LocalTime, server: h.Me + "/" + h.TopologyVersion.ProcessID.Hex()}
+	now := clock{time: h.LocalTime, server: h.server()}
 	if since.IsZero() {
 		since = now.time.Add(-trackOverlap)
 	}

@@ -337,6 +337,8 @@ func TestClockFollows(t *testing.T) {
 		{clock{t0, "a"}, clock{t0, "a"}, true},
 		{clock{t0, "a"}, clock{t0.Add(-time.Millisecond), "a"}, false},
 		{clock{t0, "a"}, clock{t0.Add(time.Second), "b"}, false},
+		{clock{t0, ""}, clock{t0.Add(-time.Millisecond), ""}, true},
+		{clock{t0, "a"}, clock{t0.Add(time.Second), ""}, false},
 	} {
 		if got := c.now.follows(c.prev); got != c.want {
 			t.Errorf("%+v follows %+v = %v; want %v", c.now, c.prev, got, c.want)
