@@ -25,8 +25,9 @@ var (
 // must never let an operation on one namespace touch another.
 //
 // Every namespace has a generation, an opaque number that changes whenever the
-// namespace is cleared. Get reports it, and Set takes it back, so that a value
-// loaded before a clear never becomes visible after it.
+// namespace is cleared (or one per part of the namespace, in a backend that
+// splits it; see Sharder). Get reports it, and Set of the same key takes it
+// back, so that a value loaded before a clear never becomes visible after it.
 //
 // Implementations must be safe for concurrent use. The conformance suite in
 // package cachetest checks these rules against a real instance.
@@ -39,10 +40,10 @@ type Backend interface {
 	Get(ctx context.Context, namespace, key string) (value []byte, gen uint64, err error)
 
 	// Set stores value under key in namespace for ttl; a ttl of zero or less
-	// means the entry never expires. gen is the generation a previous Get on
-	// the same namespace reported: if the namespace has been cleared since,
-	// the value must never become visible to Get (it may be dropped, or
-	// stored where no reader looks). Values are arbitrary bytes and must
+	// means the entry never expires. gen is the generation a previous Get of
+	// the same key in namespace reported: if the namespace has been cleared
+	// since, the value must never become visible to Get (it may be dropped,
+	// or stored where no reader looks). Values are arbitrary bytes and must
 	// round-trip exactly; a nil value reads back as an empty one.
 	Set(ctx context.Context, namespace, key string, value []byte, ttl time.Duration, gen uint64) error
 

@@ -34,12 +34,15 @@ type Cache struct {
 
 // namespace is a cache's state for one namespace.
 type namespace struct {
-	name    string
-	epoch   atomic.Uint64 // advanced by every Clear through this cache
-	mem     *memstore.Namespace
-	local   *memstore.Namespace // in the local tier, if the cache has one
-	breaker breaker
-	stats   counters
+	name  string
+	epoch atomic.Uint64 // advanced by every Clear through this cache
+	mem   *memstore.Namespace
+	local *memstore.Namespace // in the local tier, if the cache has one
+	// breakers has one circuit breaker, or one per part of the namespace
+	// when the backend is a Sharder (see breakerFor).
+	breakers []breaker
+	sharder  Sharder
+	stats    counters
 }
 
 // New returns a cache on backend. A nil backend means a new memory backend
@@ -124,7 +127,7 @@ func (c *Cache) namespace(name string) *namespace {
 		return n
 	}
 	n := &namespace{name: name}
-	n.breaker.cfg = &c.breakers
+	n.initBreakers(c)
 	if c.mem != nil {
 		n.mem = c.mem.Namespace(name)
 	}

@@ -17,20 +17,26 @@ type sharedDeadlines struct {
 }
 
 // sharedDeadline is one shared deadline: a context that ends at it, and the
-// time until which new operations may take it.
+// time (since clockBase) until which new operations may take it.
 type sharedDeadline struct {
 	ctx    context.Context
 	cancel context.CancelFunc // never called: the context ends at its deadline, which frees its timer
-	until  time.Time
+	until  time.Duration
 }
 
-// get returns the shared deadline for an operation starting now.
-func (s *sharedDeadlines) get(now time.Time, timeout time.Duration) *sharedDeadline {
-	if d := s.cur.Load(); d != nil && now.Before(d.until) {
+// clockBase is the time that shared deadlines count from: the time since
+// it reads the monotonic clock alone, where time.Now reads the wall clock
+// too.
+var clockBase = time.Now()
+
+// get returns the shared deadline for an operation starting now, the time
+// since clockBase.
+func (s *sharedDeadlines) get(now, timeout time.Duration) *sharedDeadline {
+	if d := s.cur.Load(); d != nil && now < d.until {
 		return d
 	}
-	ctx, cancel := context.WithDeadline(context.Background(), now.Add(timeout))
-	d := &sharedDeadline{ctx: ctx, cancel: cancel, until: now.Add(timeout / 16)}
+	ctx, cancel := context.WithDeadline(context.Background(), clockBase.Add(now+timeout))
+	d := &sharedDeadline{ctx: ctx, cancel: cancel, until: now + timeout/16}
 	s.cur.Store(d) // racing refreshes each store a valid deadline
 	return d
 }
@@ -54,7 +60,7 @@ func noCancel() {}
 // other gets a deadline of its own.
 func (c *Cache) timeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	if ctx.Done() == nil {
-		d := c.deadlines.get(time.Now(), c.cfg.Timeout)
+		d := c.deadlines.get(time.Since(clockBase), c.cfg.Timeout)
 		if ctx == context.Background() {
 			return d.ctx, noCancel
 		}

@@ -12,13 +12,13 @@ import (
 func TestSharedDeadline(t *testing.T) {
 	const timeout = 160 * time.Millisecond
 	var s sharedDeadlines
-	t0 := time.Now()
+	t0 := time.Since(clockBase)
 	a := s.get(t0, timeout)
-	b := s.get(t0.Add(timeout/16-time.Nanosecond), timeout)
+	b := s.get(t0+timeout/16-time.Nanosecond, timeout)
 	if a != b {
 		t.Fatal("operations within timeout/16 of each other do not share a deadline")
 	}
-	c := s.get(t0.Add(timeout/16), timeout)
+	c := s.get(t0+timeout/16, timeout)
 	if c == a {
 		t.Fatal("an operation timeout/16 later shares the old deadline")
 	}
@@ -28,7 +28,7 @@ func TestSharedDeadline(t *testing.T) {
 			t.Fatal("shared context without a deadline")
 		}
 		// The latest operation to take d starts just before d.until.
-		if left := dl.Sub(d.until); left < timeout*15/16 || left > timeout {
+		if left := dl.Sub(clockBase.Add(d.until)); left < timeout*15/16 || left > timeout {
 			t.Fatalf("an operation taking the shared deadline last has %v left, want %v to %v", left, timeout*15/16, timeout)
 		}
 	}

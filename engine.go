@@ -45,6 +45,7 @@ type wrapper[R any] struct {
 	meta        bool                // entries carry freshness metadata: see metaOK
 	valueMem    *memstore.Namespace // ns.mem when its entries are bare Go values, else nil: the hit path
 	local       *memstore.Namespace // ns.local: the local tier, or nil (near.go)
+	memTyped    memstore.Typed[R]   // stores bare results with their entries
 }
 
 // shape is what a wrapper's signature lets its function and callers do.
@@ -116,6 +117,7 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 	w.meta = w.fresh.needsMeta()
 	if !w.metaOK() {
 		w.valueMem = w.ns.mem
+		w.memTyped = memstore.NewTyped[R]()
 	}
 	w.header = newHeader(rt, opts.Version, w.metaOK())
 	w.lock = c.lockOptions(&opts)
@@ -239,7 +241,8 @@ func (w *wrapper[R]) backendKey(key []byte) string {
 func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (r R, p probe, ok bool) {
 	p.key = w.backendKey(key)
 	c, n := w.c, w.ns
-	if !n.breaker.allow() {
+	br := n.breakerFor(p.key)
+	if !br.allow() {
 		return r, p, false
 	}
 	tctx, cancel := c.timeout(ctx)
@@ -249,7 +252,7 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 	cancel()
 	switch {
 	case err == nil:
-		n.breaker.success()
+		br.success()
 		p.gen, p.genOK = gen, true
 		m, err := w.decode(data, &r)
 		if err != nil {
@@ -274,14 +277,14 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 		}
 		return r, p, true
 	case errors.Is(err, ErrNotFound):
-		n.breaker.success()
+		br.success()
 		p.gen, p.genOK = gen, true
 		return r, p, false
 	case ctx.Err() != nil:
-		n.breaker.abandon()
+		br.abandon()
 		p.retry = true
 	default:
-		n.breaker.failure()
+		br.failure()
 		c.trouble(n, n.name, opGet, err)
 	}
 	return r, p, false
@@ -356,13 +359,14 @@ func loadBody[T, R any](w *wrapper[R], lc *loadContext, key string, p probe, fn 
 // metadata m when the wrapper's entries carry it.
 func (w *wrapper[R]) store(ctx context.Context, key string, r R, p probe, m meta) {
 	if n := w.ns; n.mem != nil {
-		var v any = r
 		if w.metaOK() {
-			v = freshEntry[R]{val: r, meta: m} // by value: the memory bound weighs the whole entry
-		} else if v == nil {
-			v = nilResult{}
+			// By value: the memory bound weighs the whole entry.
+			w.c.mem.SetString(n.mem, key, freshEntry[R]{val: r, meta: m}, w.physicalTTL(), p.gen)
+		} else if w.ifaceResult && any(r) == nil {
+			w.c.mem.SetString(n.mem, key, nilResult{}, w.physicalTTL(), p.gen)
+		} else {
+			w.memTyped.Set(w.c.mem, n.mem, key, r, w.physicalTTL(), p.gen)
 		}
-		w.c.mem.SetString(n.mem, key, v, w.physicalTTL(), p.gen)
 		return
 	}
 	if w.local != nil {
@@ -382,7 +386,8 @@ func (w *wrapper[R]) storeRemote(ctx context.Context, r R, p probe, m meta) bool
 		c.trouble(n, n.name, opEncode, err)
 		return false
 	}
-	if !n.breaker.allow() {
+	br := n.breakerFor(p.key)
+	if !br.allow() {
 		return false
 	}
 	// The store is the load's last step on behalf of every caller: it
@@ -393,11 +398,11 @@ func (w *wrapper[R]) storeRemote(ctx context.Context, r R, p probe, m meta) bool
 	err = c.backend.Set(tctx, n.name, p.key, data, w.physicalTTL(), p.gen)
 	end(err)
 	if err != nil {
-		n.breaker.failure()
+		br.failure()
 		c.trouble(n, n.name, opSet, err)
 		return false
 	}
-	n.breaker.success()
+	br.success()
 	return true
 }
 

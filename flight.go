@@ -71,19 +71,25 @@ type flightID struct {
 }
 
 // call is one load: its context, and what its waiting callers need, in
-// one allocation. What the load needs (the lookup that missed, the
-// arguments) is passed to run, and is not kept once the function has it;
-// its outcome is kept only for callers that wait for it.
+// one allocation of 64 bytes. What the load needs (the lookup that missed,
+// the arguments) is passed to run, and is not kept once the function has
+// it; its outcome is kept only for callers that wait for it, in what is
+// made for the first of them, so that a load nobody waits for (the usual
+// miss) carries no room for it.
 type call[R any] struct {
 	ctx loadContext // the load's context
 
 	// Guarded by flights.mu.
-	leavers int32         // waiting callers that may still leave
-	pinned  bool          // a caller that cannot leave is waiting
-	gone    bool          // no longer in the map: while it is not, the map holds it under its id
-	done    chan struct{} // made for the first caller that waits; closed when the load has ended
+	leavers int32       // waiting callers that may still leave
+	pinned  bool        // a caller that cannot leave is waiting
+	gone    bool        // no longer in the map: while it is not, the map holds it under its id
+	waiting *waiting[R] // made for the first caller that waits
+}
 
-	out *outcome[R] // set before done is closed
+// waiting is what the callers that wait for a load share.
+type waiting[R any] struct {
+	done chan struct{} // closed when the load has ended
+	out  outcome[R]    // set before done is closed
 }
 
 // outcome is how a load ended.
@@ -152,10 +158,7 @@ func (f *flights[T, R]) enter(ctx context.Context, id flightID, canLeave, wantDo
 			return nil, nil, false
 		}
 		c.join(canLeave)
-		if c.done == nil {
-			c.done = make(chan struct{})
-		}
-		done = c.done
+		done = c.waitingLocked().done
 		f.mu.Unlock()
 		return c, done, false
 	}
@@ -169,13 +172,24 @@ func (f *flights[T, R]) enter(ctx context.Context, id flightID, canLeave, wantDo
 	c.ctx.init(ctx, f.w.loadTimeout)
 	c.join(canLeave)
 	if wantDone {
-		c.done = make(chan struct{})
+		done = c.waitingLocked().done
 	}
-	done = c.done
 	f.m[id] = c
 	f.mu.Unlock()
 	return c, done, true
 }
+
+// waitingLocked returns what c's waiting callers share, making it for the
+// first. The caller holds flights.mu.
+func (c *call[R]) waitingLocked() *waiting[R] {
+	if c.waiting == nil {
+		c.waiting = &waiting[R]{done: make(chan struct{})}
+	}
+	return c.waiting
+}
+
+// outcome returns how c ended, once its done channel is closed.
+func (c *call[R]) outcome() *outcome[R] { return &c.waiting.out }
 
 // join counts a caller in. The caller holds flights.mu.
 func (c *call[R]) join(canLeave bool) {
@@ -190,11 +204,11 @@ func (c *call[R]) join(canLeave bool) {
 func (f *flights[T, R]) wait(ctx context.Context, id flightID, c *call[R], done chan struct{}, canLeave bool) (R, error) {
 	if !canLeave {
 		<-done
-		return c.out.result()
+		return c.outcome().result()
 	}
 	select {
 	case <-done:
-		return c.out.result()
+		return c.outcome().result()
 	case <-ctx.Done():
 	}
 	f.leave(id, c)
@@ -235,7 +249,7 @@ func (o *outcome[R]) result() (R, error) {
 }
 
 // run runs the load c, and returns its outcome; callers that wait for it
-// find that in c.out.
+// find that in c.outcome().
 func (f *flights[T, R]) run(id flightID, c *call[R], p probe, args T) (o outcome[R]) {
 	w := f.w
 	normal := false
@@ -249,14 +263,13 @@ func (f *flights[T, R]) run(id flightID, c *call[R], p probe, args T) (o outcome
 		f.mu.Lock()
 		f.forget(id, c)
 		orphan := c.leavers == 0 && !c.pinned
-		done := c.done
-		if done != nil {
-			out := o
-			c.out = &out
+		wt := c.waiting
+		if wt != nil {
+			wt.out = o
 		}
 		f.mu.Unlock()
-		if done != nil {
-			close(done)
+		if wt != nil {
+			close(wt.done)
 		}
 		if orphan && o.panic != nil {
 			// Every caller left before the panic: nobody will re-panic

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // A load that ends after another has taken its place (it had passed its
@@ -59,5 +60,13 @@ func TestReplacedLoadKeepsItsSuccessor(t *testing.T) {
 	}
 	if n != 1 {
 		t.Fatalf("%d loads in flight after the first ended, want the second's", n)
+	}
+}
+
+// TestCallSize keeps a load within its size class: every miss allocates
+// one.
+func TestCallSize(t *testing.T) {
+	if size := unsafe.Sizeof(call[struct{ a, b, c, d, e, f int }]{}); size > 64 {
+		t.Fatalf("a call takes %d bytes, more than 64", size)
 	}
 }

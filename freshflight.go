@@ -82,7 +82,7 @@ func (f *flights[T, R]) missFresh(ctx context.Context, key []byte, p probe, args
 	}
 	select {
 	case <-done:
-		return f.settle(ctx, key, c.out, x)
+		return f.settle(ctx, key, c.outcome(), x)
 	case <-left:
 		f.leave(id, c)
 		return zero, ctx.Err()

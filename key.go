@@ -92,13 +92,20 @@ func DefaultKey(typed bool, fn Function, args []any) (string, error) {
 }
 
 // remoteKey hashes a function name and encoded arguments into a backend key.
+// Its input is written on the stack, unless it outgrows remoteKeyBuf: the
+// key's string is its one allocation.
 func remoteKey(name string, args []byte) string {
 	const domain = "cachetoolz\x00"
-	b := make([]byte, 0, len(domain)+len(name)+1+len(args))
-	b = append(append(append(append(b, domain...), name...), 0), args...)
+	var buf [remoteKeyBuf]byte
+	b := append(append(append(append(buf[:0], domain...), name...), 0), args...)
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:16])
+	var h [32]byte
+	hex.Encode(h[:], sum[:16])
+	return string(h[:])
 }
+
+// remoteKeyBuf is the stack buffer remoteKey hashes its input in.
+const remoteKeyBuf = 160
 
 // identity returns the name that identifies fn in its keys: name if set,
 // or else fn's qualified name. The runtime names every instance of a

@@ -42,12 +42,13 @@ func noUnlock() {}
 // costs a call its answer.
 func (w *wrapper[R]) lockLoad(ctx context.Context, p *probe) (r R, done bool, unlock func(), err error) {
 	c, n, l := w.c, w.ns, w.lock
+	br := n.breakerFor(p.key)
 	var deadline time.Time
 	if l.wait > 0 {
 		deadline = time.Now().Add(l.wait)
 	}
 	for {
-		if !n.breaker.allow() {
+		if !br.allow() {
 			return r, false, noUnlock, nil
 		}
 		tctx, cancel := c.timeout(ctx)
@@ -56,9 +57,9 @@ func (w *wrapper[R]) lockLoad(ctx context.Context, p *probe) (r R, done bool, un
 		end(err)
 		cancel()
 		if err != nil {
-			return w.lockFailed(ctx, err)
+			return w.lockFailed(ctx, br, err)
 		}
-		n.breaker.success()
+		br.success()
 		p.gen = st.Gen
 		switch {
 		case st.Held != nil:
@@ -95,7 +96,7 @@ func (w *wrapper[R]) lockLoad(ctx context.Context, p *probe) (r R, done bool, un
 		end(err)
 		cancel()
 		if err != nil && (ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded)) {
-			return w.lockFailed(ctx, err)
+			return w.lockFailed(ctx, br, err)
 		}
 		// A wait that outlived its own deadline only ran late (a busy
 		// server ends a blocked read some time after its timeout): the
@@ -104,20 +105,20 @@ func (w *wrapper[R]) lockLoad(ctx context.Context, p *probe) (r R, done bool, un
 	}
 }
 
-// lockFailed ends lockLoad after TryLock or WaitLock failed with err. If the
-// load's context ended, a function that sees its context is not started;
-// otherwise the function runs without a lock, and a failure of the backend
-// is counted.
-func (w *wrapper[R]) lockFailed(ctx context.Context, err error) (r R, done bool, unlock func(), _ error) {
+// lockFailed ends lockLoad after TryLock or WaitLock failed with err, br
+// being the breaker of the key's part. If the load's context ended, a
+// function that sees its context is not started; otherwise the function
+// runs without a lock, and a failure of the backend is counted.
+func (w *wrapper[R]) lockFailed(ctx context.Context, br *breaker, err error) (r R, done bool, unlock func(), _ error) {
 	n := w.ns
 	if ctx.Err() != nil {
-		n.breaker.abandon()
+		br.abandon()
 		if w.shape&seesCtx != 0 {
 			return r, true, nil, ctx.Err()
 		}
 		return r, false, noUnlock, nil
 	}
-	n.breaker.failure()
+	br.failure()
 	w.c.trouble(n, n.name, opLock, err)
 	return r, false, noUnlock, nil
 }

@@ -67,7 +67,7 @@ func (c *Cache) trouble(n *namespace, name string, o op, err error) {
 		} else {
 			n.stats.errors.Add(1)
 		}
-		breakerOpen = n.breaker.open()
+		breakerOpen = n.breakerOpen()
 	}
 	ok, suppressed := c.logs[o].allow(time.Now().UnixNano())
 	if !ok {

@@ -69,7 +69,7 @@ func (c *Cache) Stats() map[string]Stats {
 	_, onMemory := c.backend.(*memory.Backend)
 	for name, n := range c.namespaces {
 		s := n.stats.snapshot()
-		s.BreakerOpen = n.breaker.open()
+		s.BreakerOpen = n.breakerOpen()
 		if n.mem != nil {
 			s.Evictions = n.mem.Evictions()
 		}

@@ -29,9 +29,19 @@ type Backend struct {
 	spaceCount atomic.Int64
 
 	ttlOnce sync.Once // logs a server without TTL indexes once
+
+	trackMu  sync.Mutex // orders Track against Close
+	tracking atomic.Pointer[tracker]
+	interval time.Duration // Options.TrackInterval, resolved
+	pollMax  time.Duration // Options.TrackTimeout, resolved
+	polled   func()        // tests: called after every poll
 }
 
-var _ cachetoolz.Backend = (*Backend)(nil)
+var (
+	_ cachetoolz.Backend   = (*Backend)(nil)
+	_ cachetoolz.Tracker   = (*Backend)(nil)
+	_ cachetoolz.TTLGetter = (*Backend)(nil)
+)
 
 // New returns a backend with its own pooled client for the server at uri
 // (DefaultURI when empty). It does not wait for the server: connections are
@@ -77,10 +87,12 @@ func NewFromClient(client *mongo.Client, opts *Options) (*Backend, error) {
 
 func newBackend(client *mongo.Client, r resolved) *Backend {
 	return &Backend{
-		client:  client,
-		db:      client.Database(r.database),
-		timeout: r.timeout,
-		log:     r.logger,
+		client:   client,
+		db:       client.Database(r.database),
+		timeout:  r.timeout,
+		log:      r.logger,
+		interval: r.interval,
+		pollMax:  r.pollMax,
 	}
 }
 
@@ -90,12 +102,19 @@ func (b *Backend) Client() *mongo.Client { return b.client }
 // Database returns the database that holds the backend's collections.
 func (b *Backend) Database() *mongo.Database { return b.db }
 
-// Close makes every later call return [cachetoolz.ErrClosed] and, when New
-// made the client, disconnects it, which stops the driver's goroutines.
-// Calling it again does nothing.
+// Close makes every later call return [cachetoolz.ErrClosed], stops the
+// poll of a tracking backend (and waits for it), and, when New made the
+// client, disconnects it, which stops the driver's goroutines. Calling it
+// again does nothing.
 func (b *Backend) Close() error {
-	if !b.closed.CompareAndSwap(false, true) {
+	b.trackMu.Lock()
+	first := b.closed.CompareAndSwap(false, true)
+	b.trackMu.Unlock()
+	if !first {
 		return nil
+	}
+	if t := b.tracking.Load(); t != nil {
+		t.close()
 	}
 	if !b.owned {
 		return nil

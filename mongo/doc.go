@@ -20,7 +20,7 @@
 // a valid name of at most 100 bytes, and no two namespaces share one. A
 // collection holds one document per key,
 //
-//	{_id, value: BinData, expires_at: Date, gen: Long, write_id: Long, commit_id: Long, pending_id: Long}
+//	{_id, value: BinData, expires_at: Date, gen: Long, write_id: Long, commit_id: Long, pending_id: Long, modified_at: Date}
 //
 // The key is the _id (as "k" + key when the key is valid UTF-8 without NUL,
 // else "b" + its unpadded URL-safe base64, so that every key has exactly one
@@ -31,6 +31,9 @@
 // never expire. A TTL index on expires_at (expireAfterSeconds 0) lets the
 // server delete expired entries; it is created once per collection and
 // backend (again after the collection is dropped), never on every write.
+// modified_at is the server's time of the last store or delete (see
+// Tracking); Delete leaves a tombstone, a document without a value that
+// expires at once, rather than removing the document.
 // Reads check expires_at themselves, so an expired entry is never returned
 // whether or not the server's TTL monitor has run, or supports TTL indexes at
 // all (FerretDB 1.24 answers NotImplemented: the backend logs that once and
@@ -81,6 +84,62 @@
 // send one command, but FerretDB answers an $in filter by scanning the
 // whole collection, 62 ms against 0.8 ms per read with 1,024 entries, and
 // implements neither $lookup nor $unionWith.)
+//
+// # Tracking
+//
+// The backend is a [cachetoolz.Tracker] and a [cachetoolz.TTLGetter], so a
+// cache on it can keep a local tier (cachetoolz.Config.Local). It tracks
+// by polling, which every server supports: change streams need a replica
+// set (a standalone MongoDB has none) and FerretDB 1.24 does not implement
+// them, and a capped collection tailed as a change log would cost every
+// store a second write. After [Backend.Track], a
+// goroutine (stopped by Close) waits [Options.TrackInterval] (default
+// 100 ms) between polls, and each poll sends, for every namespace this
+// backend has read, one query for its generation document and the entries
+// stored or deleted since the previous poll:
+//
+//	{$or: [{_id: "g"}, {modified_at: {$gte: <the previous poll's server time - 1s>}}]}
+//
+// A generation other than the last seen is reported as Cleared; an entry
+// with a write_id the previous poll did not see, as Changed, unless this
+// backend wrote it (the cache applies its own stores and deletes). Stores and deletes stamp modified_at
+// with the server's clock ($currentDate), in the update they make anyway,
+// so tracking adds nothing to a store's round trips; a tracking backend
+// creates an index on modified_at in each collection it polls, which
+// stores then maintain. The query goes back a second before the previous
+// poll began, because a write is stamped when the server applies it and
+// seen once it commits; a write whose commit lags its stamp by more than
+// that (never on MongoDB, which applies and commits a write in one storage
+// transaction; possible on FerretDB when writers queue for SQLite's lock
+// for longer) is not reported.
+//
+// A change therefore reaches the local tier typically within
+// TrackInterval plus one poll (on loopback against FerretDB, about 10 ms
+// at a 10 ms interval and 100 ms at the default), and never later than
+// TrackInterval plus twice [Options.TrackTimeout]: a poll that fails or
+// takes longer than TrackTimeout (default one second) reports Lost at
+// once, and the first poll that succeeds after it reports Lost again,
+// since anything read in between may have changed unseen; reports then
+// resume. So does the first poll, and one answered by another server or
+// by a clock that went back.
+// A Set that stores nothing because the namespace was cleared since its
+// load began reports Cleared before it returns. Entries that expire are
+// not reported: GetTTL tells the local tier how long each has left.
+//
+// Polls compare the server's clock (hello's localTime) with the times
+// the servers stamped writes with: on a sharded cluster, where a mongos
+// answers hello and the shards' primaries stamp, their clocks must agree
+// within the second of overlap, as NTP keeps them.
+//
+// Every process that writes to namespaces a tracking backend reads must
+// run a version of this package that stamps modified_at and leaves
+// tombstones: stores and deletes of earlier versions are not reported.
+//
+// The price is one query per watched namespace per interval, whatever the
+// traffic, and a reply that holds every entry written in the last second
+// and interval. On MongoDB both branches of the query use an index; on
+// FerretDB, which pushes only _id equality down to SQLite, each poll scans
+// the collection.
 //
 // # Outage
 //

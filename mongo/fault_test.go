@@ -126,6 +126,13 @@ func TestKillAndRestart(t *testing.T) {
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
+	waitGoroutines(t, baseline)
+}
+
+// waitGoroutines fails unless the goroutines the test started end within
+// ten seconds of Close, leaving no more than baseline.
+func waitGoroutines(t *testing.T, baseline int) {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for runtime.NumGoroutine() > baseline {
 		if time.Now().After(deadline) {

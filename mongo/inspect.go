@@ -99,8 +99,8 @@ func (b *Backend) Entries(ctx context.Context, namespace, cursor string, limit i
 			return true
 		}
 		ttl := cachetoolz.NoExpiry
-		if exp, ok := doc.Lookup(fieldExpires).DateTimeOK(); ok {
-			ttl = time.UnixMilli(exp).Sub(now)
+		if exp, ok := expiry(doc); ok {
+			ttl = exp.Sub(now)
 		}
 		out = append(out, cachetoolz.EntryInfo{Key: key, TTL: ttl, Size: size})
 		return true

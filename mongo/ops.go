@@ -28,9 +28,24 @@ import (
 // which Set stores nothing, until Clear replaces it; it is logged once, and
 // other namespaces are untouched.
 func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint64, error) {
+	value, gen, _, err := b.get(ctx, namespace, key)
+	return value, gen, err
+}
+
+// GetTTL is Get, and also returns the time the entry has left to live,
+// zero for an entry that never expires; see [cachetoolz.TTLGetter]. The
+// time left is taken from the same read as the value: the entry's
+// expires_at less this process's clock, the clock by which Get decides
+// that an entry has expired, so a read after the time returned is a miss.
+func (b *Backend) GetTTL(ctx context.Context, namespace, key string) ([]byte, uint64, time.Duration, error) {
+	return b.get(ctx, namespace, key)
+}
+
+// get is Get and GetTTL.
+func (b *Backend) get(ctx context.Context, namespace, key string) ([]byte, uint64, time.Duration, error) {
 	ctx, cancel, err := b.begin(ctx, "get")
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	defer cancel()
 	s := b.space(namespace)
@@ -39,29 +54,44 @@ func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint6
 	raw, err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: docID(key)}}).Raw()
 	g := <-genc
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, 0, fmt.Errorf("cachetoolz: mongo: get: %w", err)
+		return nil, 0, 0, fmt.Errorf("cachetoolz: mongo: get: %w", err)
 	}
 	if g.err != nil {
-		return nil, 0, fmt.Errorf("cachetoolz: mongo: get: %w", g.err)
+		return nil, 0, 0, fmt.Errorf("cachetoolz: mongo: get: %w", g.err)
 	}
 	switch g.state {
 	case genOK:
+		b.watch(s, g.gen)
 		if err == nil {
-			if value, gen, ok := visible(raw, time.Now()); ok && gen == g.gen {
-				return value, gen, nil
+			now := time.Now()
+			if value, gen, ok := visible(raw, now); ok && gen == g.gen {
+				ttl := time.Duration(0)
+				if exp, ok := expiry(raw); ok {
+					ttl = exp.Sub(now)
+				}
+				return value, gen, ttl, nil
 			}
 		}
 	case genMissing:
 		g = b.newGeneration(ctx, s)
 		if g.err != nil {
-			return nil, 0, fmt.Errorf("cachetoolz: mongo: get: %w", g.err)
+			return nil, 0, 0, fmt.Errorf("cachetoolz: mongo: get: %w", g.err)
+		}
+		if g.state == genOK {
+			b.watch(s, g.gen)
 		}
 	}
 	if g.state == genBad {
 		b.damaged(s)
-		return nil, 0, fmt.Errorf("cachetoolz: mongo: get: %w", cachetoolz.ErrNotFound)
+		return nil, 0, 0, fmt.Errorf("cachetoolz: mongo: get: %w", cachetoolz.ErrNotFound)
 	}
-	return nil, g.gen, fmt.Errorf("cachetoolz: mongo: get: %w", cachetoolz.ErrNotFound)
+	return nil, g.gen, 0, fmt.Errorf("cachetoolz: mongo: get: %w", cachetoolz.ErrNotFound)
+}
+
+// expiry returns the time an entry document expires at, if it does.
+func expiry(doc bson.Raw) (time.Time, bool) {
+	exp, ok := doc.Lookup(fieldExpires).DateTimeOK()
+	return time.UnixMilli(exp), ok
 }
 
 // visible returns the value and generation of an entry document that is
@@ -72,7 +102,7 @@ func visible(doc bson.Raw, now time.Time) ([]byte, uint64, bool) {
 	if !ok1 || !ok2 || wid != cid {
 		return nil, 0, false
 	}
-	if exp, ok := doc.Lookup(fieldExpires).DateTimeOK(); ok && exp <= now.UnixMilli() {
+	if exp, ok := expiry(doc); ok && !exp.After(now) {
 		return nil, 0, false
 	}
 	_, data, ok := doc.Lookup(fieldValue).BinaryOK()
@@ -92,9 +122,13 @@ func visible(doc bson.Raw, now time.Time) ([]byte, uint64, bool) {
 // document only while it carries that pending id and cannot create one.
 // Otherwise (the namespace was cleared since, or its generation document
 // is lost or damaged) nothing is written and Set returns nil, so a load
-// that spanned a clear never hides the entry of a load that followed it.
-// With gen 0 (no Get succeeded) nothing is written. The first write of a
-// collection also creates its TTL index.
+// that spanned a clear never hides the entry of a load that followed it;
+// a tracking backend then reports Cleared before returning (see
+// [Backend.Track]), as it does when its commit matched nothing and the
+// generation, read again, has changed. With gen 0 (no Get succeeded) nothing is written. The
+// write stamps the entry with the server's time (modified_at), by which
+// tracking backends find it. The first write of a collection also creates
+// its TTL index.
 func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, ttl time.Duration, gen uint64) error {
 	ctx, cancel, err := b.begin(ctx, "set")
 	if err != nil {
@@ -127,7 +161,11 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 		return fmt.Errorf("cachetoolz: mongo: set: %w", current.err)
 	}
 	if current.state != genOK || current.gen != gen {
-		return nil // cleared, lost or damaged since the load began
+		// Cleared, lost or damaged since the load began: a tracking
+		// backend says so before returning, whether or not its poll has
+		// seen it yet.
+		b.refused(namespace)
+		return nil
 	}
 	set := bson.D{
 		{Key: fieldValue, Value: bson.Binary{Data: value}},
@@ -135,22 +173,42 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 		{Key: fieldWrite, Value: wid},
 		{Key: fieldCommit, Value: wid},
 	}
-	update := bson.D{{Key: "$set", Value: set}}
 	if ttl > 0 {
 		set = append(set, bson.E{Key: fieldExpires, Value: bson.NewDateTimeFromTime(time.Now().Add(ttl))})
-		update[0].Value = set
-	} else {
+	}
+	update := bson.D{{Key: "$set", Value: set}, stamp}
+	if ttl <= 0 {
 		update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: fieldExpires, Value: ""}}})
 	}
 	// Without upsert, and only while the mark is this Set's: if the
 	// collection was dropped since, or another Set marked the document
 	// after this one, this matches nothing and writes nothing.
 	commit := bson.D{{Key: "_id", Value: id}, {Key: fieldPending, Value: wid}}
-	if _, err := s.coll.UpdateOne(ctx, commit, update); err != nil {
+	b.mine(wid)
+	res, err := s.coll.UpdateOne(ctx, commit, update)
+	if err != nil {
 		return fmt.Errorf("cachetoolz: mongo: set: commit: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		b.unmatched(ctx, s, gen)
+		return nil
 	}
 	b.ensureIndexes(ctx, s, gen)
 	return nil
+}
+
+// unmatched is what a tracking backend does when a Set's commit matched
+// nothing: another store or a delete took the document's mark, or a clear
+// dropped the collection after the Set read its generation. It reads the
+// generation again and reports Cleared if it is no longer gen, or if the
+// read fails.
+func (b *Backend) unmatched(ctx context.Context, s *space, gen uint64) {
+	if b.tracking.Load() == nil {
+		return
+	}
+	if g := readGeneration(ctx, s.coll); g.err != nil || g.state != genOK || g.gen != gen {
+		b.refused(s.name)
+	}
 }
 
 // Clear drops the collections of the given namespaces, which removes their

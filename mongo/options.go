@@ -29,6 +29,12 @@ const (
 	// connection in use, which would turn a slow server into failed
 	// operations.
 	DefaultConnectTimeout = 10 * time.Second
+	// DefaultTrackInterval is how long a tracking backend waits between
+	// two polls; see Options.TrackInterval.
+	DefaultTrackInterval = 100 * time.Millisecond
+	// DefaultTrackTimeout bounds one poll of a tracking backend; see
+	// Options.TrackTimeout.
+	DefaultTrackTimeout = time.Second
 )
 
 // Options configures a [Backend]. A nil *Options, or a zero field, means the
@@ -52,6 +58,22 @@ type Options struct {
 	// Logger receives the backend's rare log records, such as a server
 	// that cannot build TTL indexes. Default: slog.Default().
 	Logger *slog.Logger
+
+	// TrackInterval is how long a tracking backend (one a cache with a
+	// local tier called [Backend.Track] on) waits after one poll before
+	// the next. A change made by any process reaches the local tier, as a
+	// Changed or Cleared report, typically within TrackInterval plus one
+	// poll (a few milliseconds on a local server), and never later than
+	// TrackInterval plus twice TrackTimeout: a poll that fails or takes
+	// longer is reported as Lost. Shorter intervals cost more queries: one
+	// per watched namespace per poll. Default: DefaultTrackInterval; it
+	// must be at least a millisecond.
+	TrackInterval time.Duration
+
+	// TrackTimeout bounds one poll of a tracking backend; a poll that has
+	// not finished by then has failed (see TrackInterval). Default:
+	// DefaultTrackTimeout; it must be at least a millisecond.
+	TrackTimeout time.Duration
 }
 
 // resolved is Options with the defaults applied.
@@ -60,12 +82,15 @@ type resolved struct {
 	client   *options.ClientOptions
 	timeout  time.Duration
 	logger   *slog.Logger
+	interval time.Duration // between two polls
+	pollMax  time.Duration // bounds one poll
 }
 
 func (o *Options) resolve() (resolved, error) {
 	var r resolved
 	if o != nil {
-		r = resolved{database: o.Database, client: o.Client, timeout: o.Timeout, logger: o.Logger}
+		r = resolved{database: o.Database, client: o.Client, timeout: o.Timeout, logger: o.Logger,
+			interval: o.TrackInterval, pollMax: o.TrackTimeout}
 	}
 	if r.database == "" {
 		r.database = DefaultDatabase
@@ -79,6 +104,13 @@ func (o *Options) resolve() (resolved, error) {
 	if r.logger == nil {
 		r.logger = slog.Default()
 	}
+	var err error
+	if r.interval, err = trackDuration("TrackInterval", r.interval, DefaultTrackInterval); err != nil {
+		return r, err
+	}
+	if r.pollMax, err = trackDuration("TrackTimeout", r.pollMax, DefaultTrackTimeout); err != nil {
+		return r, err
+	}
 	return r, nil
 }
 
@@ -91,4 +123,16 @@ func checkDatabase(name string) error {
 		return fmt.Errorf("cachetoolz: mongo: database name %q holds %q, which servers refuse", name, name[i])
 	}
 	return nil
+}
+
+// trackDuration applies the default def to a zero duration d and rejects
+// one under a millisecond.
+func trackDuration(name string, d, def time.Duration) (time.Duration, error) {
+	if d == 0 {
+		return def, nil
+	}
+	if d < time.Millisecond {
+		return 0, fmt.Errorf("cachetoolz: mongo: Options.%s %v is under a millisecond", name, d)
+	}
+	return d, nil
 }

@@ -26,8 +26,14 @@ const (
 	fieldWrite     = "write_id"
 	fieldCommit    = "commit_id"
 	fieldPending   = "pending_id"
+	fieldModified  = "modified_at"
 	genID          = "g"
 )
+
+// stamp is the update operator that records the server's time of a write
+// in modified_at, by which tracking backends find the entries written
+// since their last poll.
+var stamp = bson.E{Key: "$currentDate", Value: bson.D{{Key: fieldModified, Value: true}}}
 
 // space is what a backend remembers about one namespace.
 type space struct {

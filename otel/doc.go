@@ -24,11 +24,16 @@
 // nothing more with an Observer than without (Observe):
 //
 //	cachetoolz.hits          counter  {hit}      calls answered from the cache
+//	cachetoolz.local_hits    counter  {hit}      of which from the local tier (cachetoolz.Config.Local)
+//	cachetoolz.remote_hits   counter  {hit}      of which by a remote backend
 //	cachetoolz.misses        counter  {miss}     calls that found nothing cached
 //	cachetoolz.loads         counter  {load}     runs of wrapped functions
 //	cachetoolz.errors        counter  {error}    backend and codec failures, keys that could not be made
 //	cachetoolz.mismatches    counter  {entry}    cached entries that could not be served
 //	cachetoolz.evictions     counter  {entry}    entries the memory store removed to make room
+//	cachetoolz.stale         counter  {hit}      calls answered with a stale value (cachetoolz.Options.MaxStale)
+//	cachetoolz.refreshes     counter  {load}     early refreshes started (cachetoolz.Options.EarlyRefresh)
+//	cachetoolz.invalidations counter  {report}   reports of other processes' changes to the local tier
 //	cachetoolz.breaker.open  gauge    {breaker}  1 while the namespace's breaker is open, else 0
 //
 // Measured on each event, with the attributes cachetoolz.outcome

@@ -17,19 +17,22 @@ type statCounter struct {
 	read func(cachetoolz.Stats) uint64
 }
 
-// statCounters are the counters read from Stats, one line each. Stale
-// entries served, once the cache serves them, belong here too, read from
-// their Stats field.
+// statCounters are the counters read from Stats, one line each.
 var statCounters = []struct {
 	name, unit, desc string
 	read             func(cachetoolz.Stats) uint64
 }{
 	{"cachetoolz.hits", "{hit}", "Calls answered from the cache.", func(s cachetoolz.Stats) uint64 { return s.Hits }},
+	{"cachetoolz.local_hits", "{hit}", "Calls answered from the local tier.", func(s cachetoolz.Stats) uint64 { return s.LocalHits }},
+	{"cachetoolz.remote_hits", "{hit}", "Calls answered by a remote backend.", func(s cachetoolz.Stats) uint64 { return s.RemoteHits }},
+	{"cachetoolz.invalidations", "{report}", "Reports of changes made in other processes that touched the local tier.", func(s cachetoolz.Stats) uint64 { return s.Invalidations }},
 	{"cachetoolz.misses", "{miss}", "Calls that found nothing cached.", func(s cachetoolz.Stats) uint64 { return s.Misses }},
 	{"cachetoolz.loads", "{load}", "Runs of wrapped functions.", func(s cachetoolz.Stats) uint64 { return s.Loads }},
 	{"cachetoolz.errors", "{error}", "Backend and codec failures, and arguments that could not be made into a key.", func(s cachetoolz.Stats) uint64 { return s.Errors }},
 	{"cachetoolz.mismatches", "{entry}", "Cached entries that could not be served: stored for another result type or version, or not decoding exactly.", func(s cachetoolz.Stats) uint64 { return s.Mismatches }},
 	{"cachetoolz.evictions", "{entry}", "Entries the memory store removed to make room.", func(s cachetoolz.Stats) uint64 { return s.Evictions }},
+	{"cachetoolz.stale", "{hit}", "Calls answered with a stale value because a load failed or passed a timeout (Options.MaxStale).", func(s cachetoolz.Stats) uint64 { return s.Stale }},
+	{"cachetoolz.refreshes", "{load}", "Early refreshes started (Options.EarlyRefresh).", func(s cachetoolz.Stats) uint64 { return s.Refreshes }},
 }
 
 // makeObservables makes the instruments that Observe's callback feeds.
@@ -54,7 +57,8 @@ var ErrObserving = errors.New("cachetoolz: otel: the Observer already observes a
 
 // Observe publishes the Stats of c through the Observer's observable
 // instruments, read each time the meter provider collects: the counters
-// cachetoolz.hits, misses, loads, errors, mismatches and evictions, and the
+// cachetoolz.hits, local_hits, remote_hits, misses, loads, errors,
+// mismatches, evictions, stale, refreshes and invalidations, and the
 // gauge cachetoolz.breaker.open, per namespace. c should be the cache whose
 // Config.Observer is o. Unregister the returned Registration when c is
 // closed; until then, Observe with another cache fails with ErrObserving.

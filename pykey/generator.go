@@ -2,7 +2,6 @@ package pykey
 
 import (
 	"crypto/md5"
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"sync"
@@ -56,7 +55,18 @@ func (g Generator) AppendKey(dst []byte, typed bool, fn cachetoolz.Function, arg
 	if err != nil {
 		return dst, err
 	}
-	return hex.AppendEncode(dst, sum[:]), nil
+	return appendHex(dst, &sum), nil
+}
+
+// appendHex appends the lowercase hexadecimal form of sum to dst.
+func appendHex(dst []byte, sum *[md5.Size]byte) []byte {
+	const digits = "0123456789abcdef"
+	var h [2 * md5.Size]byte
+	for i, c := range sum {
+		h[2*i] = digits[c>>4]
+		h[2*i+1] = digits[c&0xf]
+	}
+	return append(dst, h[:]...)
 }
 
 // Pickle returns the bytes that Python's pickle.dumps gives for the key of
@@ -108,19 +118,40 @@ func (g Generator) pickle(p *pickler, typed bool, fn cachetoolz.Function, args [
 			name = fn.Name
 		}
 	}
-	for _, s := range [2]string{module, name} {
-		if _, err := str(s); err != nil {
-			return nil, fmt.Errorf("cachetoolz: pykey: function name: %w", err)
+	if !p.head.names(module, name) {
+		for _, s := range [2]string{module, name} {
+			if _, err := str(s); err != nil {
+				return nil, fmt.Errorf("cachetoolz: pykey: function name: %w", err)
+			}
 		}
 	}
 
-	// The arguments, converted.
 	var kw Kwargs
 	if n := len(args); n > 0 {
 		if k, ok := args[n-1].(Kwargs); ok {
 			kw, args = k, args[:n-1]
 		}
 	}
+	if len(kw) == 0 && !typed {
+		// The common call: its arguments are converted as they are
+		// written.
+		p.begin(byte(proto), false, module, name)
+		p.boundary()
+		n := len(args)
+		if p.tupleOpen(n) {
+			for i, a := range args {
+				o, err := convert(a)
+				if err != nil {
+					return nil, fmt.Errorf("cachetoolz: pykey: argument %d: %w", i+1, err)
+				}
+				p.save(&o)
+			}
+			p.tupleClose(n)
+		}
+		return p.end(nil, nil, nil), nil
+	}
+
+	// The arguments, converted.
 	pos := grow(p.pos, len(args))
 	p.pos = pos
 	for i, a := range args {
@@ -161,34 +192,35 @@ func (g Generator) pickle(p *pickler, typed bool, fn cachetoolz.Function, args [
 		p.kinds = types
 	}
 
-	// ((module, name), args, kwargs items, types...)
-	p.shared.reset()
-	p.sharedB.reset()
-	p.memoLen, p.types, p.typeType = 0, [numKinds]int{}, 0
-	p.start(byte(proto))
-	p.boundary()
-	n := 3 + len(types)
-	if n > 3 {
-		p.op(opMark)
-	}
-	p.boundary()
-	p.name(module)
-	p.name(name)
-	p.op(opTuple1 + 1)
-	p.memoize()
+	p.begin(byte(proto), len(types) > 0, module, name)
 	p.save(&object{kind: kTuple, items: pos})
+	return p.end(names, vals, types), nil
+}
+
+// The pickle of a key is the tuple ((module, name), args, kwargs items,
+// types...): begin writes it up to the tuple args, and end from there.
+
+// begin starts the pickle of a key; mark is whether it has types.
+func (p *pickler) begin(proto byte, mark bool, module, name string) {
+	p.sharedB.reset()
+	p.types, p.typeType = [numKinds]int{}, 0
+	p.start(proto, mark, module, name)
+}
+
+// end writes the keyword arguments and the types, and returns the pickle.
+func (p *pickler) end(names []string, vals []object, types []kind) []byte {
 	p.boundary()
 	p.items(names, vals)
 	for _, k := range types {
 		p.typ(k)
 	}
-	if n > 3 {
+	if len(types) > 0 {
 		p.op(opTuple)
 	} else {
 		p.op(opTuple1 + 2)
 	}
 	p.memoize()
-	return p.finish(), nil
+	return p.finish()
 }
 
 // items saves the tuple of the keyword arguments' (name, value) pairs.

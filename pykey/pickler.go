@@ -68,16 +68,75 @@ type pickler struct {
 	names     []string
 	kinds     []kind
 
+	head     head          // the start of the last pickle, for the next one
 	shared   memoTable     // shared str objects: their memo indexes
 	sharedB  memoTable     // shared bytes objects: their memo indexes
 	types    [numKinds]int // memo index+1 of each type object
 	typeType int           // memo index+1 of the global builtins.type
 }
 
-// start begins a pickle of the given protocol, 4 or 5.
-func (p *pickler) start(proto byte) {
+// start begins the pickle of a key of the given protocol, 4 or 5, of the
+// function module.name: it writes the key's outer tuple up to the tuple
+// (module, name), with a MARK when the outer tuple is long (mark), and
+// leaves the memo with the objects written. A pickler keeps the start it
+// wrote last, which the next key of the same function copies.
+func (p *pickler) start(proto byte, mark bool, module, name string) {
+	h := &p.head
+	if h.buf != nil && h.proto == proto && h.mark == mark && h.names(module, name) {
+		p.buf = append(p.buf[:0], h.buf...)
+		p.frameStart, p.memoLen = h.frameStart, h.memoLen
+		p.shared.reset()
+		p.shared.list = append(p.shared.list, h.shared...)
+		return
+	}
+	p.shared.reset()
+	p.memoLen = 0
 	p.buf = append(p.buf[:0], opProto, proto)
 	p.frameStart = -1
+	p.boundary()
+	if mark {
+		p.op(opMark)
+	}
+	p.boundary()
+	p.name(module)
+	p.name(name)
+	p.op(opTuple1 + 1)
+	p.memoize()
+	if len(p.buf) > headMax || p.shared.m != nil {
+		*h = head{}
+		return
+	}
+	*h = head{
+		buf:        append(h.buf[:0], p.buf...),
+		shared:     append(h.shared[:0], p.shared.list...),
+		module:     module,
+		name:       name,
+		frameStart: p.frameStart,
+		memoLen:    p.memoLen,
+		proto:      proto,
+		mark:       mark,
+	}
+}
+
+// head is the start of a key's pickle (see pickler.start) and the
+// pickler's state after it.
+type head struct {
+	buf          []byte      // nil when none is kept
+	shared       []memoEntry // the shared strings written
+	module, name string
+	frameStart   int
+	memoLen      int
+	proto        byte
+	mark         bool
+}
+
+// headMax bounds the start a pickler keeps, in bytes.
+const headMax = 512
+
+// names reports whether h is the start of a key of module.name; the
+// names of a start that is kept are valid UTF-8.
+func (h *head) names(module, name string) bool {
+	return h.buf != nil && h.module == module && h.name == name
 }
 
 // finish ends the pickle and returns it.
@@ -294,21 +353,33 @@ func (p *pickler) save(o *object) {
 
 // tuple saves a tuple of items.
 func (p *pickler) tuple(items []object) {
-	switch n := len(items); {
+	if p.tupleOpen(len(items)) {
+		for i := range items {
+			p.save(&items[i])
+		}
+		p.tupleClose(len(items))
+	}
+}
+
+// tupleOpen starts a tuple of n items, and reports whether the items and
+// tupleClose follow: the empty tuple is whole at once.
+func (p *pickler) tupleOpen(n int) bool {
+	switch {
 	case n == 0:
 		p.op(opEmptyTuple)
-		return
-	case n <= 3:
-		for i := range items {
-			p.save(&items[i])
-		}
-		p.op(opTuple1 + byte(n-1))
-	default:
+		return false
+	case n > 3:
 		p.op(opMark)
-		for i := range items {
-			p.save(&items[i])
-		}
+	}
+	return true
+}
+
+// tupleClose ends a tuple of n items, n > 0.
+func (p *pickler) tupleClose(n int) {
+	if n > 3 {
 		p.op(opTuple)
+	} else {
+		p.op(opTuple1 + byte(n-1))
 	}
 	p.memoize()
 }

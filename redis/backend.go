@@ -36,21 +36,25 @@ var _ cachetoolz.Backend = (*Backend)(nil)
 //
 // with query parameters dial_timeout, write_timeout, client_name, protocol=2,
 // master_set=NAME (the addresses are then Sentinels), addr=host:port
-// (more seed addresses, for a Cluster or Sentinels) and layout=seed or
+// (more seed addresses, for a Cluster or Sentinels), layout=seed or
 // layout=default (see Options.Layout; a layout that contradicts
-// Options.Layout is an error). opts.Configure may
-// adjust the parsed client options. New dials once to learn the topology
-// (standalone, Sentinel or Cluster). If no server answers, New still
-// returns a backend, which keeps trying in the background (every second
-// at most) while its operations fail at once with an error; once a server
-// answers, they work, with no need to build a new backend. An invalid URL
-// or options the client refuses are errors.
+// Options.Layout is an error) and shards=N (see Options.Shards; likewise).
+// opts.Configure may adjust the parsed client options. New dials once to
+// learn the topology (standalone, Sentinel or Cluster). If no server
+// answers, New still returns a backend, which keeps trying in the
+// background (every second at most) while its operations fail at once
+// with an error; once a server answers, they work, with no need to build
+// a new backend. An invalid URL or options the client refuses are errors.
 func New(url string, opts *Options) (*Backend, error) {
 	co, err := rueidis.ParseURL(url)
 	if err != nil {
 		return nil, fmt.Errorf("cachetoolz: redis: parsing %q: %w", redactURL(url), withoutURL(err))
 	}
 	layout, err := layoutOf(url, opts)
+	if err != nil {
+		return nil, err
+	}
+	shards, err := shardsOf(url, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -65,6 +69,7 @@ func New(url string, opts *Options) (*Backend, error) {
 	}
 	b := newBackend(client, opts)
 	b.s.layout = layout
+	b.s.shards = shards
 	b.ownClient = true
 	b.track.co = &co
 	if err != nil {
@@ -86,7 +91,7 @@ func NewFromClient(client rueidis.Client, opts *Options) *Backend {
 func newBackend(client rueidis.Client, opts *Options) *Backend {
 	b := &Backend{s: opts.settings()}
 	if client != nil {
-		b.client.Store(&clientRef{c: client})
+		b.client.Store(newClientRef(client))
 	}
 	b.stopCtx, b.stop = context.WithCancel(context.Background())
 	b.reclaim.init(b)

@@ -39,8 +39,10 @@ func conformance(t *testing.T, url string, raw rueidis.Client, opts *rediscache.
 		t.Run(damage.name, func(t *testing.T) {
 			cachetest.RunHarness(t, cachetest.Harness{
 				New: func(t *testing.T) cachetoolz.Backend { return newBackend(t, url, opts) },
-				CorruptGeneration: func(t *testing.T, _ cachetoolz.Backend, namespace string) {
-					damage.do(t, raw, rediscache.GenerationKey(prefix, namespace))
+				CorruptGeneration: func(t *testing.T, b cachetoolz.Backend, namespace string) {
+					for _, key := range rediscache.ShardGenerationKeys(prefix, namespace, b.(*rediscache.Backend).Shards()) {
+						damage.do(t, raw, key)
+					}
 				},
 			})
 		})

@@ -13,32 +13,16 @@ import (
 )
 
 // TestClusterMasterDown kills one master of a 3-master Cluster that keeps
-// serving the slots it still has (cluster-require-full-coverage no): the
+// serving the slots it still has (cluster-require-full-coverage no), with
+// one shard per namespace (Options.Shards 1), so one master holds each: the
 // namespaces on the two healthy masters keep their hits, no call waits
 // longer than the cache's timeout, and the dead master's namespaces go back
 // to hits by themselves once it returns.
 func TestClusterMasterDown(t *testing.T) {
-	c := testserver.NewRedisCluster(t)
-	if c.External() {
-		t.Skip("needs a cluster it can kill")
-	}
+	c, partialCoverage := partialCluster(t)
 	nodes := c.Nodes()
-	partialCoverage := func(n *testserver.RedisServer) {
-		t.Helper()
-		if _, err := n.Do(bg, "CONFIG", "SET", "cluster-require-full-coverage", "no"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, n := range nodes {
-		partialCoverage(n)
-	}
-	b := newBackend(t, clusterURL(c), &rediscache.Options{Prefix: "down:"})
-	const timeout = 300 * time.Millisecond
-	cache, err := cachetoolz.New(b, &cachetoolz.Config{Timeout: timeout, FailureThreshold: 3, Cooldown: 200 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cache.Close() })
+	// One shard per namespace, so that each namespace lives on one master.
+	cache := outageCache(t, newBackend(t, clusterURL(c), &rediscache.Options{Prefix: "down:", Shards: 1}))
 
 	// Namespaces until each master holds at least three; each one is
 	// placed by where its generation key lands.
@@ -85,8 +69,8 @@ func TestClusterMasterDown(t *testing.T) {
 					got, err := w.call(bg, id)
 					// The cache's timeout, with room for a loaded test machine:
 					// a hang, not a slow call, is what this catches.
-					if d := time.Since(start); d > timeout+2*time.Second {
-						t.Errorf("call in %s took %v, want about the cache's timeout (%v) at most", w.ns, d, timeout)
+					if d := time.Since(start); d > outageTimeout+2*time.Second {
+						t.Errorf("call in %s took %v, want about the cache's timeout (%v) at most", w.ns, d, outageTimeout)
 					}
 					if err != nil || got != fmt.Sprint(w.ns, "/", id) {
 						t.Fatalf("call in %s = %q, %v", w.ns, got, err)
@@ -135,4 +119,41 @@ func TestClusterMasterDown(t *testing.T) {
 		return hits == calls
 	})
 	t.Logf("the dead master's namespaces hit again %v after its return", time.Since(back).Round(time.Millisecond))
+}
+
+// outageTimeout is the cache's timeout in the tests that kill a master.
+const outageTimeout = 300 * time.Millisecond
+
+// partialCluster starts a 3-master Cluster whose masters keep serving
+// their slots while another is down (cluster-require-full-coverage no),
+// and returns it with the function that sets that again on a master that
+// was restarted. It skips the test on a cluster it did not start.
+func partialCluster(t *testing.T) (*testserver.RedisCluster, func(*testserver.RedisServer)) {
+	t.Helper()
+	c := testserver.NewRedisCluster(t)
+	if c.External() {
+		t.Skip("needs a cluster it can kill")
+	}
+	partialCoverage := func(n *testserver.RedisServer) {
+		t.Helper()
+		if _, err := n.Do(bg, "CONFIG", "SET", "cluster-require-full-coverage", "no"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, n := range c.Nodes() {
+		partialCoverage(n)
+	}
+	return c, partialCoverage
+}
+
+// outageCache returns a cache on b with outageTimeout and a breaker that
+// opens after three failures in a row, for 200 ms.
+func outageCache(t *testing.T, b *rediscache.Backend) *cachetoolz.Cache {
+	t.Helper()
+	cache, err := cachetoolz.New(b, &cachetoolz.Config{Timeout: outageTimeout, FailureThreshold: 3, Cooldown: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cache.Close() })
+	return cache
 }

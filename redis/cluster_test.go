@@ -10,14 +10,15 @@ import (
 	rediscache "github.com/cachetoolz/cachetoolz/redis"
 )
 
-// TestClusterSpreadsNamespaces checks the other side of one slot per
-// namespace: different namespaces still spread over every master.
+// TestClusterSpreadsNamespaces: with one shard per namespace (each
+// namespace on one slot), different namespaces still spread over every
+// master.
 func TestClusterSpreadsNamespaces(t *testing.T) {
 	c := testserver.NewRedisCluster(t)
 	if c.External() {
 		t.Skip("counts keys per node of a cluster it started")
 	}
-	b := newBackend(t, clusterURL(c), &rediscache.Options{Prefix: "spread:"})
+	b := newBackend(t, clusterURL(c), &rediscache.Options{Prefix: "spread:", Shards: 1})
 	const namespaces = 300
 	for i := range namespaces {
 		fill(t, b, fmt.Sprint("ns-", i), 1, 0)

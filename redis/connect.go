@@ -17,8 +17,21 @@ import (
 // reached its server.
 var errNotConnected = errors.New("not connected yet")
 
-// clientRef holds the client once there is one.
-type clientRef struct{ c rueidis.Client }
+// clientRef holds the client once there is one, and the number of shards
+// of a namespace when Options.Shards leaves it to the topology.
+type clientRef struct {
+	c      rueidis.Client
+	shards int
+}
+
+// newClientRef returns the reference to c that the backend keeps.
+func newClientRef(c rueidis.Client) *clientRef {
+	r := &clientRef{c: c, shards: 1}
+	if c.Mode() == rueidis.ClientModeCluster {
+		r.shards = clusterShards
+	}
+	return r
+}
 
 // conn returns the client, or an error that wraps errNotConnected (and the
 // last connection error) while the backend has not reached its server.

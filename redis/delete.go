@@ -26,8 +26,8 @@ return 1
 // Delete removes the entry under key in namespace, if there is one; see
 // cachetoolz.Deleter. The namespace's generation does not change. It costs
 // one script call: one round trip, whatever the topology (every key it
-// touches is in the namespace's slot). In LayoutSeed it is one UNLINK of
-// namespace:key.
+// touches is in the slot of the key's shard). In LayoutSeed it is one
+// UNLINK of namespace:key.
 func (b *Backend) Delete(ctx context.Context, namespace, key string) error {
 	if b.closed.Load() {
 		return b.closedErr("delete", namespace)
@@ -41,7 +41,7 @@ func (b *Backend) Delete(ctx context.Context, namespace, key string) error {
 	if b.s.layout == LayoutSeed {
 		return b.seedDelete(ctx, client, namespace, key)
 	}
-	k := newKeys(b.s.prefix, namespace)
+	k := b.keysOf(namespace, key)
 	keys := []string{k.gen(), k.entry(key)}
 	args := []string{key, k.indexPrefix()}
 	err = deleteScript.Exec(ctx, client, keys, args).Error()

@@ -14,25 +14,47 @@
 //
 // # Key layout
 //
-// Every key of a namespace shares one Redis Cluster hash tag, so a namespace
-// lives on one slot and its generation and its entries can be read together
-// in one command. With the default prefix "cachetoolz:" a namespace ns uses:
+// A namespace is split into shards ([Options.Shards]: 16 on a Redis
+// Cluster, 1 elsewhere), and each shard's keys share one Redis Cluster hash
+// tag, so a shard lives on one slot and its generation and its entries can
+// be read together in one command. A key belongs to shard
+// FNV-1a-32(key) mod Shards. With the default prefix "cachetoolz:" shard
+// <tag> of a namespace uses:
 //
-//	cachetoolz:{ns}:g          generation (decimal string; set to the server's
-//	                           clock in microseconds by the first Get that finds
-//	                           none, moved forward by each Clear)
-//	cachetoolz:{ns}:k:<key>    entry: "<generation>:" followed by the value bytes,
-//	                           with the entry's time to live (PX) if it has one
-//	cachetoolz:{ns}:i:<gen>    sorted set of the keys written in generation gen,
-//	                           scored by expiry time in milliseconds (+inf: never)
-//	cachetoolz:{ns}:p          set of generations whose entries await reclaiming
-//	cachetoolz:{ns}:l:<gen>:<key>  load lock of key in generation gen (Options.Lock
-//	                           of cachetoolz): its holder's random token, with PX
-//	cachetoolz:{ns}:w:<gen>:<key>  stream of the lock's releases, which waiters
-//	                           block on; one entry, expiring 10 s after the last
+//	cachetoolz:{<tag>}:g          generation (decimal string; set to the
+//	                              server's clock in microseconds by the first
+//	                              Get that finds none, moved forward by each
+//	                              Clear)
+//	cachetoolz:{<tag>}:k:<key>    entry: "<generation>:" followed by the value
+//	                              bytes, with the entry's time to live (PX) if
+//	                              it has one
+//	cachetoolz:{<tag>}:i:<gen>    sorted set of the keys written in generation
+//	                              gen, scored by expiry time in milliseconds
+//	                              (+inf: never)
+//	cachetoolz:{<tag>}:p          set of generations whose entries await
+//	                              reclaiming
+//	cachetoolz:{<tag>}:l:<gen>:<key>  load lock of key in generation gen
+//	                              (Options.Lock of cachetoolz): its holder's
+//	                              random token, with PX
+//	cachetoolz:{<tag>}:w:<gen>:<key>  stream of the lock's releases, which
+//	                              waiters block on; one entry, expiring 10 s
+//	                              after the last
+//
+// The tag of shard 0 is the escaped namespace ns, so with one shard the
+// layout is cachetoolz:{ns}:g, cachetoolz:{ns}:k:<key> and so on. The tag
+// of shard i > 0 is the escaped namespace, "%/", i in decimal, and four
+// bytes from '@' to 'O' chosen so that the shard's slot is shard 0's plus
+// the 14 bits of i reversed (mod 16384): users%/1ECO@ for shard 1 of "users". For a number of
+// shards that is a power of two the shards of a namespace lie evenly around
+// the slot space, 16384/Shards slots apart, so a master that serves a
+// contiguous range of at least that many slots (16 masters with even
+// ranges, for 16 shards) holds a part of every namespace, and the entries
+// of one namespace spread over the masters in proportion to their slots.
+// An escaped namespace never holds "%/", so a key name splits back into its
+// namespace and shard.
 //
 // Keys are stored as given (Redis keys are binary-safe). The namespace is
-// escaped inside the braces: the bytes '%', '{', '}', '*', '?', '[', ']',
+// escaped inside the tag: the bytes '%', '{', '}', '*', '?', '[', ']',
 // '\\', control bytes and DEL become %XX (upper-case hex), everything else,
 // unicode included, is kept; the empty namespace is written as a lone "%".
 // The escaping is injective, the braces always delimit a non-empty hash tag,
@@ -42,21 +64,26 @@
 //
 // # Generations and clear
 //
-// [Backend.Get] reads the generation and the entry with one MGET and reports a
-// hit only when the entry carries the current generation; without a
-// generation key it reports a miss. [Backend.Set] runs
-// a script that stores the entry only if the generation it was given is
-// still current, so a value loaded before a clear never becomes visible
-// after it. [Backend.Clear] runs a script that moves the generation forward
-// (to the larger of the old one plus one and the server's clock in
-// microseconds, so generations never repeat even if the generation key is
-// lost) and records the old one as pending: the namespace is empty for
-// every reader the moment Clear returns, whatever its size, and the cost
-// does not depend on any other namespace.
+// Each shard has a generation of its own. [Backend.Get] reads the key's
+// shard's generation and the entry with one MGET and reports a hit only
+// when the entry carries the current generation; without a generation key
+// it reports a miss. The generation it reports is the shard's, which
+// [Backend.Set] of the same key takes back: Set runs a script that stores
+// the entry only if that generation is still current, so a value loaded
+// before a clear never becomes visible after it. [Backend.Clear] runs, on
+// every shard, a script that moves the generation forward (to the larger
+// of the old one plus one and the server's clock in microseconds, so
+// generations never repeat even if the generation key is lost) and records
+// the old one as pending. The scripts of all shards are sent together: one
+// round trip to each master that holds a shard, in parallel. The namespace
+// is empty for every reader the moment Clear returns, whatever its size,
+// and the cost does not depend on any other namespace. A Clear that fails
+// (a master is down, say) may have moved some shards and not others:
+// calling it again completes it.
 //
-// The old entries are then reclaimed in the background, in batches of
-// [Options.ReclaimBatch] keys taken from the old generation's index (never a
-// scan of the keyspace), each batch one short script that unlinks the keys
+// The old entries are then reclaimed in the background, shard by shard, in
+// batches of [Options.ReclaimBatch] keys taken from the old generation's
+// index (never a scan of the keyspace), each batch one short script that unlinks the keys
 // still holding an old generation. A batch of 256 keys keeps Redis busy for
 // about a millisecond. Entries with a time to live also expire by
 // themselves. Each Set also tidies its index: it removes up to two members
@@ -73,11 +100,11 @@
 //
 // A generation key that does not hold a valid generation (another type, or a
 // string that is not a canonical decimal below 2^53), written by another
-// program or left by a bug, makes that namespace miss: Get reports
+// program or left by a bug, makes that shard of the namespace miss: Get reports
 // [cachetoolz.ErrNotFound], Set stores nothing and returns nil, so calls run
 // their functions uncached, and no error reaches the cache's circuit
-// breaker. Other namespaces are not affected. The next Clear of the
-// namespace overwrites the key with a valid generation newer than any it
+// breaker. Other shards and namespaces are not affected. The next Clear of
+// the namespace overwrites the key with a valid generation newer than any it
 // held (the server's clock), after which caching resumes; the entries of the
 // lost generation are left to their time to live or to eviction. A pending
 // set or an index of another type is replaced in the same way.
@@ -86,7 +113,7 @@
 //
 // The backend is a [cachetoolz.Locker], so wraps with Options.Lock load each
 // key once across the processes that share the Redis. [Backend.TryLock] is
-// one script: under the namespace's current generation it returns the entry
+// one script: under the current generation of the key's shard it returns the entry
 // if it is stored, else takes the lock (SET PX with a random token) if it is
 // free, else reports how long the holder's lock has left and the ID of the
 // last release on the wake-up stream. A waiter then blocks in
@@ -102,11 +129,33 @@
 //
 // # Redis Cluster
 //
-// The hash tag puts each namespace on one slot: the generation check costs
-// no extra round trip and the clear touches one node, but one namespace
-// cannot outgrow one master. Many namespaces spread over the masters as
-// usual. A key prefix that itself contains a {...} hash tag would put every
-// namespace on one slot; that stays correct but does not spread.
+// On a Cluster a namespace is split into 16 shards by default, one slot
+// each, spread over the masters as described under "Key layout": one
+// namespace can grow past the memory of one master, and its reads and
+// writes spread over all of them. A hit still costs one round trip (the
+// generation and the entry share their shard's slot), a Clear one round
+// trip to each master, in parallel, and a reclaim the same bounded steps,
+// shard by shard. With [Options.Shards] set to 1 each namespace lives on
+// one slot, and only different namespaces spread over the masters. A key prefix
+// that itself contains a {...} hash tag would put every key on one slot;
+// that stays correct but does not spread.
+//
+// Shards is part of the layout, like the prefix: processes that share a
+// cache must agree on it (shards=N in the URL of [New] sets it for tools
+// that are given only a URL). Processes with different numbers of shards
+// find most keys in different shards. A shard's tag does not depend on
+// the number of shards, so a clear with more shards also reaches every
+// shard of a process with fewer (16 covers 1, 2, 4 and 8), but not the
+// other way round. Deployments that used a Cluster with a version of this
+// package without shards keep their layout with Shards set to 1; moving
+// to more shards is a new layout, best done with all processes at once or
+// under a new prefix.
+//
+// A master that is down takes the shards it holds with it: their keys
+// fail, and the others keep working. The backend is a
+// [cachetoolz.Sharder], so the cache keeps a circuit breaker per shard
+// and the keys on the healthy masters keep their hits. A Clear fails
+// (partly done) until the master returns.
 //
 // # Local tier and client tracking
 //

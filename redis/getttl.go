@@ -33,7 +33,7 @@ func (b *Backend) GetTTL(ctx context.Context, namespace, key string) ([]byte, ui
 		entryKey = seedKey(namespace, key)
 		read = client.B().Arbitrary("GET").Keys(entryKey).Build()
 	} else {
-		genKey, entryKey = getKeys(b.s.prefix, namespace, key)
+		genKey, entryKey = getKeys(b.s.prefix, namespace, key, b.shards())
 		read = client.B().Arbitrary("MGET").Keys(genKey, entryKey).Build()
 	}
 	// Arbitrary commands, as in Get: never retried by the client, never

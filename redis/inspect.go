@@ -108,50 +108,13 @@ func (b *Backend) scanNamespaces(ctx context.Context) ([]string, error) {
 }
 
 // namespaceOfIndex returns the namespace of an index key
-// (prefix + "{" + escaped namespace + "}:i:" + generation).
+// (prefix + "{" + tag + "}:i:" + generation), whichever its shard.
 func (b *Backend) namespaceOfIndex(key string) (string, bool) {
-	rest, ok := strings.CutPrefix(key, b.s.prefix+"{")
-	if !ok {
+	ns, _, rest, ok := parseKey(b.s.prefix, key)
+	if !ok || !strings.HasPrefix(rest, "i:") {
 		return "", false
 	}
-	end := strings.IndexByte(rest, '}')
-	if end < 0 || !strings.HasPrefix(rest[end:], "}:i:") {
-		return "", false
-	}
-	return unescapeNamespace(rest[:end])
-}
-
-// unescapeNamespace reverses escapeNamespace, rejecting what it cannot
-// have written.
-func unescapeNamespace(s string) (string, bool) {
-	if s == "%" {
-		return "", true
-	}
-	if s == "" {
-		return "", false
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '%' {
-			if mustEscape(c) {
-				return "", false
-			}
-			b.WriteByte(c)
-			continue
-		}
-		if i+2 >= len(s) {
-			return "", false
-		}
-		v, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
-		if err != nil || !mustEscape(byte(v)) || s[i+1:i+3] != strings.ToUpper(s[i+1:i+3]) {
-			return "", false
-		}
-		b.WriteByte(byte(v))
-		i += 2
-	}
-	return b.String(), true
+	return ns, true
 }
 
 // globEscape escapes the characters that SCAN's MATCH treats as a pattern.
@@ -168,11 +131,14 @@ func globEscape(s string) string {
 }
 
 // Entries lists up to limit live entries of namespace's current generation
-// (100 when limit <= 0), in the order of their expiry, with the time each
-// has left (PTTL) and the size of its value (STRLEN less the generation
-// header). The cursor is the position in the generation's index: a page
-// may hold fewer than limit entries when some have expired or been
-// overwritten since they were indexed, and a clear ends the listing.
+// (100 when limit <= 0), shard by shard and within a shard in the order of
+// their expiry, with the time each has left (PTTL) and the size of its
+// value (STRLEN less the generation header). A page examines up to limit
+// members of the shards' indexes, going on to the next shard when one
+// ends, and the cursor is the shard and the position in its generation's
+// index: a page may hold fewer than limit entries when some have expired
+// or been overwritten since they were indexed, and a clear ends the
+// listing.
 func (b *Backend) Entries(ctx context.Context, namespace, cursor string, limit int) ([]cachetoolz.EntryInfo, string, error) {
 	if b.closed.Load() {
 		return nil, "", b.closedErr("entries", namespace)
@@ -189,45 +155,64 @@ func (b *Backend) Entries(ctx context.Context, namespace, cursor string, limit i
 	if err != nil {
 		return nil, "", b.wrap("entries", namespace, err)
 	}
-	k := newKeys(b.s.prefix, namespace)
+	shards := b.shards()
+	pos, err := parseCursor(cursor, shards)
+	if err != nil {
+		return nil, "", b.wrap("entries", namespace, err)
+	}
+	// A page examines up to limit members of the shards' indexes, going on
+	// to the next shard when one ends.
+	var out []cachetoolz.EntryInfo
+	budget := limit
+	for ; pos.shard < shards; pos = (entriesCursor{shard: pos.shard + 1}) {
+		k := newKeys(b.s.prefix, namespace, pos.shard)
+		page, gen, n, err := b.entriesPage(ctx, client, k, pos, budget)
+		if err != nil {
+			return nil, "", b.wrap("entries", namespace, err)
+		}
+		if pos.gen != "" && gen != pos.gen {
+			return nil, "", nil // cleared since the listing began
+		}
+		out = append(out, page...)
+		if n == budget {
+			return out, entriesCursor{pos.shard, gen, pos.offset + int64(n)}.String(), nil
+		}
+		budget -= n
+	}
+	return out, "", nil
+}
+
+// entriesPage lists the live entries among up to limit members of one
+// shard's current index from pos.offset on. It returns the shard's
+// generation ("" when it has none or a damaged one: no entry is live), and
+// how many members it examined.
+func (b *Backend) entriesPage(ctx context.Context, client rueidis.Client, k keys, pos entriesCursor, limit int) (out []cachetoolz.EntryInfo, gen string, n int, err error) {
 	// MGET, unlike GET, reads a generation key of another type as nil.
 	arr, err := client.Do(ctx, client.B().Mget().Key(k.gen()).Build()).ToArray()
 	if err != nil {
-		return nil, "", b.wrap("entries", namespace, err)
+		return nil, "", 0, err
 	}
 	if len(arr) != 1 || arr[0].IsNil() {
-		return nil, "", nil // nothing stored, or a damaged generation: no entry is live
+		return nil, "", 0, nil // nothing stored, or a damaged generation: no entry is live
 	}
-	gen, err := arr[0].ToString()
+	gen, err = arr[0].ToString()
 	if err != nil {
-		return nil, "", b.wrap("entries", namespace, err)
+		return nil, "", 0, err
 	}
 	if g, err := strconv.ParseUint(gen, 10, 64); err != nil || strconv.FormatUint(g, 10) != gen {
-		return nil, "", nil // a damaged generation: no entry is live
+		return nil, "", 0, nil // a damaged generation: no entry is live
 	}
-	var offset int64
-	if cursor != "" {
-		g, o, ok := strings.Cut(cursor, ":")
-		n, err := strconv.ParseInt(o, 10, 64)
-		if !ok || err != nil || n < 0 {
-			return nil, "", b.wrap("entries", namespace, fmt.Errorf("malformed cursor %q", cursor))
-		}
-		if g != gen { // cleared since the listing began
-			return nil, "", nil
-		}
-		offset = n
+	if pos.gen != "" && gen != pos.gen {
+		return nil, gen, 0, nil
 	}
+	offset := pos.offset
 	members, err := client.Do(ctx, client.B().Zrange().Key(k.index(gen)).
 		Min(strconv.FormatInt(offset, 10)).Max(strconv.FormatInt(offset+int64(limit)-1, 10)).Build()).AsStrSlice()
 	if err != nil {
-		return nil, "", b.wrap("entries", namespace, err)
-	}
-	next := ""
-	if len(members) == limit {
-		next = gen + ":" + strconv.FormatInt(offset+int64(limit), 10)
+		return nil, "", 0, err
 	}
 	if len(members) == 0 {
-		return nil, next, nil
+		return nil, gen, 0, nil
 	}
 	header := gen + ":"
 	cmds := make(rueidis.Commands, 0, 3*len(members))
@@ -238,17 +223,17 @@ func (b *Backend) Entries(ctx context.Context, namespace, cursor string, limit i
 			client.B().Pttl().Key(key).Build(),
 			client.B().Strlen().Key(key).Build())
 	}
-	out := make([]cachetoolz.EntryInfo, 0, len(members))
+	out = make([]cachetoolz.EntryInfo, 0, len(members))
 	res := client.DoMulti(ctx, cmds...)
 	for i, m := range members {
 		head, err := res[3*i].ToString()
 		if err != nil {
-			return nil, "", b.wrap("entries", namespace, err)
+			return nil, "", 0, err
 		}
 		ms, err1 := res[3*i+1].AsInt64()
 		size, err2 := res[3*i+2].AsInt64()
 		if err := errors.Join(err1, err2); err != nil {
-			return nil, "", b.wrap("entries", namespace, err)
+			return nil, "", 0, err
 		}
 		if head != header || ms == -2 { // overwritten by a later generation, or gone
 			continue
@@ -259,13 +244,59 @@ func (b *Backend) Entries(ctx context.Context, namespace, cursor string, limit i
 		}
 		out = append(out, cachetoolz.EntryInfo{Key: m, TTL: ttl, Size: size - int64(len(header))})
 	}
-	return out, next, nil
+	return out, gen, len(members), nil
+}
+
+// entriesCursor is a position of a listing of Entries: a shard, and in it
+// the generation the listing began under ("" at the shard's start) and
+// the offset in that generation's index. It is written as
+// [shard "/"] [generation ":" offset], the shard left out when it is 0.
+type entriesCursor struct {
+	shard  int
+	gen    string
+	offset int64
+}
+
+func (c entriesCursor) String() string {
+	s := ""
+	if c.shard > 0 {
+		s = strconv.Itoa(c.shard) + "/"
+	}
+	if c.gen != "" {
+		s += c.gen + ":" + strconv.FormatInt(c.offset, 10)
+	}
+	return s
+}
+
+// parseCursor reads a cursor that Entries returned, for a namespace of
+// shards shards.
+func parseCursor(cursor string, shards int) (entriesCursor, error) {
+	var c entriesCursor
+	bad := fmt.Errorf("malformed cursor %q", cursor)
+	if sh, rest, ok := strings.Cut(cursor, "/"); ok {
+		n, err := strconv.Atoi(sh)
+		if err != nil || n <= 0 || n >= shards {
+			return c, bad
+		}
+		c.shard, cursor = n, rest
+	}
+	if cursor == "" {
+		return c, nil
+	}
+	g, o, ok := strings.Cut(cursor, ":")
+	n, err := strconv.ParseInt(o, 10, 64)
+	if !ok || err != nil || n < 0 || g == "" {
+		return c, bad
+	}
+	c.gen, c.offset = g, n
+	return c, nil
 }
 
 // Pending returns how many keys of namespace's earlier generations still
 // wait to be reclaimed (some may already be gone: they expired, or were
-// overwritten). It reads the pending set and the size of each pending
-// generation's index, for operators' tools that show a reclaim's progress.
+// overwritten). It reads every shard's pending set and the size of each
+// pending generation's index, for operators' tools that show a reclaim's
+// progress.
 func (b *Backend) Pending(ctx context.Context, namespace string) (int64, error) {
 	if b.closed.Load() {
 		return 0, b.closedErr("pending", namespace)
@@ -279,17 +310,14 @@ func (b *Backend) Pending(ctx context.Context, namespace string) (int64, error) 
 	if err != nil {
 		return 0, b.wrap("pending", namespace, err)
 	}
-	k := newKeys(b.s.prefix, namespace)
-	gens, err := client.Do(ctx, client.B().Smembers().Key(k.pending()).Build()).AsStrSlice()
+	ks := b.allKeys(namespace)
+	cmds := make(rueidis.Commands, len(ks))
+	for i, k := range ks {
+		cmds[i] = client.B().Smembers().Key(k.pending()).Build()
+	}
+	cmds, err = pendingIndexes(client, ks, client.DoMulti(ctx, cmds...))
 	if err != nil {
 		return 0, b.wrap("pending", namespace, err)
-	}
-	if len(gens) == 0 {
-		return 0, nil
-	}
-	cmds := make(rueidis.Commands, len(gens))
-	for i, g := range gens {
-		cmds[i] = client.B().Zcard().Key(k.index(g)).Build()
 	}
 	var total int64
 	for _, r := range client.DoMulti(ctx, cmds...) {
@@ -300,4 +328,20 @@ func (b *Backend) Pending(ctx context.Context, namespace string) (int64, error) 
 		total += n
 	}
 	return total, nil
+}
+
+// pendingIndexes returns a ZCARD of the index of each generation that the
+// shards' pending sets (SMEMBERS, in the order of ks) hold.
+func pendingIndexes(client rueidis.Client, ks []keys, sets []rueidis.RedisResult) (rueidis.Commands, error) {
+	var cmds rueidis.Commands
+	for i, r := range sets {
+		gens, err := r.AsStrSlice()
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range gens {
+			cmds = append(cmds, client.B().Zcard().Key(ks[i].index(g)).Build())
+		}
+	}
+	return cmds, nil
 }

@@ -33,7 +33,7 @@ func (b *Backend) TryLock(ctx context.Context, namespace, key string, ttl time.D
 	if err != nil {
 		return st, b.wrap("lock", namespace, err)
 	}
-	k := newKeys(b.s.prefix, namespace)
+	k := b.keysOf(namespace, key)
 	token := rand.Text()
 	ms := strconv.FormatInt(lockMillis(ttl), 10)
 	keys := []string{k.gen(), k.entry(key)}
@@ -110,7 +110,7 @@ func (b *Backend) WaitLock(ctx context.Context, namespace, key string, st cachet
 	if cursor == "" {
 		cursor = "0-0"
 	}
-	wake := newKeys(b.s.prefix, namespace).wake(strconv.FormatUint(st.Gen, 10), key)
+	wake := b.keysOf(namespace, key).wake(strconv.FormatUint(st.Gen, 10), key)
 	ms := max(1, (d + time.Millisecond - 1).Milliseconds()) // BLOCK 0 would wait for ever
 	read := client.B().Xread().Count(1).Block(ms).Streams().Key(wake).Id(cursor).Build().Pin()
 	err = client.Do(ctx, read).Error()

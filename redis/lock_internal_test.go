@@ -18,7 +18,7 @@ func TestTryLockScriptIsIdempotent(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(client.Close)
-	k := newKeys(DefaultPrefix, "ns")
+	k := newKeys(DefaultPrefix, "ns", 0)
 	run := func(token string) int64 {
 		t.Helper()
 		arr, err := tryLockScript.Exec(context.Background(), client,

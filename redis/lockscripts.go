@@ -2,8 +2,8 @@ package rediscache
 
 import "github.com/redis/rueidis"
 
-// The load lock of a key lives beside its entry, in the namespace's hash
-// slot, under the namespace's generation:
+// The load lock of a key lives beside its entry, in the hash slot of the
+// key's shard, under that shard's generation:
 //
 //	<base>l:<gen>:<key>   the lock: the holder's token, with a time to live
 //	<base>w:<gen>:<key>   the wake-up stream: one entry added by each release
@@ -12,7 +12,7 @@ import "github.com/redis/rueidis"
 // before it are never seen again; they expire by themselves. The scripts
 // build these names from the generation they read, which is why they reach
 // keys that are not in KEYS: every one of them shares the hash tag of the
-// namespace's generation key, and so its slot.
+// shard's generation key, and so its slot.
 
 // tryLockScript looks, under the namespace's current generation, at the entry
 // and at the lock, and takes the lock if the entry is not stored and the

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/cachetoolz/cachetoolz"
 	"github.com/redis/rueidis"
@@ -27,7 +28,7 @@ func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint6
 	if err != nil {
 		return nil, 0, b.wrap("get", namespace, err)
 	}
-	genKey, entryKey := getKeys(b.s.prefix, namespace, key)
+	genKey, entryKey := getKeys(b.s.prefix, namespace, key, b.shards())
 	// Built as an arbitrary command so that the client never retries it (it
 	// retries read-only commands until the context ends, which for a
 	// context without a deadline could be forever) and sends it to the
@@ -95,7 +96,15 @@ func (b *Backend) getReply(ctx context.Context, client rueidis.Client, namespace
 	if len(entry) <= len(genStr) || entry[len(genStr)] != ':' || !strings.HasPrefix(entry, genStr) {
 		return nil, gen, cachetoolz.ErrNotFound
 	}
-	return []byte(entry[len(genStr)+1:]), gen, nil
+	// The reply of Do (not of the client-side cache, whose replies are
+	// shared) holds the client's own copy of the bytes read, which nothing
+	// else holds: they are returned without another copy, as the client's
+	// AsBytes does.
+	value := entry[len(genStr)+1:]
+	if value == "" {
+		return []byte{}, gen, nil
+	}
+	return unsafe.Slice(unsafe.StringData(value), len(value)), gen, nil
 }
 
 // Set stores value under key in namespace for ttl (millisecond precision,
@@ -116,7 +125,7 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 	if err != nil {
 		return b.wrap("set", namespace, err)
 	}
-	k := newKeys(b.s.prefix, namespace)
+	k := b.keysOf(namespace, key)
 	ms := int64(0)
 	if ttl > 0 {
 		ms = max(1, ttl.Milliseconds()) // a sub-millisecond ttl still expires
@@ -140,9 +149,13 @@ func (b *Backend) Set(ctx context.Context, namespace, key string, value []byte, 
 	return nil
 }
 
-// Clear moves each namespace to a new generation, which hides all its
-// entries at once, and schedules the old entries for reclaiming in the
-// background. Its cost does not depend on the size of any namespace.
+// Clear moves each shard of each namespace to a new generation, which
+// hides all its entries at once, and schedules the old entries for
+// reclaiming in the background. Its cost does not depend on the size of
+// any namespace: one short script per shard, sent together, one round trip
+// to each master that holds a shard. It returns nil once every shard has
+// moved on; after an error, some shards may have moved on and others not,
+// and calling it again completes the clear.
 // In LayoutSeed it deletes the keys that match namespace:* (glob
 // characters of the namespace escaped) on every master, with SCAN and
 // UNLINK in batches: it takes time in proportion to the size of the
@@ -160,17 +173,5 @@ func (b *Backend) Clear(ctx context.Context, namespaces ...string) error {
 	if err != nil {
 		return b.wrap("clear", "", err)
 	}
-	for _, ns := range namespaces {
-		k := newKeys(b.s.prefix, ns)
-		keys := []string{k.gen(), k.pending()}
-		err := clearScript.Exec(ctx, client, keys, nil).Error()
-		for i := 0; i < staleRetries && err != nil && staleConn(err); i++ { // a second clear hides no more than the first
-			err = clearScript.Exec(ctx, client, keys, nil).Error()
-		}
-		if err != nil {
-			return b.wrap("clear", ns, err)
-		}
-		b.reclaim.enqueue(ns)
-	}
-	return nil
+	return b.clearShards(ctx, client, namespaces)
 }

@@ -30,6 +30,21 @@ type Options struct {
 	// millisecond; values above 4096 are taken as 4096.
 	ReclaimBatch int
 
+	// Shards is how many parts each namespace is split into, each under a
+	// Redis Cluster hash tag of its own, so that one namespace spreads over
+	// the masters of a Cluster instead of living on one. A key's part is
+	// fixed by a hash of the key; a hit still costs one round trip, and a
+	// clear one short script per part (one round trip per master). Like
+	// Prefix, it is part of the layout: every process that shares the
+	// cache must use the same value, or they do not see each other's
+	// entries and clears. Default: 16 on a Cluster, which puts a part of
+	// every namespace on each master of a Cluster of up to 16 masters
+	// with even, contiguous slot ranges; 1 otherwise, the layout of a
+	// namespace on one slot. Use a power of two; values above 1024 are
+	// taken as 1024. The URL of [New] may set it with shards=N. Ignored by
+	// LayoutSeed. See "Key layout" in the package documentation.
+	Shards int
+
 	// Logger receives errors of the background reclaim. Default:
 	// slog.Default().
 	Logger *slog.Logger
@@ -53,6 +68,7 @@ type settings struct {
 	batch   int
 	logger  *slog.Logger
 	layout  Layout
+	shards  int // 0: by topology
 }
 
 // maxReclaimBatch bounds Options.ReclaimBatch: one UNLINK takes the whole
@@ -80,5 +96,8 @@ func (o *Options) settings() settings {
 		s.logger = o.Logger
 	}
 	s.layout = o.Layout
+	if o.Shards > 0 {
+		s.shards = min(o.Shards, maxShards)
+	}
 	return s
 }

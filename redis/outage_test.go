@@ -198,6 +198,9 @@ func TestFirstCallsAfterRestart(t *testing.T) {
 			if err := b.Set(bg, fmt.Sprint("set", i), "k", []byte("v"), time.Minute, 0); err != nil {
 				t.Fatalf("Set %d %s: %v", i, when, err)
 			}
+			if err := b.Clear(bg, fmt.Sprint("clear", i)); err != nil {
+				t.Fatalf("Clear %d %s: %v", i, when, err)
+			}
 		}
 	}
 	check("before the restart")
@@ -205,4 +208,16 @@ func TestFirstCallsAfterRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after the restart")
+	// Once more, with a Clear of many namespaces as the first call.
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	many := make([]string, keys)
+	for i := range many {
+		many[i] = fmt.Sprint("many", i)
+	}
+	if err := b.Clear(bg, many...); err != nil {
+		t.Fatalf("the first Clear after a restart: %v", err)
+	}
+	check("after the second restart")
 }

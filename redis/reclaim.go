@@ -4,6 +4,8 @@ import (
 	"context"
 	"strconv"
 	"time"
+
+	"github.com/redis/rueidis"
 )
 
 // Reclaim removes, now, the entries of earlier generations of the given
@@ -27,23 +29,42 @@ func (b *Backend) Reclaim(ctx context.Context, namespaces ...string) error {
 	return nil
 }
 
+// reclaimNamespace reclaims every shard of ns in turn. A shard that fails
+// (its master is down, say) does not stop the others; the first error is
+// returned once they are done, or at once when ctx ends.
 func (b *Backend) reclaimNamespace(ctx context.Context, ns string) error {
 	client, err := b.conn()
 	if err != nil {
 		return b.wrap("reclaim", ns, err)
 	}
-	k := newKeys(b.s.prefix, ns)
+	var first error
+	for _, k := range b.allKeys(ns) {
+		if err := b.reclaimShard(ctx, client, k); err != nil {
+			if ctx.Err() != nil {
+				return b.wrap("reclaim", ns, err)
+			}
+			if first == nil {
+				first = b.wrap("reclaim", ns, err)
+			}
+		}
+	}
+	return first
+}
+
+// reclaimShard runs the reclaim script on one shard until nothing of it is
+// pending: each run one batch, so Redis is never busy for longer.
+func (b *Backend) reclaimShard(ctx context.Context, client rueidis.Client, k keys) error {
 	keys := []string{k.gen(), k.pending()}
 	args := []string{k.entryPrefix(), k.indexPrefix(), strconv.Itoa(b.s.batch)}
 	for {
 		if err := ctx.Err(); err != nil {
-			return b.wrap("reclaim", ns, err)
+			return err
 		}
 		step, cancel := context.WithTimeout(ctx, b.stepTimeout())
 		n, err := reclaimScript.Exec(step, client, keys, args).AsInt64()
 		cancel()
 		if err != nil {
-			return b.wrap("reclaim", ns, err)
+			return err
 		}
 		if n < 0 {
 			return nil

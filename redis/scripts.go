@@ -99,7 +99,7 @@ return 1
 //
 // KEYS: generation, pending set.
 // Returns the new generation as a string.
-var clearScript = rueidis.NewLuaScript(validGen + `
+var clearScript = newScript(validGen + `
 local raw = redis.pcall('GET', KEYS[1])
 local cur = 0
 if raw ~= false then cur = validGen(raw) end

@@ -157,15 +157,9 @@ func TestSeedLayoutURL(t *testing.T) {
 		{srv.URL() + "?layout=default", &rediscache.Options{Layout: rediscache.LayoutSeed}, false, "contradicts"},
 		{srv.URL() + "?layout=python", nil, false, "want default or seed"},
 	} {
-		b, err := rediscache.New(tc.url, tc.opts)
-		if tc.errStr != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.errStr) || !strings.HasPrefix(err.Error(), "cachetoolz: redis:") {
-				t.Errorf("New(%s) error = %v, want one containing %q", tc.url, err, tc.errStr)
-			}
+		b := newChecked(t, tc.url, tc.opts, tc.errStr)
+		if b == nil {
 			continue
-		}
-		if err != nil {
-			t.Fatalf("New(%s): %v", tc.url, err)
 		}
 		if b.PlainValues() != tc.plain {
 			t.Errorf("New(%s).PlainValues() = %v, want %v", tc.url, !tc.plain, tc.plain)

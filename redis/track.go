@@ -111,7 +111,7 @@ func (b *Backend) Track(s cachetoolz.TrackSink) error {
 		return nil
 	}
 	b.track.plain.Store(old)
-	b.client.Store(&clientRef{c: c})
+	b.client.Store(newClientRef(c))
 	return nil
 }
 
@@ -175,7 +175,7 @@ func (b *Backend) store(c rueidis.Client, co *rueidis.ClientOption) bool {
 	if b.track.co != co {
 		return false
 	}
-	b.client.Store(&clientRef{c: c})
+	b.client.Store(newClientRef(c))
 	return true
 }
 

@@ -11,33 +11,22 @@ const (
 	trackedGen                      // a generation: its namespace was cleared
 )
 
-// parseTrackedKey is the inverse of the key layout (see keys.go) for the
-// keys a tracking connection reports: prefix{ns}:k:<key> is the entry key
-// of namespace ns, prefix{ns}:g its generation. The namespace is unescaped
-// and must escape back to the same bytes, so a key that the backend never
-// writes (another prefix, a stray escape) is trackedOther, as are the
-// backend's other keys (index, pending set, locks, wake-up streams).
+// parseTrackedKey reads a key that a tracking connection reports (see
+// keys.go for the layout): the entry key prefix{tag}:k:<key> of any shard
+// of namespace ns is trackedEntry, its generation key prefix{tag}:g is
+// trackedGen. A key that the backend never writes (another prefix, a tag
+// that is not the canonical spelling of a namespace and shard) is
+// trackedOther, as are the backend's other keys (indexes, pending sets,
+// locks, wake-up streams).
 func parseTrackedKey(prefix, k string) (namespace, key string, kind trackedKind) {
-	rest, ok := strings.CutPrefix(k, prefix)
-	if !ok || len(rest) < 2 || rest[0] != '{' {
-		return "", "", trackedOther
-	}
-	end := strings.IndexByte(rest, '}') // an escaped namespace holds no '}'
-	if end < 0 {
-		return "", "", trackedOther
-	}
-	escaped, tail := rest[1:end], rest[end+1:]
+	namespace, _, rest, ok := parseKey(prefix, k)
 	switch {
-	case tail == ":g":
-		kind = trackedGen
-	case strings.HasPrefix(tail, ":k:"):
-		kind, key = trackedEntry, tail[len(":k:"):]
-	default:
+	case !ok:
 		return "", "", trackedOther
+	case rest == "g":
+		return namespace, "", trackedGen
+	case strings.HasPrefix(rest, "k:"):
+		return namespace, rest[len("k:"):], trackedEntry
 	}
-	namespace, ok = unescapeNamespace(escaped)
-	if !ok {
-		return "", "", trackedOther
-	}
-	return namespace, key, kind
+	return "", "", trackedOther
 }

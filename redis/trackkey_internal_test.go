@@ -33,12 +33,12 @@ func TestParseTrackedKey(t *testing.T) {
 // and generation keys of any namespace and key parse back to them, and
 // whatever parses is a key the layout writes.
 func FuzzParseTrackedKey(f *testing.F) {
-	f.Add("cachetoolz:", "ns", "key")
-	f.Add("", "", "")
-	f.Add("a{b}:", "x}{%", "k:g")
-	f.Add("p", "%7B", "\x00")
-	f.Fuzz(func(t *testing.T, prefix, namespace, key string) {
-		k := newKeys(prefix, namespace)
+	f.Add("cachetoolz:", "ns", "key", uint8(0))
+	f.Add("", "", "", uint8(1))
+	f.Add("a{b}:", "x}{%", "k:g", uint8(2))
+	f.Add("p", "%7B", "\x00", uint8(200))
+	f.Fuzz(func(t *testing.T, prefix, namespace, key string, shard uint8) {
+		k := newKeys(prefix, namespace, int(shard)%clusterShards)
 		if ns, got, kind := parseTrackedKey(prefix, k.entry(key)); kind != trackedEntry || ns != namespace || got != key {
 			t.Fatalf("entry key %q parsed as %q, %q, %d", k.entry(key), ns, got, kind)
 		}
@@ -54,13 +54,21 @@ func FuzzParseTrackedKey(f *testing.F) {
 		raw := prefix + namespace + key
 		switch ns, got, kind := parseTrackedKey(prefix, raw); kind {
 		case trackedEntry:
-			if w := newKeys(prefix, ns).entry(got); w != raw {
+			if w := newKeys(prefix, ns, 0).entry(got); !parsesTo(prefix, raw, w) {
 				t.Fatalf("%q parsed as entry %q, %q, which is %q", raw, ns, got, w)
 			}
 		case trackedGen:
-			if w := newKeys(prefix, ns).gen(); w != raw {
+			if w := newKeys(prefix, ns, 0).gen(); !parsesTo(prefix, raw, w) {
 				t.Fatalf("%q parsed as generation of %q, which is %q", raw, ns, w)
 			}
 		}
 	})
+}
+
+// parsesTo reports whether raw and the shard-0 key w name the same key of
+// the same namespace (raw may be of any shard).
+func parsesTo(prefix, raw, w string) bool {
+	ns1, _, rest1, ok1 := parseKey(prefix, raw)
+	ns2, _, rest2, ok2 := parseKey(prefix, w)
+	return ok1 && ok2 && ns1 == ns2 && rest1 == rest2
 }

@@ -3,7 +3,6 @@ package memstore
 import (
 	"sync"
 	"sync/atomic"
-	"time"
 	"unsafe"
 )
 
@@ -34,19 +33,21 @@ type Namespace struct {
 }
 
 // entry is one cached value. Every field but the list links is set before
-// the entry is published and never changes.
+// the entry is published and never changes. It is kept to 80 bytes, a size
+// class of the allocator: every miss allocates one, and the collector scans
+// every one the store holds. Its place in the cache, Store.digest(ns.id,
+// key), is computed again where it is needed rather than kept.
 type entry struct {
 	ns      *Namespace
 	key     string
-	digest  key // ns and key's place in the cache
 	value   any
-	gen     uint64        // the namespace's generation when stored
-	ttl     time.Duration // MaxTTL for none
-	expires int64         // Unix nanoseconds; 0: never
+	gen     uint64 // the namespace's generation when stored
+	expires int64  // Unix nanoseconds; 0: never
 	weight  uint32
 
-	prev, next *entry // guarded by ns.mu
-	linked     bool   // in ns's list; guarded by ns.mu
+	// In ns's list while it is the list's head or has a predecessor;
+	// guarded by ns.mu.
+	prev, next *entry
 }
 
 // Name returns the namespace's name.
@@ -98,7 +99,6 @@ func (n *Namespace) link(e *entry) {
 		n.head.prev = e
 	}
 	n.head = e
-	e.linked = true
 	n.count++
 	n.store.count.Add(1)
 }
@@ -106,8 +106,8 @@ func (n *Namespace) link(e *entry) {
 // unlink removes e from the list if it is there and reports whether the
 // namespace is now empty. The caller holds n.mu.
 func (n *Namespace) unlink(e *entry) (empty bool) {
-	if !e.linked {
-		return false
+	if e.prev == nil && n.head != e {
+		return false // not in the list
 	}
 	if e.prev != nil {
 		e.prev.next = e.next
@@ -117,18 +117,19 @@ func (n *Namespace) unlink(e *entry) (empty bool) {
 	if e.next != nil {
 		e.next.prev = e.prev
 	}
-	e.prev, e.next, e.linked = nil, nil, false
+	e.prev, e.next = nil, nil
 	n.count--
 	n.store.count.Add(-1)
 	return n.count == 0
 }
 
 // detach empties the list and returns its former entries, still chained by
-// next. The caller holds n.mu.
+// next (with no predecessors, so that none is taken for a member of the
+// list). The caller holds n.mu.
 func (n *Namespace) detach() *entry {
 	head := n.head
 	for e := head; e != nil; e = e.next {
-		e.linked = false
+		e.prev = nil
 	}
 	n.head = nil
 	n.store.count.Add(-int64(n.count))

@@ -76,10 +76,10 @@ func (s *Store) SetByName(name, key string, value any, ttl time.Duration, gen ui
 // NowNano), or never if until is zero. An entry whose expiry has passed
 // is not stored.
 func (s *Store) SetUntil(n *Namespace, key string, value any, until int64, gen uint64) {
-	if s.closed.Load() {
-		return
+	if s.closed.Load() || (until != 0 && until <= s.reads.refresh()) {
+		return // otter computes the expiry from the reading refresh took
 	}
-	s.setAt(n, key, value, s.reads.refresh(), until, gen)
+	s.setEntry(&entry{ns: n, key: key, value: value, gen: gen, expires: until}, 0)
 }
 
 // NowNano returns the store's clock reading in Unix nanoseconds, as the
@@ -89,30 +89,24 @@ func (s *Store) NowNano() int64 { return s.clock.NowNano() }
 // set stores the entry unless the generation moved; it returns false only
 // if n was dropped, for the caller to look the namespace up again.
 func (s *Store) set(n *Namespace, k string, value any, ttl time.Duration, gen uint64) bool {
+	return s.setEntry(&entry{ns: n, key: k, value: value, gen: gen}, ttl)
+}
+
+// setEntry is set for an entry whose namespace, key, value and generation
+// are filled in, and its expiry too when ttl is zero or less.
+func (s *Store) setEntry(e *entry, ttl time.Duration) bool {
+	n, k, gen := e.ns, e.key, e.gen
 	if s.closed.Load() {
 		return true
 	}
-	now := s.reads.refresh() // otter computes the expiry from this reading
-	var until int64
 	if ttl > 0 {
-		until = satAdd(now, int64(min(ttl, MaxTTL)))
-	}
-	return s.setAt(n, k, value, now, until, gen)
-}
-
-// setAt is set with the expiry until (zero: none) and the reading now
-// that otter computes it from.
-func (s *Store) setAt(n *Namespace, k string, value any, now, until int64, gen uint64) bool {
-	e := &entry{ns: n, key: k, digest: s.digest(n.id, k), value: value, gen: gen, ttl: MaxTTL}
-	if until != 0 {
-		if until <= now {
-			return true // expired already
-		}
-		e.ttl = time.Duration(until - now)
-		e.expires = until
+		// otter computes the expiry from this reading (see expiry). An
+		// entry without a time to live needs none: a reading stale by a
+		// tick makes no difference to MaxTTL.
+		e.expires = satAdd(s.reads.refresh(), int64(min(ttl, MaxTTL)))
 	}
 	if s.weigher != nil {
-		e.weight = uint32(min(max(s.weigher(k, value), 1), math.MaxUint32))
+		e.weight = uint32(min(max(s.weigher(k, e.value), 1), math.MaxUint32))
 	}
 	n.mu.Lock()
 	switch {
@@ -125,7 +119,7 @@ func (s *Store) setAt(n *Namespace, k string, value any, now, until int64, gen u
 	}
 	n.link(e)
 	n.mu.Unlock()
-	s.cache.Set(e.digest, e)
+	s.cache.Set(s.digest(n.id, k), e)
 	// A clear that advanced the generation before the entry reached the
 	// cache may have missed it: remove it here. Otherwise the clear comes
 	// after this load and finds the entry in the cache.
@@ -137,7 +131,7 @@ func (s *Store) setAt(n *Namespace, k string, value any, now, until int64, gen u
 
 // remove deletes e from the cache if it is still there.
 func (s *Store) remove(e *entry) {
-	s.cache.ComputeIfPresent(e.digest, func(old *entry) (*entry, otter.ComputeOp) {
+	s.cache.ComputeIfPresent(s.digest(e.ns.id, e.key), func(old *entry) (*entry, otter.ComputeOp) {
 		if old == e {
 			return nil, otter.InvalidateOp
 		}

@@ -100,7 +100,7 @@ func New(cfg Config) *Store {
 	}
 	opts := &otter.Options[key, *entry]{
 		ExpiryCalculator: otter.ExpiryWritingFunc(func(e otter.Entry[key, *entry]) time.Duration {
-			return e.Value.ttl
+			return s.expiry(e.Value)
 		}),
 		OnAtomicDeletion: s.deleted,
 		Executor:         s.execute,
@@ -123,6 +123,17 @@ func New(cfg Config) *Store {
 	s.cache = otter.Must(opts)
 	go s.maintain()
 	return s
+}
+
+// expiry is the time to live otter gives e, from the reading it computes
+// the expiry from: the last one, which set took just before it computed
+// e.expires from it (a later reading taken meanwhile only makes otter drop
+// e that much sooner).
+func (s *Store) expiry(e *entry) time.Duration {
+	if e.expires == 0 {
+		return MaxTTL
+	}
+	return time.Duration(max(e.expires-s.reads.NowNano(), 1))
 }
 
 // Closed reports whether Close has been called.

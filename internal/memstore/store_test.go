@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // fakeNow is a clock tests move by hand.
@@ -275,5 +276,13 @@ func TestSetUntil(t *testing.T) {
 	}
 	if _, _, ok := n.GetString("never"); !ok {
 		t.Error("never: expired")
+	}
+}
+
+// TestEntrySize keeps an entry within its size class: every miss allocates
+// one, and the collector scans every one the store holds.
+func TestEntrySize(t *testing.T) {
+	if size := unsafe.Sizeof(entry{}); size > 80 {
+		t.Fatalf("an entry takes %d bytes, more than 80", size)
 	}
 }

@@ -1,0 +1,58 @@
+package memstore
+
+import (
+	"reflect"
+	"testing"
+)
+
+type wide struct {
+	A, B int
+	S    string
+	T    []string
+}
+
+// TestTypedStoresValuesWithTheirEntries checks that a value stored through
+// Typed reads back as the value itself, of its own type, for every kind of
+// type, and that a value too large for an interface value costs no
+// allocation of its own.
+func TestTypedStoresValuesWithTheirEntries(t *testing.T) {
+	s := newStore(t, Config{MaxEntries: 100})
+	n := s.Namespace("n")
+	w := wide{A: 1, B: 2, S: "s", T: []string{"x"}}
+	NewTyped[wide]().Set(s, n, "wide", w, 0, n.Generation())
+	NewTyped[int]().Set(s, n, "int", 1234567, 0, n.Generation())
+	NewTyped[error]().Set(s, n, "iface", errWide, 0, n.Generation())
+	NewTyped[[3]int]().Set(s, n, "array", [3]int{1, 2, 3}, 0, n.Generation())
+	for k, want := range map[string]any{"wide": w, "int": 1234567, "iface": errWide, "array": [3]int{1, 2, 3}} {
+		got, _, ok := n.GetString(k)
+		if !ok || !reflect.DeepEqual(got, want) || reflect.TypeOf(got) != reflect.TypeOf(want) {
+			t.Errorf("%s: got %#v (%T), %v; want %#v", k, got, got, ok, want)
+		}
+	}
+	if got, _, _ := n.GetString("wide"); got.(wide).T[0] != "x" {
+		t.Fatalf("wide value read back as %#v", got)
+	}
+	typed := NewTyped[wide]()
+	i := 0
+	keys := make([]string, 200)
+	for j := range keys {
+		keys[j] = string(rune('a'+j%26)) + string(rune('a'+j/26))
+	}
+	viaTyped := testing.AllocsPerRun(100, func() {
+		typed.Set(s, n, keys[i%len(keys)], w, 0, n.Generation())
+		i++
+	})
+	boxed := testing.AllocsPerRun(100, func() {
+		s.SetString(n, keys[i%len(keys)], w, 0, n.Generation())
+		i++
+	})
+	if viaTyped >= boxed {
+		t.Fatalf("Typed.Set makes %v allocations, SetString %v: want fewer", viaTyped, boxed)
+	}
+}
+
+type wideErr struct{}
+
+func (wideErr) Error() string { return "wide" }
+
+var errWide error = wideErr{}
