@@ -125,7 +125,13 @@ func goRedisRaw(url string) factory {
 }
 
 func newRedisBackend(b *testing.B, url string) *rc.Backend {
-	be, err := rc.New(url, &rc.Options{Prefix: redisPrefix("cachetoolz")})
+	return newRedisBackendPrefix(b, url, redisPrefix("cachetoolz"))
+}
+
+// newRedisBackendPrefix is a Redis backend writing under prefix, which
+// several backends may share: they then see each other's entries.
+func newRedisBackendPrefix(b *testing.B, url, prefix string) *rc.Backend {
+	be, err := rc.New(url, &rc.Options{Prefix: prefix})
 	if err != nil {
 		b.Fatal(err)
 	}
