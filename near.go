@@ -12,11 +12,35 @@ import (
 	"github.com/cachetoolz/cachetoolz/memory"
 )
 
-// nearStripes is the number of change counters of a local tier: a power of
-// two. A change to one key, reported or made by this process, makes the
-// local entries of the keys that share its counter (about one in
-// nearStripes of them) miss once.
-const nearStripes = 8192
+// The number of change counters of a local tier is a power of two, about
+// twice the entries its bound allows, within these limits. A change to one
+// key, reported or made by this process, makes the local entries of the
+// keys that share its counter miss once: about half an entry besides its
+// own when the tier is full, whatever its size (below the largest count,
+// 32 MB of counters).
+const (
+	minNearStripes = 1 << 13
+	maxNearStripes = 1 << 22
+)
+
+// nearStripeCount returns the number of change counters for a local tier
+// with options o: the next power of two at or above twice its bound in
+// entries (with MaxBytes, one entry per 128 bytes), within minNearStripes
+// and maxNearStripes.
+func nearStripeCount(o *memory.Options) int {
+	entries := int64(o.MaxEntries)
+	switch {
+	case o.MaxBytes > 0:
+		entries = o.MaxBytes / 128
+	case entries <= 0:
+		entries = memory.DefaultMaxEntries
+	}
+	n := int64(minNearStripes)
+	for n < 2*entries && n < maxNearStripes {
+		n <<= 1
+	}
+	return int(n)
+}
 
 // near is a cache's local tier (Config.Local): decoded values of a remote
 // backend's entries, kept coherent with other processes by what the
@@ -35,7 +59,7 @@ type near struct {
 	closer  *memory.Backend // owns store
 	ttl     TTLGetter
 	seed    maphash.Seed
-	stripes [nearStripes]atomic.Uint64
+	stripes []atomic.Uint64 // a power of two of them: see nearStripeCount
 	c       *Cache // for the namespaces that reports name
 }
 
@@ -109,7 +133,8 @@ func newNear(c *Cache, b Backend, o *memory.Options) (*near, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cachetoolz: Config.Local: %w", err)
 	}
-	nr := &near{store: memstore.FromBackend(m), closer: m, ttl: tg, seed: maphash.MakeSeed(), c: c}
+	nr := &near{store: memstore.FromBackend(m), closer: m, ttl: tg, seed: maphash.MakeSeed(), c: c,
+		stripes: make([]atomic.Uint64, nearStripeCount(o))}
 	if err := tr.Track(nearSink{nr}); err != nil {
 		_ = m.Close()
 		return nil, fmt.Errorf("cachetoolz: Config.Local: tracking changes: %w", err)
@@ -120,7 +145,7 @@ func newNear(c *Cache, b Backend, o *memory.Options) (*near, error) {
 // stripe returns the index of the change counter of key in namespace ns.
 func (nr *near) stripe(ns, key string) uint32 {
 	h := maphash.String(nr.seed, key) ^ maphash.String(nr.seed, ns)*0x9e3779b97f4a7c15
-	return uint32(h & (nearStripes - 1))
+	return uint32(h & uint64(len(nr.stripes)-1))
 }
 
 // snap returns the state to keep an entry of key (the backend key) in n
