@@ -60,7 +60,7 @@ type near struct {
 	ttl     TTLGetter
 	seed    maphash.Seed
 	stripes []atomic.Uint64 // a power of two of them: see nearStripeCount
-	c       *Cache // for the namespaces that reports name
+	c       *Cache          // for the namespaces that reports name
 }
 
 // errNearOnMemory is New's error for a local tier over the memory backend.
