@@ -10,9 +10,9 @@ import (
 
 // BenchmarkMemoryTraceWindow replays the traces of BenchmarkMemoryTraces
 // through a design the memory store could take for traces whose hot set
-// moves: an LRU window in front of otter. Every new key enters the window;
-// the key the window drops is Set into an otter cache of the rest of the
-// capacity, which admits it or not. The window's share of the capacity is
+// moves: a window in front of otter, LRU (lru-*) or CLOCK (clock-*). Every
+// new key enters the window; the key the window drops is Set into an otter
+// cache of the rest of the capacity, which admits it or not. The window's share of the capacity is
 // fixed (share-N: N% of it; share-0 is otter alone), or adapted (ghost) as
 // ARC adapts its target: the keys otter drops are remembered, as many as
 // the capacity, with how long they had been in it; a miss on one dropped
