@@ -156,9 +156,9 @@ type probe struct {
 	gen   uint64
 	genOK bool     // the backend answered: gen is valid and a store may follow
 	retry bool     // the caller's context ended the lookup: the load looks again
+	force bool     // the load runs the function even if a result is stored
 	quiet bool     // a memory lookup: sets is valid
 	sets  uint64   // the memory namespace's Sets, read before the lookup
-	force bool     // the load runs the function even if a result is stored
 	key   string   // the backend key (bytes path only)
 	x     *extra   // what the freshness paths need; nil on the usual ones
 	near  nearSnap // the local tier before the remote read, if the cache has one
