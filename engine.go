@@ -157,6 +157,8 @@ type probe struct {
 	genOK bool     // the backend answered: gen is valid and a store may follow
 	retry bool     // the caller's context ended the lookup: the load looks again
 	force bool     // the load runs the function even if a result is stored
+	quiet bool     // a memory lookup: sets is valid
+	sets  uint64   // the memory namespace's Sets, read before the lookup
 	key   string   // the backend key (bytes path only)
 	x     *extra   // what the freshness paths need; nil on the usual ones
 	near  nearSnap // the local tier before the remote read, if the cache has one
@@ -198,9 +200,9 @@ func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (
 		}
 		return r, ok
 	}
-	v, gen, hit := n.Get(key)
+	v, gen, sets, hit := n.GetCounted(key)
 	if !hit {
-		*p = probe{gen: gen, genOK: true}
+		*p = probe{gen: gen, genOK: true, quiet: true, sets: sets}
 		return r, false
 	}
 	// The nil marker stands for a nil interface, so it answers only a
@@ -294,7 +296,9 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 //
 // It first looks again: a caller that missed just before another load
 // stored its result, and started its own just after that load ended, finds
-// the result there instead of running the function a second time.
+// the result there instead of running the function a second time. A
+// memory namespace that stored nothing and was not cleared since the first
+// look is not looked at again: the look would find what the first found.
 //
 // A load whose context ended before a function that takes a context
 // returned (every caller left, or the load timeout passed) stores nothing:
@@ -309,7 +313,7 @@ func loadBody[T, R any](w *wrapper[R], lc *loadContext, key string, p probe, fn 
 		// backend operations made for it do not either.
 		bctx = context.WithoutCancel(ctx)
 	}
-	if (p.genOK || p.retry) && !p.force { // the cache may hold the result by now
+	if (p.genOK || p.retry) && !p.force && !w.quiet(p) { // the cache may hold the result by now
 		// lookup neither keeps nor changes the key it is given.
 		var p2 probe
 		r, ok := w.lookup(bctx, unsafe.Slice(unsafe.StringData(key), len(key)), lookAgain, &p2)
@@ -353,6 +357,14 @@ func loadBody[T, R any](w *wrapper[R], lc *loadContext, key string, p probe, fn 
 		w.store(ctx, key, r, p, m)
 	}
 	return r, nil
+}
+
+// quiet reports whether a load's second look would find what its first,
+// p, found: the first was a memory lookup, and the namespace has stored
+// nothing and was not cleared since.
+func (w *wrapper[R]) quiet(p probe) bool {
+	n := w.valueMem
+	return p.quiet && n.Sets() == p.sets && n.Generation() == p.gen
 }
 
 // store caches r, the result of a load that began with lookup p, with

@@ -10,9 +10,9 @@ import (
 
 // BenchmarkMemoryTraceWindow replays the traces of BenchmarkMemoryTraces
 // through a design the memory store could take for traces whose hot set
-// moves: an LRU window in front of otter. Every new key enters the window;
-// the key the window drops is Set into an otter cache of the rest of the
-// capacity, which admits it or not. The window's share of the capacity is
+// moves: a window in front of otter, LRU (lru-*) or CLOCK (clock-*). Every
+// new key enters the window; the key the window drops is Set into an otter
+// cache of the rest of the capacity, which admits it or not. The window's share of the capacity is
 // fixed (share-N: N% of it; share-0 is otter alone), or adapted (ghost) as
 // ARC adapts its target: the keys otter drops are remembered, as many as
 // the capacity, with how long they had been in it; a miss on one dropped
@@ -25,23 +25,28 @@ func BenchmarkMemoryTraceWindow(b *testing.B) {
 	for _, tr := range traces {
 		b.Run(tr.name, func(b *testing.B) {
 			keys := tr.keys()
-			for _, share := range []int{0, 10, 25, 50} {
-				b.Run(fmt.Sprintf("share-%d", share), func(b *testing.B) {
+			for _, kind := range []windowKind{lruWindow, clockWindow} {
+				for _, share := range []int{0, 10, 25, 50} {
+					if share == 0 && kind != lruWindow {
+						continue // otter alone, measured once
+					}
+					b.Run(fmt.Sprintf("%s-share-%d", kind, share), func(b *testing.B) {
+						var r windowReplay
+						for range b.N {
+							r = replayWindowed(keys, tr.capacity, share, false, kind)
+						}
+						b.ReportMetric(r.hitPercent, "hit-%")
+					})
+				}
+				b.Run(fmt.Sprintf("%s-ghost", kind), func(b *testing.B) {
 					var r windowReplay
 					for range b.N {
-						r = replayWindowed(keys, tr.capacity, share, false)
+						r = replayWindowed(keys, tr.capacity, 10, true, kind)
 					}
 					b.ReportMetric(r.hitPercent, "hit-%")
+					b.ReportMetric(r.windowPercent, "window-%")
 				})
 			}
-			b.Run("ghost", func(b *testing.B) {
-				var r windowReplay
-				for range b.N {
-					r = replayWindowed(keys, tr.capacity, 10, true)
-				}
-				b.ReportMetric(r.hitPercent, "hit-%")
-				b.ReportMetric(r.windowPercent, "window-%")
-			})
 		})
 	}
 }
@@ -52,9 +57,9 @@ type windowReplay struct {
 	windowPercent float64 // the window's mean share of the capacity
 }
 
-// replayWindowed replays keys through an LRU window of share percent of
-// capacity in front of otter, adapted by ghosts when adapt is set.
-func replayWindowed(keys []int, capacity, share int, adapt bool) windowReplay {
+// replayWindowed replays keys through a window of the given kind, of share
+// percent of capacity, in front of otter, adapted by ghosts when adapt is set.
+func replayWindowed(keys []int, capacity, share int, adapt bool, kind windowKind) windowReplay {
 	w := capacity * share / 100
 	young := max(capacity/20, 1)
 	now := 0
@@ -99,15 +104,13 @@ func replayWindowed(keys []int, capacity, share int, adapt bool) windowReplay {
 		})
 		defer c.StopAllGoroutines()
 	}
-	lru := list.New()
-	in := map[int]*list.Element{}
+	win := newWindow(kind)
 	hits, shares := 0, 0
 	for _, k := range keys {
 		now++
 		shares += w
-		if e, ok := in[k]; ok {
+		if win.touch(k) {
 			hits++
-			lru.MoveToFront(e)
 			continue
 		}
 		if c != nil {
@@ -129,10 +132,9 @@ func replayWindowed(keys []int, capacity, share int, adapt bool) windowReplay {
 			c.Set(k, k)
 			continue
 		}
-		in[k] = lru.PushFront(k)
-		for lru.Len() > w {
-			v := lru.Remove(lru.Back()).(int)
-			delete(in, v)
+		win.add(k)
+		for win.len() > w {
+			v := win.drop()
 			if c != nil {
 				setAt[v] = now
 				c.Set(v, v)
@@ -144,3 +146,101 @@ func replayWindowed(keys []int, capacity, share int, adapt bool) windowReplay {
 		windowPercent: 100 * float64(shares) / float64(len(keys)) / float64(capacity),
 	}
 }
+
+// windowKind is the policy of the window in front of otter.
+type windowKind string
+
+const (
+	lruWindow   windowKind = "lru"   // a hit moves the key to the front; the back is dropped
+	clockWindow windowKind = "clock" // a hit sets the key's bit; the hand drops the first key without it
+)
+
+// window is the recency window of replayWindowed.
+type window interface {
+	touch(k int) bool // reports whether k is in the window, and counts the hit
+	add(k int)        // puts k, not in the window, into it
+	drop() int        // removes the key the policy evicts, and returns it
+	len() int
+}
+
+func newWindow(kind windowKind) window {
+	if kind == clockWindow {
+		return &clockWin{in: map[int]*list.Element{}, ring: list.New()}
+	}
+	return &lruWin{in: map[int]*list.Element{}, l: list.New()}
+}
+
+// lruWin is an LRU list.
+type lruWin struct {
+	in map[int]*list.Element
+	l  *list.List
+}
+
+func (w *lruWin) touch(k int) bool {
+	e, ok := w.in[k]
+	if ok {
+		w.l.MoveToFront(e)
+	}
+	return ok
+}
+
+func (w *lruWin) add(k int) { w.in[k] = w.l.PushFront(k) }
+
+func (w *lruWin) drop() int {
+	k := w.l.Remove(w.l.Back()).(int)
+	delete(w.in, k)
+	return k
+}
+
+func (w *lruWin) len() int { return w.l.Len() }
+
+// clockWin is CLOCK: the keys on a ring, each with a reference bit a hit
+// sets; a new key goes in just behind the hand, and the hand, sweeping,
+// clears the bits it passes and drops the first key whose bit was clear.
+type clockWin struct {
+	in   map[int]*list.Element // values *clockSlot
+	ring *list.List            // in the hand's order; the hand wraps from the back to the front
+	hand *list.Element         // the next slot the hand looks at
+}
+
+type clockSlot struct {
+	key int
+	ref bool
+}
+
+func (w *clockWin) touch(k int) bool {
+	e, ok := w.in[k]
+	if ok {
+		e.Value.(*clockSlot).ref = true
+	}
+	return ok
+}
+
+func (w *clockWin) add(k int) {
+	s := &clockSlot{key: k}
+	if w.hand == nil {
+		w.in[k] = w.ring.PushBack(s)
+		return
+	}
+	w.in[k] = w.ring.InsertBefore(s, w.hand)
+}
+
+func (w *clockWin) drop() int {
+	for {
+		if w.hand == nil {
+			w.hand = w.ring.Front()
+		}
+		e := w.hand
+		w.hand = e.Next()
+		s := e.Value.(*clockSlot)
+		if s.ref {
+			s.ref = false
+			continue
+		}
+		w.ring.Remove(e)
+		delete(w.in, s.key)
+		return s.key
+	}
+}
+
+func (w *clockWin) len() int { return w.ring.Len() }

@@ -25,8 +25,9 @@ type Namespace struct {
 	// slow hits on the others.
 	_         [64]byte
 	evictions atomic.Uint64
-	mu        sync.Mutex // guards the list, count, pinned and dead
-	head      *entry     // the namespace's entries, most recently stored first
+	sets      atomic.Uint64 // entries that reached the cache: see Sets
+	mu        sync.Mutex    // guards the list, count, pinned and dead
+	head      *entry        // the namespace's entries, most recently stored first
 	count     int
 	pinned    bool // handed out by Store.Namespace: never dropped
 	dead      bool // dropped from the store while empty: a store must look again
@@ -56,6 +57,12 @@ func (n *Namespace) Name() string { return n.name }
 // Generation returns the namespace's current generation.
 func (n *Namespace) Generation() uint64 { return n.gen.Load() }
 
+// Sets returns how many entries were stored in the namespace, counted once
+// each is in the cache. A Get that missed after a reading of Sets finds
+// nothing more when looked again while Sets and Generation still read the
+// same: every store it could find has been counted since.
+func (n *Namespace) Sets() uint64 { return n.sets.Load() }
+
 // Evictions returns how many of the namespace's entries were evicted to keep
 // the store within its bound.
 func (n *Namespace) Evictions() uint64 { return n.evictions.Load() }
@@ -76,6 +83,21 @@ func (n *Namespace) Get(k []byte) (value any, gen uint64, ok bool) {
 		return e.value, 0, true
 	}
 	return nil, n.gen.Load(), false
+}
+
+// GetCounted is Get that returns, on a miss, Sets as read before the
+// lookup too. (Its test of the entry is Get's, written out again: as a
+// function of its own it is not inlined, which costs a hit more than it
+// saves.)
+func (n *Namespace) GetCounted(k []byte) (value any, gen, sets uint64, ok bool) {
+	sets = n.sets.Load()
+	ks := unsafe.String(unsafe.SliceData(k), len(k))
+	e, ok := n.store.cache.GetIfPresent(n.store.digest(n.id, ks))
+	if ok && e.ns == n && e.key == ks && e.gen == n.gen.Load() &&
+		(e.expires == 0 || n.store.clock.NowNano() < e.expires) {
+		return e.value, 0, 0, true
+	}
+	return nil, n.gen.Load(), sets, false
 }
 
 // GetString is Get with a string key.

@@ -120,6 +120,7 @@ func (s *Store) setEntry(e *entry, ttl time.Duration) bool {
 	n.link(e)
 	n.mu.Unlock()
 	s.cache.Set(s.digest(n.id, k), e)
+	n.sets.Add(1)
 	// A clear that advanced the generation before the entry reached the
 	// cache may have missed it: remove it here. Otherwise the clear comes
 	// after this load and finds the entry in the cache.

@@ -286,3 +286,25 @@ func TestEntrySize(t *testing.T) {
 		t.Fatalf("an entry takes %d bytes, more than 80", size)
 	}
 }
+
+// Sets counts the entries that reached the cache, and GetCounted answers
+// as Get does, with Sets as it read before its lookup on a miss.
+func TestSetsCountsStores(t *testing.T) {
+	s := newStore(t, Config{MaxEntries: 100})
+	n := s.Namespace("n")
+	before := n.Sets()
+	if _, gen, sets, ok := n.GetCounted([]byte("k")); ok || gen != n.Generation() || sets != before {
+		t.Fatalf("miss: ok %v, gen %d, sets %d; want false, %d, %d", ok, gen, sets, n.Generation(), before)
+	}
+	put(s, n, "k", 0)
+	if n.Sets() != before+1 {
+		t.Fatalf("Sets %d after a store, want %d", n.Sets(), before+1)
+	}
+	if v, _, _, ok := n.GetCounted([]byte("k")); !ok || v != "k" {
+		t.Fatalf("hit: %v, %v", v, ok)
+	}
+	s.SetString(n, "old", "old", 0, n.Generation()-1) // a load begun before a clear
+	if n.Sets() != before+1 {
+		t.Fatalf("Sets %d after a store refused, want %d", n.Sets(), before+1)
+	}
+}
