@@ -31,8 +31,12 @@ type tracker struct {
 	stop context.CancelFunc
 	done chan struct{} // closed when the poll has stopped
 
-	watched  sync.Map // namespace → *watch
-	count    atomic.Int64
+	watched sync.Map // namespace → *watch
+	count   atomic.Int64
+	// polls counts the polls that have read the server's time: a read
+	// during which it moved may have its namespace watched too late for
+	// a poll whose window starts after the read (see unsure).
+	polls    atomic.Uint64
 	overflow atomic.Bool // watched was emptied: the next poll reports Lost
 
 	// own holds the write_ids of this backend's recent stores and
@@ -48,6 +52,12 @@ type watch struct {
 	gen     uint64           // the generation last seen; 0: none
 	seen    map[string]int64 // _id → write_id of the entries the last poll saw
 	indexed uint64           // the generation whose collection has the modified_at index
+	// unsure: the read that made the watch overlapped the start of a
+	// poll, which may have missed the namespace and looks for writes only
+	// from a second before it started; a write made after the read may
+	// fall before the window of every later poll. The first poll of the
+	// watch reports Cleared.
+	unsure bool
 }
 
 // Track starts reporting to sink the changes other processes (and other
@@ -57,7 +67,10 @@ type watch struct {
 // GetTTL of this backend has read, the namespace's generation document
 // and the entries written or deleted since the previous poll (by the
 // server's time in their modified_at field, less a second of overlap). A
-// changed generation is reported as Cleared, each entry written or
+// namespace is watched from the end of its first read; should a poll
+// start during that read, the namespace's first poll reports it Cleared,
+// as a write made after the read may fall before the next polls' window.
+// A changed generation is reported as Cleared, each entry written or
 // deleted through another backend as Changed (the cache applies its own
 // stores and deletes; its own clears are reported). The first poll that succeeds, the first that fails
 // after a success, and the first that succeeds after a failure are
@@ -91,9 +104,19 @@ func (t *tracker) close() {
 	<-t.done
 }
 
+// polls returns the count of a tracking backend's polls that have read
+// the server's time, which a read takes before it begins, for watch.
+func (b *Backend) polls() uint64 {
+	if t := b.tracking.Load(); t != nil {
+		return t.polls.Load()
+	}
+	return 0
+}
+
 // watch has a tracking backend watch namespace s, whose generation a Get
-// has just read as gen, unless it already does.
-func (b *Backend) watch(s *space, gen uint64) {
+// has just read as gen, unless it already does; polls is what b.polls
+// returned before the read began.
+func (b *Backend) watch(s *space, gen, polls uint64) {
 	t := b.tracking.Load()
 	if t == nil {
 		return
@@ -108,7 +131,12 @@ func (b *Backend) watch(s *space, gen uint64) {
 		t.count.Store(0)
 		t.overflow.Store(true)
 	}
-	if _, loaded := t.watched.LoadOrStore(s.name, &watch{s: s, gen: gen}); !loaded {
+	// If no poll read the server's time during the read, the next poll
+	// starts after this store and sees the namespace, and its window
+	// starts a second before a poll that read the time before the read
+	// began: it covers every write made after the read.
+	w := &watch{s: s, gen: gen, unsure: t.polls.Load() != polls}
+	if _, loaded := t.watched.LoadOrStore(s.name, w); !loaded {
 		t.count.Add(1)
 	}
 }
@@ -236,6 +264,7 @@ func (t *tracker) poll(ctx context.Context, since time.Time) (clock, error) {
 		return clock{}, fmt.Errorf("cachetoolz: mongo: poll: server time: %w", err)
 	}
 	now := clock{time: h.LocalTime, server: h.server()}
+	t.polls.Add(1)
 	if since.IsZero() {
 		since = now.time.Add(-trackOverlap)
 	}
@@ -303,8 +332,8 @@ func (t *tracker) pollSpace(ctx context.Context, w *watch, since time.Time) erro
 		return fmt.Errorf("cachetoolz: mongo: poll %q: %w", w.s.name, err)
 	}
 	w.seen = seen
-	if gen != w.gen {
-		w.gen = gen
+	if gen != w.gen || w.unsure {
+		w.gen, w.unsure = gen, false
 		t.sink.Cleared(w.s.name)
 	} else {
 		for _, id := range changed {

@@ -358,7 +358,7 @@ func TestTrackForgetsPastLimit(t *testing.T) {
 	tr := &tracker{b: b, sink: newRecorder()} // no poll runs
 	b.tracking.Store(tr)
 	for i := range maxSpaces + 1 {
-		b.watch(b.space(fmt.Sprint(i)), 1)
+		b.watch(b.space(fmt.Sprint(i)), 1, 0)
 	}
 	if !tr.overflow.Load() {
 		t.Error("no overflow after one namespace past the limit")
