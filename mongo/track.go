@@ -72,7 +72,9 @@ type watch struct {
 // as a write made after the read may fall before the next polls' window.
 // A changed generation is reported as Cleared, each entry written or
 // deleted through another backend as Changed (the cache applies its own
-// stores and deletes; its own clears are reported). The first poll that succeeds, the first that fails
+// stores and deletes; its own clears are reported, and a Delete
+// made through it reports Changed itself once made, for the caches that
+// share it). The first poll that succeeds, the first that fails
 // after a success, and the first that succeeds after a failure are
 // reported as Lost. A Set that stores nothing because the namespace was
 // cleared since its load began reports Cleared before it returns.
@@ -160,6 +162,19 @@ func (t *tracker) forget() {
 		}
 		return true
 	})
+}
+
+// deleted tells a tracking backend's sink that key in namespace was deleted
+// through this backend, once it was. Its polls leave the deletion out (see
+// mine), as they do the backend's stores, which the tracking cache keeps;
+// but the deletion may come from another cache on this backend (or a
+// caller of the backend itself), whose removals the tracking cache's local
+// tier would otherwise never hear of. The tracking cache applies its own
+// as well; hearing them again costs it nothing it had not dropped.
+func (b *Backend) deleted(namespace, key string) {
+	if t := b.tracking.Load(); t != nil {
+		t.sink.Changed(namespace, key)
+	}
 }
 
 // refused tells a tracking backend's sink that a Set of namespace stored

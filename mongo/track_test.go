@@ -384,6 +384,16 @@ func TestTrackOwnWritesUnreported(t *testing.T) {
 	if err := a.Delete(context.Background(), ns, "mine"); err != nil {
 		t.Fatal(err)
 	}
+	// The delete is reported once, by Delete itself, for the caches that
+	// share the backend; the polls report it no more.
+	select {
+	case x := <-r.reports:
+		if x.kind != "changed" || x.ns != ns || x.key != "mine" {
+			t.Fatalf("Delete reported %+v; want changed %s/mine", x, ns)
+		}
+	default:
+		t.Fatal("Delete did not report its deletion")
+	}
 	put(t, other, ns, "theirs", "v")
 	mine := func(x report) bool { return x.kind == "changed" && x.key == "mine" }
 	if x := r.await(t, "another backend's store", func(x report) bool { return mine(x) || x.key == "theirs" }); mine(x) {
