@@ -227,7 +227,12 @@ func (b *Backend) Clear(ctx context.Context, namespaces ...string) error {
 	defer cancel()
 	for _, ns := range namespaces {
 		s := b.space(ns)
-		if err := s.coll.Drop(ctx); err != nil {
+		err := s.coll.Drop(ctx)
+		// A tracking backend reports its own clear once made (a drop
+		// that failed may have dropped), not only when its poll sees it:
+		// see cachetoolz.Tracker.
+		b.refused(ns)
+		if err != nil {
 			return fmt.Errorf("cachetoolz: mongo: clear %q: %w", ns, err)
 		}
 		s.indexed.Store(0)

@@ -72,9 +72,9 @@ type watch struct {
 // as a write made after the read may fall before the next polls' window.
 // A changed generation is reported as Cleared, each entry written or
 // deleted through another backend as Changed (the cache applies its own
-// stores and deletes; its own clears are reported, and a Delete
-// made through it reports Changed itself once made, for the caches that
-// share it). The first poll that succeeds, the first that fails
+// stores and deletes; a Clear or Delete made through this backend
+// reports Cleared or Changed itself once made, for the caches that share
+// it, and the polls report the clear again). The first poll that succeeds, the first that fails
 // after a success, and the first that succeeds after a failure are
 // reported as Lost. A Set that stores nothing because the namespace was
 // cleared since its load began reports Cleared before it returns.
@@ -177,8 +177,9 @@ func (b *Backend) deleted(namespace, key string) {
 	}
 }
 
-// refused tells a tracking backend's sink that a Set of namespace stored
-// nothing because the namespace's generation has changed.
+// refused tells a tracking backend's sink that namespace was cleared: by
+// this backend's Clear, or since a Set of it read its generation, which
+// then stored nothing.
 func (b *Backend) refused(namespace string) {
 	if t := b.tracking.Load(); t != nil {
 		t.sink.Cleared(namespace)
