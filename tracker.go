@@ -28,10 +28,13 @@ type Tracker interface {
 	// Track starts reporting changes to s and returns. From the moment it
 	// returns, every entry that a Get or GetTTL of this backend reads is
 	// watched: a change to it made afterwards, by any process, reaches s
-	// (Changed or Cleared), or s hears Lost. Changes made through this
+	// (Changed or Cleared), or s hears Lost. Stores made through this
 	// backend itself need not be reported (the cache applies its own), but
-	// may be: a report of one costs a remote read. Track is called at most
-	// once, before any Get; reports stop when the backend is closed.
+	// may be: a report of one costs a remote read. Clears and deletions
+	// made through it must be, at the latest once they return: another
+	// cache, or a caller of the backend, may share it with the cache that
+	// tracks. Track is called at most once, before any Get; reports stop
+	// when the backend is closed.
 	Track(s TrackSink) error
 }
 

@@ -60,6 +60,7 @@ var nearCases = []struct {
 	{"ForgetReachesOthers", nearForget},
 	{"ServesLocally", nearServesLocally},
 	{"LoadBeforeClear", nearLoadBeforeClear},
+	{"SharedBackend", nearSharedBackend},
 }
 
 // The caches of a nearSuite, as processes.
@@ -272,6 +273,48 @@ func nearLoadBeforeClear(s *nearSuite) {
 				s.t.Fatalf("%s: call(1) = %d, the result of B's load begun before A's Clear", procNames[p], got)
 			}
 		}
+	}
+}
+
+// nearSharedBackend checks that a Clear and a Forget made through another
+// cache on the same backend (which has no local tier) reach A's local tier:
+// a backend need not report its own changes to the cache that tracks, but
+// that cache is not the only one that can make them.
+func nearSharedBackend(s *nearSuite) {
+	other, err := cachetoolz.New(s.caches[procA].Backend(), nil)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	// other is not closed: A's cache closes the backend they share.
+	fn, err := cachetoolz.Wrap1(other, func(context.Context, int) (int, error) {
+		return int(s.next.Add(1)), nil
+	}, &cachetoolz.Options{Name: "cachetest.near", Namespace: s.ns, TTL: time.Minute})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	v := s.call(bg, procA, 1)
+	s.warm(procA, 1, v)
+	before := s.stats(procA).Invalidations
+	_, err = fn(cachetoolz.WithControl(bg, cachetoolz.Forget), 1)
+	switch {
+	case errors.Is(err, errors.ErrUnsupported):
+	case err != nil:
+		s.t.Fatal(err)
+	default:
+		s.awaitReports(procA, before)
+		if got := s.call(bg, procA, 1); got == v {
+			s.t.Fatalf("A: call(1) = %d after a Forget through another cache on its backend", got)
+		}
+		v = s.call(bg, procA, 1)
+		s.warm(procA, 1, v)
+		before = s.stats(procA).Invalidations
+	}
+	if err := other.Clear(bg, s.ns); err != nil {
+		s.t.Fatal(err)
+	}
+	s.awaitReports(procA, before)
+	if got := s.call(bg, procA, 1); got == v {
+		s.t.Fatalf("A: call(1) = %d after a Clear through another cache on its backend", v)
 	}
 }
 

@@ -35,6 +35,7 @@ type Backend struct {
 	interval time.Duration // Options.TrackInterval, resolved
 	pollMax  time.Duration // Options.TrackTimeout, resolved
 	polled   func()        // tests: called after every poll
+	watching func()        // tests: called by a read before it has its namespace watched
 }
 
 var (

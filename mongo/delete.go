@@ -35,7 +35,9 @@ func (b *Backend) Delete(ctx context.Context, namespace, key string) error {
 		{Key: "$unset", Value: bson.D{{Key: fieldValue, Value: ""}, {Key: fieldPending, Value: ""}}},
 		stamp,
 	}
-	if _, err := s.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: docID(key)}}, update); err != nil {
+	_, err = s.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: docID(key)}}, update)
+	b.deleted(namespace, key) // a Delete that failed may have deleted
+	if err != nil {
 		return fmt.Errorf("cachetoolz: mongo: delete: %w", err)
 	}
 	return nil

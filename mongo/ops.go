@@ -49,6 +49,7 @@ func (b *Backend) get(ctx context.Context, namespace, key string) ([]byte, uint6
 	}
 	defer cancel()
 	s := b.space(namespace)
+	polls := b.polls()
 	genc := make(chan genRead, 1)
 	go func() { genc <- readGeneration(ctx, s.coll) }()
 	raw, err := s.coll.FindOne(ctx, bson.D{{Key: "_id", Value: docID(key)}}).Raw()
@@ -59,9 +60,12 @@ func (b *Backend) get(ctx context.Context, namespace, key string) ([]byte, uint6
 	if g.err != nil {
 		return nil, 0, 0, fmt.Errorf("cachetoolz: mongo: get: %w", g.err)
 	}
+	if b.watching != nil {
+		b.watching()
+	}
 	switch g.state {
 	case genOK:
-		b.watch(s, g.gen)
+		b.watch(s, g.gen, polls)
 		if err == nil {
 			now := time.Now()
 			if value, gen, ok := visible(raw, now); ok && gen == g.gen {
@@ -78,7 +82,7 @@ func (b *Backend) get(ctx context.Context, namespace, key string) ([]byte, uint6
 			return nil, 0, 0, fmt.Errorf("cachetoolz: mongo: get: %w", g.err)
 		}
 		if g.state == genOK {
-			b.watch(s, g.gen)
+			b.watch(s, g.gen, polls)
 		}
 	}
 	if g.state == genBad {
@@ -223,7 +227,12 @@ func (b *Backend) Clear(ctx context.Context, namespaces ...string) error {
 	defer cancel()
 	for _, ns := range namespaces {
 		s := b.space(ns)
-		if err := s.coll.Drop(ctx); err != nil {
+		err := s.coll.Drop(ctx)
+		// A tracking backend reports its own clear once made (a drop
+		// that failed may have dropped), not only when its poll sees it:
+		// see cachetoolz.Tracker.
+		b.refused(ns)
+		if err != nil {
 			return fmt.Errorf("cachetoolz: mongo: clear %q: %w", ns, err)
 		}
 		s.indexed.Store(0)

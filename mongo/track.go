@@ -31,8 +31,12 @@ type tracker struct {
 	stop context.CancelFunc
 	done chan struct{} // closed when the poll has stopped
 
-	watched  sync.Map // namespace → *watch
-	count    atomic.Int64
+	watched sync.Map // namespace → *watch
+	count   atomic.Int64
+	// polls counts the polls that have read the server's time: a read
+	// during which it moved may have its namespace watched too late for
+	// a poll whose window starts after the read (see unsure).
+	polls    atomic.Uint64
 	overflow atomic.Bool // watched was emptied: the next poll reports Lost
 
 	// own holds the write_ids of this backend's recent stores and
@@ -48,6 +52,12 @@ type watch struct {
 	gen     uint64           // the generation last seen; 0: none
 	seen    map[string]int64 // _id → write_id of the entries the last poll saw
 	indexed uint64           // the generation whose collection has the modified_at index
+	// unsure: the read that made the watch overlapped the start of a
+	// poll, which may have missed the namespace and looks for writes only
+	// from a second before it started; a write made after the read may
+	// fall before the window of every later poll. The first poll of the
+	// watch reports Cleared.
+	unsure bool
 }
 
 // Track starts reporting to sink the changes other processes (and other
@@ -57,9 +67,14 @@ type watch struct {
 // GetTTL of this backend has read, the namespace's generation document
 // and the entries written or deleted since the previous poll (by the
 // server's time in their modified_at field, less a second of overlap). A
-// changed generation is reported as Cleared, each entry written or
+// namespace is watched from the end of its first read; should a poll
+// start during that read, the namespace's first poll reports it Cleared,
+// as a write made after the read may fall before the next polls' window.
+// A changed generation is reported as Cleared, each entry written or
 // deleted through another backend as Changed (the cache applies its own
-// stores and deletes; its own clears are reported). The first poll that succeeds, the first that fails
+// stores and deletes; a Clear or Delete made through this backend
+// reports Cleared or Changed itself once made, for the caches that share
+// it, and the polls report the clear again). The first poll that succeeds, the first that fails
 // after a success, and the first that succeeds after a failure are
 // reported as Lost. A Set that stores nothing because the namespace was
 // cleared since its load began reports Cleared before it returns.
@@ -91,9 +106,19 @@ func (t *tracker) close() {
 	<-t.done
 }
 
+// polls returns the count of a tracking backend's polls that have read
+// the server's time, which a read takes before it begins, for watch.
+func (b *Backend) polls() uint64 {
+	if t := b.tracking.Load(); t != nil {
+		return t.polls.Load()
+	}
+	return 0
+}
+
 // watch has a tracking backend watch namespace s, whose generation a Get
-// has just read as gen, unless it already does.
-func (b *Backend) watch(s *space, gen uint64) {
+// has just read as gen, unless it already does; polls is what b.polls
+// returned before the read began.
+func (b *Backend) watch(s *space, gen, polls uint64) {
 	t := b.tracking.Load()
 	if t == nil {
 		return
@@ -108,7 +133,12 @@ func (b *Backend) watch(s *space, gen uint64) {
 		t.count.Store(0)
 		t.overflow.Store(true)
 	}
-	if _, loaded := t.watched.LoadOrStore(s.name, &watch{s: s, gen: gen}); !loaded {
+	// If no poll read the server's time during the read, the next poll
+	// starts after this store and sees the namespace, and its window
+	// starts a second before a poll that read the time before the read
+	// began: it covers every write made after the read.
+	w := &watch{s: s, gen: gen, unsure: t.polls.Load() != polls}
+	if _, loaded := t.watched.LoadOrStore(s.name, w); !loaded {
 		t.count.Add(1)
 	}
 }
@@ -134,8 +164,22 @@ func (t *tracker) forget() {
 	})
 }
 
-// refused tells a tracking backend's sink that a Set of namespace stored
-// nothing because the namespace's generation has changed.
+// deleted tells a tracking backend's sink that key in namespace was deleted
+// through this backend, once it was. Its polls leave the deletion out (see
+// mine), as they do the backend's stores, which the tracking cache keeps;
+// but the deletion may come from another cache on this backend (or a
+// caller of the backend itself), whose removals the tracking cache's local
+// tier would otherwise never hear of. The tracking cache applies its own
+// as well; hearing them again costs it nothing it had not dropped.
+func (b *Backend) deleted(namespace, key string) {
+	if t := b.tracking.Load(); t != nil {
+		t.sink.Changed(namespace, key)
+	}
+}
+
+// refused tells a tracking backend's sink that namespace was cleared: by
+// this backend's Clear, or since a Set of it read its generation, which
+// then stored nothing.
 func (b *Backend) refused(namespace string) {
 	if t := b.tracking.Load(); t != nil {
 		t.sink.Cleared(namespace)
@@ -236,6 +280,7 @@ func (t *tracker) poll(ctx context.Context, since time.Time) (clock, error) {
 		return clock{}, fmt.Errorf("cachetoolz: mongo: poll: server time: %w", err)
 	}
 	now := clock{time: h.LocalTime, server: h.server()}
+	t.polls.Add(1)
 	if since.IsZero() {
 		since = now.time.Add(-trackOverlap)
 	}
@@ -303,8 +348,8 @@ func (t *tracker) pollSpace(ctx context.Context, w *watch, since time.Time) erro
 		return fmt.Errorf("cachetoolz: mongo: poll %q: %w", w.s.name, err)
 	}
 	w.seen = seen
-	if gen != w.gen {
-		w.gen = gen
+	if gen != w.gen || w.unsure {
+		w.gen, w.unsure = gen, false
 		t.sink.Cleared(w.s.name)
 	} else {
 		for _, id := range changed {

@@ -358,7 +358,7 @@ func TestTrackForgetsPastLimit(t *testing.T) {
 	tr := &tracker{b: b, sink: newRecorder()} // no poll runs
 	b.tracking.Store(tr)
 	for i := range maxSpaces + 1 {
-		b.watch(b.space(fmt.Sprint(i)), 1)
+		b.watch(b.space(fmt.Sprint(i)), 1, 0)
 	}
 	if !tr.overflow.Load() {
 		t.Error("no overflow after one namespace past the limit")
@@ -383,6 +383,16 @@ func TestTrackOwnWritesUnreported(t *testing.T) {
 	put(t, a, ns, "mine", "w")
 	if err := a.Delete(context.Background(), ns, "mine"); err != nil {
 		t.Fatal(err)
+	}
+	// The delete is reported once, by Delete itself, for the caches that
+	// share the backend; the polls report it no more.
+	select {
+	case x := <-r.reports:
+		if x.kind != "changed" || x.ns != ns || x.key != "mine" {
+			t.Fatalf("Delete reported %+v; want changed %s/mine", x, ns)
+		}
+	default:
+		t.Fatal("Delete did not report its deletion")
 	}
 	put(t, other, ns, "theirs", "v")
 	mine := func(x report) bool { return x.kind == "changed" && x.key == "mine" }

@@ -48,6 +48,7 @@ func (b *Backend) Delete(ctx context.Context, namespace, key string) error {
 	for i := 0; i < staleRetries && err != nil && staleConn(err); i++ { // deleting twice removes no more
 		err = deleteScript.Exec(ctx, client, keys, args).Error()
 	}
+	b.wroteOwn(namespace, key, false) // a Delete that failed may have deleted
 	if err != nil {
 		return b.wrap("delete", namespace, err)
 	}

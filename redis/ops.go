@@ -173,5 +173,9 @@ func (b *Backend) Clear(ctx context.Context, namespaces ...string) error {
 	if err != nil {
 		return b.wrap("clear", "", err)
 	}
-	return b.clearShards(ctx, client, namespaces)
+	err = b.clearShards(ctx, client, namespaces)
+	for _, ns := range namespaces { // whether or not it failed: some shards may have moved on
+		b.wroteOwn(ns, "", true)
+	}
+	return err
 }

@@ -44,6 +44,12 @@ type sinkRef struct{ s cachetoolz.TrackSink }
 // closes (a server restart or failover, a network failure that the client
 // notices) or a FLUSHALL/FLUSHDB is reported as Lost. A Set refused because
 // its generation is no longer current reports Cleared before it returns.
+// The server reports no connection's own writes to it: a Clear or Delete
+// made through this backend reports Cleared or Changed itself once made,
+// so that a cache sharing the backend with the tracking one reaches its
+// local tier too; a Set made through it is not reported (see
+// [cachetoolz.Tracker]), so a value that another cache on this backend
+// stores over one the local tier holds (a Refresh, say) is not seen there.
 //
 // Until Track, the backend's client has tracking off, and costs the server
 // nothing. Track replaces it with a client made from the same options with
@@ -202,6 +208,27 @@ func (b *Backend) invalidated(msgs []rueidis.RedisMessage) {
 		case trackedGen:
 			r.s.Cleared(ns)
 		}
+	}
+}
+
+// wroteOwn reports a Clear (cleared) of namespace, or a Delete of key in
+// it, made through this backend, once it has been made: the server does
+// not report a connection's own writes back to it (NOLOOP), and the
+// cache that tracks may share the backend with another cache (or with
+// callers of the backend itself), whose clears and deletes its local
+// tier would otherwise never hear of. The tracking cache applies its own
+// as well; hearing them again costs it nothing it had not dropped.
+// (Stores are not reported: the tracking cache keeps what it stores, and
+// a report of its own store would drop it.)
+func (b *Backend) wroteOwn(namespace, key string, cleared bool) {
+	r := b.track.sink.Load()
+	if r == nil || b.closed.Load() {
+		return
+	}
+	if cleared {
+		r.s.Cleared(namespace)
+	} else {
+		r.s.Changed(namespace, key)
 	}
 }
 

@@ -123,8 +123,12 @@ func (s *Store) setEntry(e *entry, ttl time.Duration) bool {
 	n.sets.Add(1)
 	// A clear that advanced the generation before the entry reached the
 	// cache may have missed it: remove it here. Otherwise the clear comes
-	// after this load and finds the entry in the cache.
-	if n.gen.Load() != gen {
+	// after this load and finds the entry in the cache. The same holds of
+	// a Close, which empties the cache once it has marked the store
+	// closed: a closed store hears of no change any more (a local tier's
+	// backend stops reporting), so an entry left in it would be served
+	// for ever.
+	if n.gen.Load() != gen || s.closed.Load() {
 		s.remove(e)
 	}
 	return true

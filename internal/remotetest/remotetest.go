@@ -168,7 +168,8 @@ func (c *Client) GetTTL(ctx context.Context, namespace, key string) ([]byte, uin
 	return append([]byte{}, it.val...), gen, ttl, nil
 }
 
-// Set implements cachetoolz.Backend. A Set under a generation the namespace
+// Set implements cachetoolz.Backend; it reports the store to the other
+// clients only. A Set under a generation the namespace
 // has left stores nothing, and reports Cleared to c's own sink before it
 // returns, as cachetoolz.Tracker requires, even while reports are held.
 func (c *Client) Set(ctx context.Context, namespace, key string, value []byte, ttl time.Duration, gen uint64) error {
@@ -200,7 +201,8 @@ func (c *Client) Set(ctx context.Context, namespace, key string, value []byte, t
 	return nil
 }
 
-// Delete implements cachetoolz.Deleter.
+// Delete implements cachetoolz.Deleter; it reports the deletion to every
+// client, c too.
 func (c *Client) Delete(ctx context.Context, namespace, key string) error {
 	if err := c.check(ctx); err != nil {
 		return err
@@ -210,10 +212,12 @@ func (c *Client) Delete(ctx context.Context, namespace, key string) error {
 	defer s.mu.Unlock()
 	delete(s.entries[namespace], key)
 	s.others(c, func(t cachetoolz.TrackSink) { t.Changed(namespace, key) })
+	c.report(func(t cachetoolz.TrackSink) { t.Changed(namespace, key) }) // as cachetoolz.Tracker requires
 	return nil
 }
 
-// Clear implements cachetoolz.Backend.
+// Clear implements cachetoolz.Backend; it reports the clear to every
+// client, c too.
 func (c *Client) Clear(ctx context.Context, namespaces ...string) error {
 	if err := c.check(ctx); err != nil {
 		return err
@@ -226,6 +230,7 @@ func (c *Client) Clear(ctx context.Context, namespaces ...string) error {
 		s.gens[ns] = s.nextGen
 		delete(s.entries, ns)
 		s.others(c, func(t cachetoolz.TrackSink) { t.Cleared(ns) })
+		c.report(func(t cachetoolz.TrackSink) { t.Cleared(ns) }) // as cachetoolz.Tracker requires
 	}
 	return nil
 }
