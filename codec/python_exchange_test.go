@@ -8,7 +8,6 @@ import (
 	"math/big"
 	"net"
 	"net/netip"
-	"os"
 	"os/exec"
 	"reflect"
 	"regexp"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cachetoolz/cachetoolz/codec"
+	"github.com/cachetoolz/cachetoolz/internal/seedpy"
 )
 
 // pyCase is a value exchanged with Python: go is a pointer to the Go value
@@ -36,31 +36,9 @@ type pyCase struct {
 type octet byte
 
 // money is a type of the user's own, exchanged under the name "money".
-type money struct {
-	Cents    int64
-	Currency string
-}
+type money = seedpy.Money
 
-func moneyCodec(t testing.TB) *codec.PythonCodec {
-	p := codec.NewPython()
-	err := codec.RegisterPython(p, "money",
-		func(m money) ([]any, error) { return []any{m.Cents, m.Currency}, nil },
-		func(r []any) (money, error) {
-			if len(r) != 2 {
-				return money{}, fmt.Errorf("want [cents, currency], got %v", r)
-			}
-			c, ok1 := r[0].(int64)
-			s, ok2 := r[1].(string)
-			if !ok1 || !ok2 {
-				return money{}, fmt.Errorf("want [cents, currency], got %v", r)
-			}
-			return money{c, s}, nil
-		})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
+func moneyCodec(t testing.TB) *codec.PythonCodec { return seedpy.Codec(t) }
 
 type person struct {
 	Name string
@@ -181,23 +159,9 @@ func pyCases() []pyCase {
 			"when": codec.Date{Year: 2020, Month: 1, Day: 1},
 			"xs":   []any{codec.Set[any]{int64(3): {}}, codec.Deque[any]{Items: []any{[]byte("z"), netip.MustParsePrefix("10.0.0.0/8")}}},
 		}), "{'d': {'t': td(seconds=5)}, 'when': date(2020, 1, 1), 'xs': [{3}, deque([b'z', ipaddress.IPv4Network('10.0.0.0/8')])]}", "", true},
-		{"registered", ptr(money{1999, "EUR"}), "Money(1999, 'EUR')", "", true},
-		{"registered-any", ptr([]any{money{5, "USD"}}), "[Money(5, 'USD')]", "", true},
+		{"registered", ptr(money{Cents: 1999, Currency: "EUR"}), "Money(1999, 'EUR')", "", true},
+		{"registered-any", ptr([]any{money{Cents: 5, Currency: "USD"}}), "[Money(5, 'USD')]", "", true},
 	}
-}
-
-// pythonPath returns Debian's python3, failing under CI=true when it is
-// missing and skipping otherwise.
-func pythonPath(t *testing.T) string {
-	t.Helper()
-	const path = "/usr/bin/python3"
-	if _, err := os.Stat(path); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is needed (Debian's python3 package): %v", path, err)
-		}
-		t.Skipf("%s is missing (install Debian's python3): %v", path, err)
-	}
-	return path
 }
 
 type pyResult struct {
@@ -212,7 +176,7 @@ type pyResult struct {
 // it again; Go decodes Python's bytes, and its re-encoding, to the Go
 // value; where Python's bytes are canonical, both sides write the same.
 func TestPythonExchange(t *testing.T) {
-	python := pythonPath(t)
+	python := seedpy.Python(t)
 	p := moneyCodec(t)
 	cases := pyCases()
 	type input struct {
@@ -294,7 +258,7 @@ func TestPythonExchange(t *testing.T) {
 // Python's own codecs: every byte Python decodes with the charset comes
 // back from Go as that byte.
 func TestPythonCharsets(t *testing.T) {
-	python := pythonPath(t)
+	python := seedpy.Python(t)
 	script := `
 import json
 out = {}

@@ -10,7 +10,6 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"net/netip"
-	"os"
 	"os/exec"
 	"slices"
 	"strconv"
@@ -20,26 +19,11 @@ import (
 
 	"github.com/cachetoolz/cachetoolz"
 	"github.com/cachetoolz/cachetoolz/codec"
+	"github.com/cachetoolz/cachetoolz/internal/seedpy"
 	"github.com/cachetoolz/cachetoolz/internal/testserver"
 	"github.com/cachetoolz/cachetoolz/pykey"
 	rediscache "github.com/cachetoolz/cachetoolz/redis"
 )
-
-// python returns Debian's python3 once it has checked that it can import
-// redis (Debian's python3-redis). Under CI=true a missing one fails the
-// test; otherwise it skips.
-func python(t *testing.T) string {
-	t.Helper()
-	const path = "/usr/bin/python3"
-	err := exec.Command(path, "-I", "-c", "import redis").Run()
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s with redis is needed (Debian's python3 and python3-redis): %v", path, err)
-		}
-		t.Skipf("%s with redis is missing (install Debian's python3 and python3-redis): %v", path, err)
-	}
-	return path
-}
 
 // pyOp is one operation of testdata/seedcache.py; pyResult its result.
 type pyOp map[string]any
@@ -61,7 +45,7 @@ func runPython(t *testing.T, url string, ops []pyOp) []pyResult {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(python(t), "-I", "testdata/seedcache.py", url)
+	cmd := exec.Command(seedpy.Python(t, "redis"), "-I", "testdata/seedcache.py", url)
 	cmd.Stdin = bytes.NewReader(in)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -78,31 +62,9 @@ func runPython(t *testing.T, url string, ops []pyOp) []pyResult {
 
 // pyCodec is codec.Python with the user type money registered as the
 // script registers Money.
-func pyCodec(t testing.TB) *codec.PythonCodec {
-	p := codec.NewPython()
-	err := codec.RegisterPython(p, "money",
-		func(m money) ([]any, error) { return []any{m.Cents, m.Currency}, nil },
-		func(r []any) (money, error) {
-			if len(r) != 2 {
-				return money{}, fmt.Errorf("want [cents, currency], got %v", r)
-			}
-			c, ok1 := r[0].(int64)
-			s, ok2 := r[1].(string)
-			if !ok1 || !ok2 {
-				return money{}, fmt.Errorf("want [cents, currency], got %v", r)
-			}
-			return money{c, s}, nil
-		})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
+func pyCodec(t testing.TB) *codec.PythonCodec { return seedpy.Codec(t) }
 
-type money struct {
-	Cents    int64
-	Currency string
-}
+type money = seedpy.Money
 
 type person struct {
 	Name string
@@ -233,7 +195,7 @@ func seedTypes() []typeCase {
 				"when": codec.Date{Year: 2020, Month: 1, Day: 1},
 				"xs":   []any{codec.Set[any]{int64(3): {}}, codec.Deque[any]{Items: []any{[]byte("z"), netip.MustParsePrefix("10.0.0.0/8")}}},
 			}),
-		tc("registered", "Money(1999, 'EUR')", money{1999, "EUR"}),
+		tc("registered", "Money(1999, 'EUR')", money{Cents: 1999, Currency: "EUR"}),
 	}
 }
 
@@ -241,7 +203,7 @@ func seedTypes() []typeCase {
 // Go reads every type of the seed's value format that the Python side
 // stored, and Python reads every one that Go stored.
 func TestPythonReadsAndWritesEveryType(t *testing.T) {
-	python(t)
+	seedpy.Python(t, "redis")
 	srv := testserver.Redis(t)
 	c := seedCache(t, srv.URL())
 	cases := seedTypes()
@@ -449,7 +411,7 @@ func genCall(r *rand.Rand) keyArgs {
 // the Python side stores under, and each side's wrapped function hits on
 // the entry the other stored for the same call.
 func TestPythonSharesKeys(t *testing.T) {
-	python(t)
+	seedpy.Python(t, "redis")
 	srv := testserver.Redis(t)
 	c := seedCache(t, srv.URL())
 	const n = 500
@@ -548,7 +510,7 @@ func firstEqual(calls []keyArgs, i int) (int, bool) {
 // does: its clear of "user*" also removes "users", and its clear of
 // "u[s]er?" misses its own entries and removes those of "users".
 func TestPythonSharesClear(t *testing.T) {
-	python(t)
+	seedpy.Python(t, "redis")
 	srv := testserver.Redis(t)
 	c := seedCache(t, srv.URL())
 	names := []string{"plain", "user*", "users", "u[s]er?", `a\b`, "ns:colon"}
