@@ -117,16 +117,7 @@ const nearTimeout = 5 * time.Second
 // nearTimeout and a TTL of an hour, and returns the cache and the wrapped
 // load.
 func redisCache(b *testing.B, be cachetoolz.Backend, o *memory.Options, load loader) (*cachetoolz.Cache, memo) {
-	c, err := cachetoolz.New(be, &cachetoolz.Config{Local: o, Timeout: nearTimeout, Logger: benchLogger(b)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { c.Close() })
-	m, err := cachetoolz.Wrap1(c, load, &cachetoolz.Options{TTL: ttl, Name: "benchmarks.load"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	return c, m
+	return wrapOn(b, be, &cachetoolz.Config{Local: o, Timeout: nearTimeout, Logger: benchLogger(b)}, load)
 }
 
 // warmLocal warms m, a cache on c with a local tier, until a pass over the

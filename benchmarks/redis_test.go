@@ -172,17 +172,25 @@ func redisBackendDirect(url string) factory {
 // redisWrapped is load wrapped with cachetoolz.Wrap1 on the Redis backend.
 func redisWrapped(url string) factory {
 	return func(b *testing.B, load loader) memo {
-		c, err := cachetoolz.New(newRedisBackend(b, url), nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { c.Close() })
-		m, err := cachetoolz.Wrap1(c, load, &cachetoolz.Options{TTL: ttl, Name: "benchmarks.load"})
-		if err != nil {
-			b.Fatal(err)
-		}
+		_, m := wrapOn(b, newRedisBackend(b, url), nil, load)
 		return m
 	}
+}
+
+// wrapOn wraps load with cachetoolz.Wrap1 and a TTL of an hour on a cache
+// on be with cfg, closed when b ends, and returns the cache and the
+// wrapped load.
+func wrapOn(b *testing.B, be cachetoolz.Backend, cfg *cachetoolz.Config, load loader) (*cachetoolz.Cache, memo) {
+	c, err := cachetoolz.New(be, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.Close() })
+	m, err := cachetoolz.Wrap1(c, load, &cachetoolz.Options{TTL: ttl, Name: "benchmarks.load"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c, m
 }
 
 // goRedisCacheRemote is go-redis/cache v9 with Redis only: Once looks the key
