@@ -2,6 +2,7 @@ package cachetoolz
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"reflect"
@@ -94,10 +95,25 @@ func DefaultKey(typed bool, fn Function, args []any) (string, error) {
 // remoteKey hashes a function name and encoded arguments into a backend key.
 // Its input is written on the stack, unless it outgrows remoteKeyBuf: the
 // key's string is its one allocation.
+//
+// A name ends at the NUL byte written after it. A name that holds a NUL
+// itself could end early that way, so that its tail and the arguments read
+// as another name's arguments: such a name is hashed instead in a second
+// form, under its own domain and after its length, which no name of the
+// first form can produce.
 func remoteKey(name string, args []byte) string {
-	const domain = "cachetoolz\x00"
+	const (
+		domain      = "cachetoolz\x00"
+		countDomain = "cachetoolz\x01"
+	)
 	var buf [remoteKeyBuf]byte
-	b := append(append(append(append(buf[:0], domain...), name...), 0), args...)
+	var b []byte
+	if strings.IndexByte(name, 0) < 0 {
+		b = append(append(append(append(buf[:0], domain...), name...), 0), args...)
+	} else {
+		b = binary.AppendUvarint(append(buf[:0], countDomain...), uint64(len(name)))
+		b = append(append(b, name...), args...)
+	}
 	sum := sha256.Sum256(b)
 	var h [32]byte
 	hex.Encode(h[:], sum[:16])
