@@ -14,8 +14,8 @@ import (
 // new key enters the window; the key the window drops is Set into an otter
 // cache of the rest of the capacity, which admits it or not. The window's share of the capacity is
 // fixed (share-N: N% of it; share-0 is otter alone), or adapted (ghost) as
-// ARC adapts its target: the keys otter drops are remembered, as many as
-// the capacity, with how long they had been in it; a miss on one dropped
+// ARC adapts its target: the keys among the last capacity that otter
+// dropped are remembered (ghosts), with how long they had been in it; a miss on one dropped
 // within capacity/20 requests of its Set (rejected, or dropped soon after)
 // grows the window, a miss on one dropped later shrinks it, each by
 // the ratio of the two kinds of remembered keys. otter runs its maintenance
@@ -63,20 +63,8 @@ func replayWindowed(keys []int, capacity, share int, adapt bool, kind windowKind
 	w := capacity * share / 100
 	young := max(capacity/20, 1)
 	now := 0
-	setAt := map[int]int{}   // keys in otter: when they were Set
-	ghosts := map[int]bool{} // keys otter dropped: whether young
-	var order []int          // ghosts, oldest first
-	nYoung, nOld := 0, 0     // ghosts of each kind
-	forget := func(k int) {
-		if y, ok := ghosts[k]; ok {
-			if y {
-				nYoung--
-			} else {
-				nOld--
-			}
-			delete(ghosts, k)
-		}
-	}
+	setAt := map[int]int{} // keys in otter: when they were Set
+	g := newGhosts(capacity)
 	var c *otter.Cache[int, int]
 	if w < capacity {
 		c = otter.Must(&otter.Options[int, int]{
@@ -88,18 +76,7 @@ func replayWindowed(keys []int, capacity, share int, adapt bool, kind windowKind
 				}
 				y := now-setAt[e.Key] < young
 				delete(setAt, e.Key)
-				forget(e.Key)
-				ghosts[e.Key] = y
-				if y {
-					nYoung++
-				} else {
-					nOld++
-				}
-				order = append(order, e.Key)
-				if len(order) > capacity {
-					forget(order[0])
-					order = order[1:]
-				}
+				g.add(e.Key, y)
 			},
 		})
 		defer c.StopAllGoroutines()
@@ -119,12 +96,11 @@ func replayWindowed(keys []int, capacity, share int, adapt bool, kind windowKind
 				continue
 			}
 		}
-		if y, ok := ghosts[k]; ok {
-			forget(k)
+		if y, ok := g.take(k); ok {
 			if y {
-				w = min(w+max(1, nOld/max(nYoung, 1)), capacity*9/10)
+				w = min(w+max(1, g.nOld/max(g.nYoung, 1)), capacity*9/10)
 			} else {
-				w = max(w-max(1, nYoung/max(nOld, 1)), capacity/100)
+				w = max(w-max(1, g.nYoung/max(g.nOld, 1)), capacity/100)
 			}
 			c.SetMaximum(uint64(capacity - w))
 		}
