@@ -61,6 +61,10 @@ func newArgInfo(t reflect.Type, typed bool) argInfo {
 // appendArg appends the canonical encoding of a, exactly as canon.Append
 // does for any(a), without allocating for the common scalar types.
 func appendArg[A any](b []byte, a A, info *argInfo) ([]byte, error) {
+	if info.fast == fastInt && len(info.tag) == 0 {
+		// The commonest argument, encoded here rather than in a call.
+		return canon.AppendInt(b, int64(*(*int)(unsafe.Pointer(&a)))), nil
+	}
 	if info.fast != fastNone {
 		// A is the type info.fast names: newArgInfo was given A's type.
 		if len(info.tag) > 0 {
