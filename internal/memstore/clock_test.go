@@ -41,3 +41,45 @@ func TestStoreInSynctestBubbleExpires(t *testing.T) {
 		}
 	})
 }
+
+// GetCounted, whose test of a time to live reads the system clock inline,
+// honours the time to live by a given clock and by the system clock alike.
+func TestGetCountedHonoursTTL(t *testing.T) {
+	fake := &fakeNow{t: time.Unix(1_700_000_000, 0)}
+	s := newStore(t, Config{MaxEntries: 100, Now: fake.now, ReclaimInterval: time.Hour})
+	n := s.Namespace("n")
+	put(s, n, "k", time.Minute)
+	if _, _, _, ok := n.GetCounted([]byte("k")); !ok {
+		t.Fatal("given clock: a fresh entry missed")
+	}
+	fake.advance(time.Minute)
+	if _, _, _, ok := n.GetCounted([]byte("k")); ok {
+		t.Fatal("given clock: an entry past its time to live was served")
+	}
+
+	synctest.Test(t, func(t *testing.T) {
+		// A store made in a bubble follows the bubble's time.
+		s := New(Config{MaxEntries: 100, ReclaimInterval: time.Hour})
+		defer s.Close()
+		n := s.Namespace("n")
+		put(s, n, "k", time.Minute)
+		if _, _, _, ok := n.GetCounted([]byte("k")); !ok {
+			t.Fatal("bubble: a fresh entry missed")
+		}
+		time.Sleep(time.Minute)
+		if _, _, _, ok := n.GetCounted([]byte("k")); ok {
+			t.Fatal("bubble: an entry past its time to live was served")
+		}
+	})
+
+	s = newStore(t, Config{MaxEntries: 100, ReclaimInterval: time.Hour})
+	n = s.Namespace("n")
+	put(s, n, "k", 200*time.Millisecond)
+	if _, _, _, ok := n.GetCounted([]byte("k")); !ok {
+		t.Fatal("system clock: a fresh entry missed")
+	}
+	time.Sleep(250 * time.Millisecond) // real time passing, which the test is about
+	if _, _, _, ok := n.GetCounted([]byte("k")); ok {
+		t.Fatal("system clock: an entry past its time to live was served")
+	}
+}
