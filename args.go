@@ -2,6 +2,7 @@ package cachetoolz
 
 import (
 	"reflect"
+	"unsafe"
 
 	"github.com/cachetoolz/cachetoolz/internal/canon"
 )
@@ -9,12 +10,48 @@ import (
 // argInfo is what a wrapper knows about one argument's static type.
 type argInfo struct {
 	typed bool
-	iface bool   // the static type is an interface: the dynamic type varies
-	tag   []byte // the type tag written before the value when typed
+	iface bool     // the static type is an interface: the dynamic type varies
+	fast  fastKind // how appendArg encodes it without reflection
+	tag   []byte   // the type tag written before the value when typed
+}
+
+// fastKind is a predeclared type that appendArg encodes by reading the
+// argument's memory as that type, with no interface conversion or type
+// switch on the path of every call.
+type fastKind uint8
+
+const (
+	fastNone fastKind = iota
+	fastInt
+	fastInt64
+	fastInt32
+	fastUint
+	fastUint64
+	fastUint32
+	fastString
+	fastBool
+	fastFloat64
+	fastBytes
+)
+
+// fastKinds are the types appendArg encodes directly: exactly these, not
+// types defined on them, which may have methods of their own that the
+// encoding honours.
+var fastKinds = map[reflect.Type]fastKind{
+	reflect.TypeFor[int]():     fastInt,
+	reflect.TypeFor[int64]():   fastInt64,
+	reflect.TypeFor[int32]():   fastInt32,
+	reflect.TypeFor[uint]():    fastUint,
+	reflect.TypeFor[uint64]():  fastUint64,
+	reflect.TypeFor[uint32]():  fastUint32,
+	reflect.TypeFor[string]():  fastString,
+	reflect.TypeFor[bool]():    fastBool,
+	reflect.TypeFor[float64](): fastFloat64,
+	reflect.TypeFor[[]byte]():  fastBytes,
 }
 
 func newArgInfo(t reflect.Type, typed bool) argInfo {
-	a := argInfo{typed: typed, iface: t.Kind() == reflect.Interface}
+	a := argInfo{typed: typed, iface: t.Kind() == reflect.Interface, fast: fastKinds[t]}
 	if typed && !a.iface {
 		a.tag = canon.AppendType(nil, t)
 	}
@@ -24,11 +61,18 @@ func newArgInfo(t reflect.Type, typed bool) argInfo {
 // appendArg appends the canonical encoding of a, exactly as canon.Append
 // does for any(a), without allocating for the common scalar types.
 func appendArg[A any](b []byte, a A, info *argInfo) ([]byte, error) {
-	if !info.iface || !info.typed {
-		n := len(b)
+	if info.fast == fastInt && len(info.tag) == 0 {
+		// The commonest argument, encoded here rather than in a call.
+		return canon.AppendInt(b, int64(*(*int)(unsafe.Pointer(&a)))), nil
+	}
+	if info.fast != fastNone {
+		// A is the type info.fast names: newArgInfo was given A's type.
 		if len(info.tag) > 0 {
 			b = append(b, info.tag...)
 		}
+		return appendFast(b, unsafe.Pointer(&a), info.fast), nil
+	}
+	if info.iface && !info.typed {
 		switch v := any(a).(type) {
 		case int:
 			return canon.AppendInt(b, int64(v)), nil
@@ -51,9 +95,34 @@ func appendArg[A any](b []byte, a A, info *argInfo) ([]byte, error) {
 		case []byte:
 			return canon.AppendBytes(b, v), nil
 		}
-		b = b[:n]
 	}
 	return appendSlow(b, a, info.typed)
+}
+
+// appendFast appends the encoding of the value of kind k at p.
+func appendFast(b []byte, p unsafe.Pointer, k fastKind) []byte {
+	switch k {
+	case fastInt:
+		return canon.AppendInt(b, int64(*(*int)(p)))
+	case fastInt64:
+		return canon.AppendInt(b, *(*int64)(p))
+	case fastInt32:
+		return canon.AppendInt(b, int64(*(*int32)(p)))
+	case fastUint:
+		return canon.AppendUint(b, uint64(*(*uint)(p)))
+	case fastUint64:
+		return canon.AppendUint(b, *(*uint64)(p))
+	case fastUint32:
+		return canon.AppendUint(b, uint64(*(*uint32)(p)))
+	case fastString:
+		return canon.AppendString(b, *(*string)(p))
+	case fastBool:
+		return canon.AppendBool(b, *(*bool)(p))
+	case fastFloat64:
+		return canon.AppendFloat(b, *(*float64)(p))
+	default: // fastBytes
+		return canon.AppendBytes(b, *(*[]byte)(p))
+	}
 }
 
 // appendSlow encodes a through reflection. It is a function of its own so

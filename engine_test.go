@@ -194,6 +194,33 @@ func TestSlowFunctionWithoutContextIsCached(t *testing.T) {
 	})
 }
 
+// Two wrappers of one identity on one memory cache of Go values, whose
+// results are stored with their entries: one's entry is never served to the
+// other as a hit, on the path of a hit that reads the result in place.
+func TestResultTypeChangeIsAMissInPlace(t *testing.T) {
+	c := cachetoolz.Must(cachetoolz.New(memory.Must(memory.New(nil)), nil))
+	type v1 struct{ A, B int }
+	type v2 struct {
+		S string
+		N int
+	}
+	old := cachetoolz.Must(cachetoolz.Wrap1Plain(c, func(id int) v1 { return v1{A: id, B: id} }, &cachetoolz.Options{Name: "get"}))
+	var runs atomic.Int64
+	cur := cachetoolz.Must(cachetoolz.Wrap1Plain(c, func(id int) v2 { runs.Add(1); return v2{S: fmt.Sprint("s", id), N: id} }, &cachetoolz.Options{Name: "get"}))
+	if got := old(7); got != (v1{7, 7}) {
+		t.Fatalf("old(7) = %+v", got)
+	}
+	if got := cur(7); got != (v2{"s7", 7}) || runs.Load() != 1 {
+		t.Fatalf("call after another type was stored = %+v after %d runs", got, runs.Load())
+	}
+	if got := cur(7); got != (v2{"s7", 7}) || runs.Load() != 1 {
+		t.Fatalf("the entry was not overwritten: %+v after %d runs", got, runs.Load())
+	}
+	if s := c.Stats()[cachetoolz.DefaultNamespace]; s.Mismatches != 1 || s.Hits != 1 {
+		t.Fatalf("Stats = %+v, want 1 mismatch and 1 hit", s)
+	}
+}
+
 // Two deploys whose result types share a name but not a shape: the type's
 // name is no fingerprint.
 func TestSameNamedResultTypeChangeIsAMiss(t *testing.T) {

@@ -254,8 +254,13 @@ func (f *flights[T, R]) run(id flightID, c *call[R], p probe, args T) (o outcome
 	w := f.w
 	normal := false
 	defer func() {
-		if !normal && o.panic == nil {
-			o.goexit = true
+		if !normal {
+			// A panic, which ends here, or runtime.Goexit, which goes on.
+			if r := recover(); r != nil {
+				o.panic = &PanicError{Value: r, Stack: debug.Stack()}
+			} else {
+				o.goexit = true
+			}
 		}
 		c.ctx.cancel(cancelled) // releases its timer, if any
 		// Forget the call before waking anyone, so that no caller joins
@@ -277,16 +282,7 @@ func (f *flights[T, R]) run(id flightID, c *call[R], p probe, args T) (o outcome
 			w.c.trouble(w.ns, w.ns.name, opPanic, o.panic)
 		}
 	}()
-	func() {
-		defer func() {
-			if !normal {
-				if r := recover(); r != nil {
-					o.panic = &PanicError{Value: r, Stack: debug.Stack()}
-				}
-			}
-		}()
-		o.val, o.err = loadBody(w, &c.ctx, id.key, p, f.fn, args)
-		normal = true
-	}()
+	o.val, o.err = loadBody(w, &c.ctx, id.key, p, f.fn, args)
+	normal = true
 	return o
 }

@@ -33,7 +33,7 @@ import (
 // that cannot be made into a key (a channel behind an interface, say): the
 // function runs, and the trouble is counted in Stats and logged.
 //
-// Every shape of every arity takes one path (lookup, then miss or uncached,
+// Every shape of every arity takes one path (hit or lookup, then miss or uncached,
 // in engine.go and flight.go): the shapes differ only in
 // how they adapt the function to its fullest form, func(context.Context,
 // A1, ..., AN) (R, error).
@@ -63,9 +63,12 @@ func wrap0[R any](c *Cache, ident any, fn func(context.Context) (R, error), opts
 			return uncached(w, ctx, err, struct{}{}, f)
 		}
 		var p probe
-		r, ok := w.lookup(ctx, key, lookCall, &p)
-		if ok {
-			return r, nil
+		if r, looked := w.hit(key, &p); r != nil {
+			return *r, nil
+		} else if !looked {
+			if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
+				return r, nil
+			}
 		}
 		return fl.miss(ctx, key, p, struct{}{})
 	}, nil
@@ -138,9 +141,12 @@ func wrap1[A1, R any](c *Cache, ident any, fn func(context.Context, A1) (R, erro
 			return uncached(w, ctx, err, a1, f)
 		}
 		var p probe
-		r, ok := w.lookup(ctx, key, lookCall, &p)
-		if ok {
-			return r, nil
+		if r, looked := w.hit(key, &p); r != nil {
+			return *r, nil
+		} else if !looked {
+			if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
+				return r, nil
+			}
 		}
 		return fl.miss(ctx, key, p, a1)
 	}, nil
@@ -222,9 +228,12 @@ func wrap2[A1, A2, R any](c *Cache, ident any, fn func(context.Context, A1, A2) 
 			return uncached(w, ctx, err, args2[A1, A2]{a1, a2}, f)
 		}
 		var p probe
-		r, ok := w.lookup(ctx, key, lookCall, &p)
-		if ok {
-			return r, nil
+		if r, looked := w.hit(key, &p); r != nil {
+			return *r, nil
+		} else if !looked {
+			if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
+				return r, nil
+			}
 		}
 		return fl.miss(ctx, key, p, args2[A1, A2]{a1, a2})
 	}, nil
@@ -310,9 +319,12 @@ func wrap3[A1, A2, A3, R any](c *Cache, ident any, fn func(context.Context, A1, 
 			return uncached(w, ctx, err, args3[A1, A2, A3]{a1, a2, a3}, f)
 		}
 		var p probe
-		r, ok := w.lookup(ctx, key, lookCall, &p)
-		if ok {
-			return r, nil
+		if r, looked := w.hit(key, &p); r != nil {
+			return *r, nil
+		} else if !looked {
+			if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
+				return r, nil
+			}
 		}
 		return fl.miss(ctx, key, p, args3[A1, A2, A3]{a1, a2, a3})
 	}, nil

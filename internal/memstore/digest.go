@@ -59,3 +59,20 @@ func hashString(seed uint64, s string) uint64 {
 	}
 	return mix(mix(x^mulB, y^h^mulC)^seed, mulA^h)
 }
+
+// sameKey reports whether a and b are equal. The keys of a cache are
+// mostly 8 to 16 bytes long (a function's four-byte id and a scalar
+// argument or two), which two overlapping eight-byte loads compare without
+// the call and setup of the general comparison.
+func sameKey(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) < 8 || len(a) > 16 {
+		return a == b
+	}
+	x := unsafe.Slice(unsafe.StringData(a), len(a))
+	y := unsafe.Slice(unsafe.StringData(b), len(b))
+	return binary.LittleEndian.Uint64(x) == binary.LittleEndian.Uint64(y) &&
+		binary.LittleEndian.Uint64(x[len(x)-8:]) == binary.LittleEndian.Uint64(y[len(y)-8:])
+}

@@ -88,3 +88,27 @@ func TestHashStringSpreads(t *testing.T) {
 		add(3, string(binary.LittleEndian.AppendUint32(nil, uint32(i))))
 	}
 }
+
+// sameKey agrees with == for every length around its fast path and a
+// difference at every position.
+func TestSameKey(t *testing.T) {
+	for n := 0; n <= 24; n++ {
+		a := make([]byte, n)
+		for i := range a {
+			a[i] = byte('a' + i)
+		}
+		if !sameKey(string(a), string(a)) {
+			t.Fatalf("len %d: equal keys differ", n)
+		}
+		if n > 0 && sameKey(string(a), string(a[:n-1])) {
+			t.Fatalf("len %d: keys of different lengths are equal", n)
+		}
+		for i := range a {
+			b := append([]byte(nil), a...)
+			b[i] ^= 0x80
+			if sameKey(string(a), string(b)) {
+				t.Fatalf("len %d: keys differing at byte %d are equal", n, i)
+			}
+		}
+	}
+}

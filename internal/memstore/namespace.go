@@ -78,7 +78,7 @@ func (n *Namespace) Get(k []byte) (value any, gen uint64, ok bool) {
 	// and key are compared. Otter tested the expiry against a reading that
 	// may be stale; an entry with a time to live is tested again against a
 	// fresh one.
-	if ok && e.ns == n && e.key == ks && e.gen == n.gen.Load() &&
+	if ok && e.ns == n && sameKey(e.key, ks) && e.gen == n.gen.Load() &&
 		(e.expires == 0 || n.store.clock.NowNano() < e.expires) {
 		return e.value, 0, true
 	}
@@ -93,9 +93,17 @@ func (n *Namespace) GetCounted(k []byte) (value any, gen, sets uint64, ok bool) 
 	sets = n.sets.Load()
 	ks := unsafe.String(unsafe.SliceData(k), len(k))
 	e, ok := n.store.cache.GetIfPresent(n.store.digest(n.id, ks))
-	if ok && e.ns == n && e.key == ks && e.gen == n.gen.Load() &&
-		(e.expires == 0 || n.store.clock.NowNano() < e.expires) {
-		return e.value, 0, 0, true
+	if ok && e.ns == n && sameKey(e.key, ks) && e.gen == n.gen.Load() {
+		if e.expires == 0 {
+			return e.value, 0, 0, true
+		}
+		now, sys := n.store.clock.system() // NowNano, but inlined
+		if !sys {
+			now = n.store.clock.NowNano()
+		}
+		if now < e.expires {
+			return e.value, 0, 0, true
+		}
 	}
 	return nil, n.gen.Load(), sets, false
 }

@@ -53,3 +53,17 @@ func (t Typed[V]) Set(s *Store, n *Namespace, k string, v V, ttl time.Duration, 
 	x.value = *(*any)(unsafe.Pointer(&eface{typ: t.typ, data: unsafe.Pointer(&x.v)}))
 	s.setEntry(&x.entry, ttl)
 }
+
+// Inline reports whether Set stores a V in the same allocation as its
+// entry, where Pointer finds it.
+func (t Typed[V]) Inline() bool { return t.typ != nil }
+
+// Pointer returns where v, a value a Get returned, holds its V, or nil if
+// its dynamic type is not V. The V is never written again. Only a Typed
+// that is Inline finds any.
+func (t Typed[V]) Pointer(v any) *V {
+	if e := (*eface)(unsafe.Pointer(&v)); t.typ != nil && e.typ == t.typ {
+		return (*V)(e.data)
+	}
+	return nil
+}

@@ -56,3 +56,33 @@ type wideErr struct{}
 func (wideErr) Error() string { return "wide" }
 
 var errWide error = wideErr{}
+
+// TestTypedPointer checks that Pointer finds a value that Set stored with
+// its entry (or any value of its type), and nothing in a value of another
+// type or through a Typed that stores values as they are.
+func TestTypedPointer(t *testing.T) {
+	s := newStore(t, Config{MaxEntries: 100})
+	n := s.Namespace("n")
+	typed := NewTyped[wide]()
+	if !typed.Inline() || NewTyped[int]().Inline() || NewTyped[error]().Inline() {
+		t.Fatal("Inline: want true for a wide struct only")
+	}
+	w := wide{A: 1, S: "s", T: []string{"x"}}
+	typed.Set(s, n, "k", w, 0, n.Generation())
+	v, _, ok := n.GetString("k")
+	if !ok {
+		t.Fatal("miss")
+	}
+	if p := typed.Pointer(v); p == nil || !reflect.DeepEqual(*p, w) {
+		t.Fatalf("Pointer = %v, want a pointer to %#v", p, w)
+	}
+	if p := typed.Pointer(any(w)); p == nil || !reflect.DeepEqual(*p, w) {
+		t.Fatalf("Pointer of a boxed wide = %v, want a pointer to it", p)
+	}
+	if p := NewTyped[wide]().Pointer(any(3)); p != nil {
+		t.Fatal("Pointer found a wide in an int")
+	}
+	if p := NewTyped[int]().Pointer(any(3)); p != nil {
+		t.Fatal("Pointer found a value through a Typed that is not Inline")
+	}
+}
