@@ -55,7 +55,7 @@ func (w *wrapper[R]) lookupMeta(ctx context.Context, key []byte, l look) (r R, p
 			}
 		}
 		// lookupRemote judges the entries that carry metadata.
-		return w.lookupRemote(ctx, key, count)
+		return w.lookupRemote(ctx, key, "", count)
 	case !w.metaOK():
 		if l == lookCall {
 			l = lookPlain
