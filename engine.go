@@ -166,8 +166,9 @@ func (w *wrapper[R]) custom(b []byte, args ...any) ([]byte, string, error) {
 }
 
 // customKeyCap is the room a KeyAppender gets for keyCustom and its key:
-// enough for a hexadecimal SHA-256 and a short prefix.
-const customKeyCap = 80
+// enough for a hexadecimal MD5 (pykey) in the smallest size class that
+// holds one; a longer key grows it.
+const customKeyCap = 48
 
 // probe is what a lookup learnt that the store after a load needs.
 type probe struct {
@@ -214,7 +215,7 @@ func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (
 					return r, true
 				}
 			}
-			r, *p, ok = w.lookupRemote(ctx, key, p.key, l != lookAgain) // it judges freshness itself
+			r, ok = w.lookupRemote(ctx, key, p, l != lookAgain) // it judges freshness itself
 		} else {
 			r, *p, ok = w.lookupFresh(ctx, key, l)
 		}
@@ -260,20 +261,20 @@ func (w *wrapper[R]) backendKey(key []byte) string {
 	return remoteKey(w.fn.Name, key[len(w.prefix):])
 }
 
-// lookupRemote is lookup in the backend. bkey is key's backend key when
-// the caller has it (see custom), or else "".
-func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, bkey string, count bool) (r R, p probe, ok bool) {
-	if p.key = bkey; bkey == "" {
+// lookupRemote is lookup in the backend. It fills *p, which holds nothing
+// but, when the caller has it (see custom), key's backend key in p.key.
+func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, p *probe, count bool) (r R, ok bool) {
+	if p.key == "" {
 		p.key = w.backendKey(key)
 	}
 	c, n := w.c, w.ns
 	br := n.breakerFor(p.key)
 	if !br.allow() {
-		return r, p, false
+		return r, false
 	}
 	tctx, cancel := c.timeout(ctx)
 	tctx, end := c.startOp(tctx, OpGet, n.name)
-	data, gen, life, err := w.remoteGet(tctx, &p)
+	data, gen, life, err := w.remoteGet(tctx, p)
 	end(err)
 	cancel()
 	switch {
@@ -286,14 +287,14 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, bkey string, 
 			if count {
 				w.mismatch(err)
 			}
-			return r, p, false
+			return r, false
 		}
 		if w.metaOK() {
-			r, p, ok = w.judge(r, m, p, key, count)
+			r, *p, ok = w.judge(r, m, *p, key, count)
 			if ok && w.local != nil {
 				w.keepRead(key, r, &p.near, life, m)
 			}
-			return r, p, ok
+			return r, ok
 		}
 		if w.local != nil {
 			w.keepRead(key, r, &p.near, life, m)
@@ -301,11 +302,11 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, bkey string, 
 		if count {
 			n.stats.hit()
 		}
-		return r, p, true
+		return r, true
 	case errors.Is(err, ErrNotFound):
 		br.success()
 		p.gen, p.genOK = gen, true
-		return r, p, false
+		return r, false
 	case ctx.Err() != nil:
 		br.abandon()
 		p.retry = true
@@ -313,7 +314,7 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, bkey string, 
 		br.failure()
 		c.trouble(n, n.name, opGet, err)
 	}
-	return r, p, false
+	return r, false
 }
 
 // loadBody is what one load does, under its own context.

@@ -3,7 +3,6 @@ package pykey
 import (
 	"crypto/md5"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 
@@ -59,18 +58,15 @@ func (g Generator) AppendKey(dst []byte, typed bool, fn cachetoolz.Function, arg
 	return appendHex(dst, &sum), nil
 }
 
-// appendHex appends the lowercase hexadecimal form of sum to dst, writing
-// it in place.
+// appendHex appends the lowercase hexadecimal form of sum to dst.
 func appendHex(dst []byte, sum *[md5.Size]byte) []byte {
 	const digits = "0123456789abcdef"
-	n := len(dst)
-	dst = slices.Grow(dst, 2*md5.Size)[:n+2*md5.Size]
-	h := (*[2 * md5.Size]byte)(dst[n:])
+	var h [2 * md5.Size]byte
 	for i, c := range sum {
 		h[2*i] = digits[c>>4]
 		h[2*i+1] = digits[c&0xf]
 	}
-	return dst
+	return append(dst, h[:]...)
 }
 
 // Pickle returns the bytes that Python's pickle.dumps gives for the key of
