@@ -32,6 +32,7 @@ type wrapper[R any] struct {
 	ttl         time.Duration
 	loadTimeout time.Duration
 	keys        KeyGenerator
+	appender    KeyAppender // keys, when it appends its keys
 	fn          Function
 	prefix      [5]byte // keyDefault and the function id
 	args        []argInfo
@@ -108,6 +109,7 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 		fresh:       newFreshness(&opts),
 	}
 	w.local = w.ns.local
+	w.appender, _ = opts.Keys.(KeyAppender)
 	if w.plain && opts.Version != "" {
 		return nil, fmt.Errorf("cachetoolz: Options.Version %q cannot take effect on %T, which stores plain values", opts.Version, c.backend)
 	}
@@ -142,14 +144,31 @@ func uncached[T, R any](w *wrapper[R], ctx context.Context, kerr error, args T, 
 	return fn(ctx, args)
 }
 
-// custom builds the key of a call with the wrap's KeyGenerator.
-func (w *wrapper[R]) custom(b []byte, args ...any) ([]byte, error) {
+// custom builds the key of a call with the wrap's KeyGenerator, keyCustom
+// then the generator's key, and returns the generator's key as a string
+// too: the backend key, which lookupRemote then need not copy out of the
+// key. A generator that returns strings has its key copied into b; a
+// KeyAppender appends to a buffer of its own, which nothing writes to
+// afterwards and which the string shares.
+func (w *wrapper[R]) custom(b []byte, args ...any) ([]byte, string, error) {
+	if w.appender != nil {
+		b, err := w.appender.AppendKey(append(make([]byte, 0, customKeyCap), keyCustom), w.typed, w.fn, args)
+		if err != nil {
+			return nil, "", fmt.Errorf("cachetoolz: key generator: %w", err)
+		}
+		return b, unsafe.String(unsafe.SliceData(b[1:]), len(b)-1), nil
+	}
 	k, err := w.keys.Key(w.typed, w.fn, args)
 	if err != nil {
-		return nil, fmt.Errorf("cachetoolz: key generator: %w", err)
+		return nil, "", fmt.Errorf("cachetoolz: key generator: %w", err)
 	}
-	return append(append(b, keyCustom), k...), nil
+	return append(append(b, keyCustom), k...), k, nil
 }
+
+// customKeyCap is the room a KeyAppender gets for keyCustom and its key:
+// enough for a hexadecimal MD5 (pykey) in the smallest size class that
+// holds one; a longer key grows it.
+const customKeyCap = 48
 
 // probe is what a lookup learnt that the store after a load needs.
 type probe struct {
@@ -159,7 +178,7 @@ type probe struct {
 	force bool     // the load runs the function even if a result is stored
 	quiet bool     // a memory lookup: sets is valid
 	sets  uint64   // the memory namespace's Sets, read before the lookup
-	key   string   // the backend key (bytes path only)
+	key   string   // the backend key (bytes path only); a call's lookup may be given it
 	x     *extra   // what the freshness paths need; nil on the usual ones
 	near  nearSnap // the local tier before the remote read, if the cache has one
 }
@@ -196,7 +215,7 @@ func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (
 					return r, true
 				}
 			}
-			r, *p, ok = w.lookupRemote(ctx, key, l != lookAgain) // it judges freshness itself
+			r, ok = w.lookupRemote(ctx, key, p, l != lookAgain) // it judges freshness itself
 		} else {
 			r, *p, ok = w.lookupFresh(ctx, key, l)
 		}
@@ -204,7 +223,7 @@ func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (
 	}
 	v, gen, sets, hit := n.GetCounted(key)
 	if !hit {
-		*p = probe{gen: gen, genOK: true, quiet: true, sets: sets}
+		p.gen, p.genOK, p.quiet, p.sets = gen, true, true, sets
 		return r, false
 	}
 	// The nil marker stands for a nil interface, so it answers only a
@@ -240,7 +259,7 @@ func (w *wrapper[R]) hit(key []byte, p *probe) (r *R, looked bool) {
 	}
 	v, gen, sets, ok := n.GetCounted(key)
 	if !ok {
-		*p = probe{gen: gen, genOK: true, quiet: true, sets: sets}
+		p.gen, p.genOK, p.quiet, p.sets = gen, true, true, sets
 		return nil, true
 	}
 	if r = w.memTyped.Pointer(v); r == nil {
@@ -266,16 +285,20 @@ func (w *wrapper[R]) backendKey(key []byte) string {
 	return remoteKey(w.fn.Name, key[len(w.prefix):])
 }
 
-func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (r R, p probe, ok bool) {
-	p.key = w.backendKey(key)
+// lookupRemote is lookup in the backend. It fills *p, which holds nothing
+// but, when the caller has it (see custom), key's backend key in p.key.
+func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, p *probe, count bool) (r R, ok bool) {
+	if p.key == "" {
+		p.key = w.backendKey(key)
+	}
 	c, n := w.c, w.ns
 	br := n.breakerFor(p.key)
 	if !br.allow() {
-		return r, p, false
+		return r, false
 	}
 	tctx, cancel := c.timeout(ctx)
 	tctx, end := c.startOp(tctx, OpGet, n.name)
-	data, gen, life, err := w.remoteGet(tctx, &p)
+	data, gen, life, err := w.remoteGet(tctx, p)
 	end(err)
 	cancel()
 	switch {
@@ -288,14 +311,14 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 			if count {
 				w.mismatch(err)
 			}
-			return r, p, false
+			return r, false
 		}
 		if w.metaOK() {
-			r, p, ok = w.judge(r, m, p, key, count)
+			r, *p, ok = w.judge(r, m, *p, key, count)
 			if ok && w.local != nil {
 				w.keepRead(key, r, &p.near, life, m)
 			}
-			return r, p, ok
+			return r, ok
 		}
 		if w.local != nil {
 			w.keepRead(key, r, &p.near, life, m)
@@ -303,11 +326,11 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 		if count {
 			n.stats.hit()
 		}
-		return r, p, true
+		return r, true
 	case errors.Is(err, ErrNotFound):
 		br.success()
 		p.gen, p.genOK = gen, true
-		return r, p, false
+		return r, false
 	case ctx.Err() != nil:
 		br.abandon()
 		p.retry = true
@@ -315,7 +338,7 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, count bool) (
 		br.failure()
 		c.trouble(n, n.name, opGet, err)
 	}
-	return r, p, false
+	return r, false
 }
 
 // loadBody is what one load does, under its own context.

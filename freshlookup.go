@@ -55,7 +55,8 @@ func (w *wrapper[R]) lookupMeta(ctx context.Context, key []byte, l look) (r R, p
 			}
 		}
 		// lookupRemote judges the entries that carry metadata.
-		return w.lookupRemote(ctx, key, count)
+		r, ok = w.lookupRemote(ctx, key, &p, count)
+		return r, p, ok
 	case !w.metaOK():
 		if l == lookCall {
 			l = lookPlain

@@ -39,12 +39,12 @@ import (
 // A1, ..., AN) (R, error).
 
 // key0 builds the key of a call of a function with no arguments.
-func key0[R any](w *wrapper[R], b []byte) ([]byte, error) {
+func key0[R any](w *wrapper[R], b []byte) ([]byte, string, error) {
 	if w.keys != nil {
 		return w.custom(b)
 	}
 	b = append(b, w.prefix[:]...)
-	return b, nil
+	return b, "", nil
 }
 
 // wrap0 is the path of every shape with no arguments: fn is the function in its
@@ -58,11 +58,11 @@ func wrap0[R any](c *Cache, ident any, fn func(context.Context) (R, error), opts
 	fl := newFlights(w, f)
 	return func(ctx context.Context) (R, error) {
 		var buf [keyBufSize]byte
-		key, err := key0(w, buf[:0])
+		key, bkey, err := key0(w, buf[:0])
 		if err != nil {
 			return uncached(w, ctx, err, struct{}{}, f)
 		}
-		var p probe
+		p := probe{key: bkey}
 		if r, looked := w.hit(key, &p); r != nil {
 			return *r, nil
 		} else if !looked {
@@ -113,16 +113,16 @@ func Wrap0Plain[R any](c *Cache, fn func() R, opts *Options) (func() R, error) {
 }
 
 // key1 builds the key of a call of a function with one argument.
-func key1[A1, R any](w *wrapper[R], b []byte, a1 A1) ([]byte, error) {
+func key1[A1, R any](w *wrapper[R], b []byte, a1 A1) ([]byte, string, error) {
 	if w.keys != nil {
 		return w.custom(b, a1)
 	}
 	b = append(b, w.prefix[:]...)
 	var err error
 	if b, err = appendArg(b, a1, &w.args[0]); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return b, nil
+	return b, "", nil
 }
 
 // wrap1 is the path of every shape with one argument: fn is the function in its
@@ -136,11 +136,11 @@ func wrap1[A1, R any](c *Cache, ident any, fn func(context.Context, A1) (R, erro
 	fl := newFlights(w, f)
 	return func(ctx context.Context, a1 A1) (R, error) {
 		var buf [keyBufSize]byte
-		key, err := key1(w, buf[:0], a1)
+		key, bkey, err := key1(w, buf[:0], a1)
 		if err != nil {
 			return uncached(w, ctx, err, a1, f)
 		}
-		var p probe
+		p := probe{key: bkey}
 		if r, looked := w.hit(key, &p); r != nil {
 			return *r, nil
 		} else if !looked {
@@ -191,19 +191,19 @@ func Wrap1Plain[A1, R any](c *Cache, fn func(A1) R, opts *Options) (func(A1) R, 
 }
 
 // key2 builds the key of a call of a function with two arguments.
-func key2[A1, A2, R any](w *wrapper[R], b []byte, a1 A1, a2 A2) ([]byte, error) {
+func key2[A1, A2, R any](w *wrapper[R], b []byte, a1 A1, a2 A2) ([]byte, string, error) {
 	if w.keys != nil {
 		return w.custom(b, a1, a2)
 	}
 	b = append(b, w.prefix[:]...)
 	var err error
 	if b, err = appendArg(b, a1, &w.args[0]); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if b, err = appendArg(b, a2, &w.args[1]); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return b, nil
+	return b, "", nil
 }
 
 // args2 carries the arguments of a call with two arguments to its load.
@@ -223,11 +223,11 @@ func wrap2[A1, A2, R any](c *Cache, ident any, fn func(context.Context, A1, A2) 
 	fl := newFlights(w, f)
 	return func(ctx context.Context, a1 A1, a2 A2) (R, error) {
 		var buf [keyBufSize]byte
-		key, err := key2(w, buf[:0], a1, a2)
+		key, bkey, err := key2(w, buf[:0], a1, a2)
 		if err != nil {
 			return uncached(w, ctx, err, args2[A1, A2]{a1, a2}, f)
 		}
-		var p probe
+		p := probe{key: bkey}
 		if r, looked := w.hit(key, &p); r != nil {
 			return *r, nil
 		} else if !looked {
@@ -278,22 +278,22 @@ func Wrap2Plain[A1, A2, R any](c *Cache, fn func(A1, A2) R, opts *Options) (func
 }
 
 // key3 builds the key of a call of a function with three arguments.
-func key3[A1, A2, A3, R any](w *wrapper[R], b []byte, a1 A1, a2 A2, a3 A3) ([]byte, error) {
+func key3[A1, A2, A3, R any](w *wrapper[R], b []byte, a1 A1, a2 A2, a3 A3) ([]byte, string, error) {
 	if w.keys != nil {
 		return w.custom(b, a1, a2, a3)
 	}
 	b = append(b, w.prefix[:]...)
 	var err error
 	if b, err = appendArg(b, a1, &w.args[0]); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if b, err = appendArg(b, a2, &w.args[1]); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if b, err = appendArg(b, a3, &w.args[2]); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return b, nil
+	return b, "", nil
 }
 
 // args3 carries the arguments of a call with three arguments to its load.
@@ -314,11 +314,11 @@ func wrap3[A1, A2, A3, R any](c *Cache, ident any, fn func(context.Context, A1, 
 	fl := newFlights(w, f)
 	return func(ctx context.Context, a1 A1, a2 A2, a3 A3) (R, error) {
 		var buf [keyBufSize]byte
-		key, err := key3(w, buf[:0], a1, a2, a3)
+		key, bkey, err := key3(w, buf[:0], a1, a2, a3)
 		if err != nil {
 			return uncached(w, ctx, err, args3[A1, A2, A3]{a1, a2, a3}, f)
 		}
-		var p probe
+		p := probe{key: bkey}
 		if r, looked := w.hit(key, &p); r != nil {
 			return *r, nil
 		} else if !looked {

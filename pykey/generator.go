@@ -27,7 +27,7 @@ type Generator struct {
 	Protocol int
 }
 
-var _ cachetoolz.KeyGenerator = Generator{}
+var _ cachetoolz.KeyAppender = Generator{}
 
 // Key returns the lowercase hexadecimal MD5 of the pickle that Pickle
 // returns: the Python library's key without its "namespace:" prefix.

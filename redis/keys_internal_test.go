@@ -124,3 +124,18 @@ func TestShardOfSpreads(t *testing.T) {
 		t.Error("one shard: not shard 0")
 	}
 }
+
+// The seed layout's key is the namespace, a colon and the key, byte for
+// byte, whatever they hold.
+func TestSeedKey(t *testing.T) {
+	for _, c := range [][3]string{
+		{"users", "5d41402abc4b2a76b9719d911017c592", "users:5d41402abc4b2a76b9719d911017c592"},
+		{"", "k", ":k"},
+		{"a:b*[c]", "", "a:b*[c]:"},
+		{"ü\x00", "\xff", "ü\x00:\xff"},
+	} {
+		if got := seedKey(c[0], c[1]); got != c[2] {
+			t.Errorf("seedKey(%q, %q) = %q, want %q", c[0], c[1], got, c[2])
+		}
+	}
+}
