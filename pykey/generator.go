@@ -44,9 +44,26 @@ func (g Generator) Key(typed bool, fn cachetoolz.Function, args []any) (string, 
 // and scratch space, it allocates nothing for arguments of the types that
 // need no reflection (nil, bool, int, int32, int64, float64, string,
 // []byte, *big.Int) when dst has room for the key's 32 bytes.
+//
+// A call whose arguments are all of those types, short ones but for
+// []byte, is remembered with its key in a bounded table shared by every
+// Generator, so that the same call again (a cache hit) takes its key from
+// the table instead of pickling its arguments and hashing them.
 func (g Generator) AppendKey(dst []byte, typed bool, fn cachetoolz.Function, args []any) ([]byte, error) {
+	proto, module, name, err := g.resolve(fn)
+	if err != nil {
+		return dst, err
+	}
+	var idBuf [memoMaxID]byte
+	id, memoable := appendIdentity(idBuf[:0], proto, typed, module, name, args)
+	m := memo()
+	if memoable {
+		if out, ok := m.get(dst, id); ok {
+			return out, nil
+		}
+	}
 	p := picklers.Get().(*pickler)
-	b, err := g.pickle(p, typed, fn, args)
+	b, err := g.pickleAs(p, proto, module, name, typed, args)
 	var sum [md5.Size]byte
 	if err == nil {
 		sum = md5.Sum(b)
@@ -55,7 +72,11 @@ func (g Generator) AppendKey(dst []byte, typed bool, fn cachetoolz.Function, arg
 	if err != nil {
 		return dst, err
 	}
-	return appendHex(dst, &sum), nil
+	out := appendHex(dst, &sum)
+	if memoable {
+		m.put(id, out[len(dst):])
+	}
+	return out, nil
 }
 
 // appendHex appends the lowercase hexadecimal form of sum to dst.
@@ -101,16 +122,18 @@ func (p *pickler) release() {
 	}
 }
 
-func (g Generator) pickle(p *pickler, typed bool, fn cachetoolz.Function, args []any) ([]byte, error) {
-	proto := g.Protocol
-	switch proto {
+// resolve returns the pickle protocol and the module and function names
+// that a key of fn under g pickles.
+func (g Generator) resolve(fn cachetoolz.Function) (proto byte, module, name string, err error) {
+	switch g.Protocol {
 	case 0:
 		proto = 4
 	case 4, 5:
+		proto = byte(g.Protocol)
 	default:
-		return nil, fmt.Errorf("cachetoolz: pykey: pickle protocol %d: want 4 or 5", proto)
+		return 0, "", "", fmt.Errorf("cachetoolz: pykey: pickle protocol %d: want 4 or 5", g.Protocol)
 	}
-	module, name := g.Module, g.Name
+	module, name = g.Module, g.Name
 	if module == "" && name == "" {
 		if i := strings.LastIndexByte(fn.Name, '.'); i >= 0 {
 			module, name = fn.Name[:i], fn.Name[i+1:]
@@ -118,6 +141,19 @@ func (g Generator) pickle(p *pickler, typed bool, fn cachetoolz.Function, args [
 			name = fn.Name
 		}
 	}
+	return proto, module, name, nil
+}
+
+func (g Generator) pickle(p *pickler, typed bool, fn cachetoolz.Function, args []any) ([]byte, error) {
+	proto, module, name, err := g.resolve(fn)
+	if err != nil {
+		return nil, err
+	}
+	return g.pickleAs(p, proto, module, name, typed, args)
+}
+
+// pickleAs is pickle, with what resolve returned.
+func (g Generator) pickleAs(p *pickler, proto byte, module, name string, typed bool, args []any) ([]byte, error) {
 	if !p.head.names(module, name) {
 		for _, s := range [2]string{module, name} {
 			if _, err := str(s); err != nil {

@@ -1,0 +1,145 @@
+package pykey
+
+import (
+	"crypto/md5"
+	"encoding/binary"
+	"hash/maphash"
+	"math"
+	"sync"
+	"sync/atomic"
+)
+
+// A keyMemo remembers the keys of recent calls whose arguments are all of
+// the scalar types that convert reads without reflection (nil, bool, int,
+// int32, int64, float64, string, []byte), so that a call repeated with the
+// same arguments, which is what a cache hit is, skips the pickle and its
+// MD5. It is a table of slots, two of which a hash of the call picks: a slot
+// holds one call's identity, byte for byte, and its key; a call found in
+// neither computes its key and takes over the slot remembered first. A key comes
+// from the memo only for an identity equal to the one it was computed
+// from, and an identity is written so that equal identities have equal
+// pickles (see appendIdentity), so the memo never changes a key.
+type keyMemo struct {
+	seed  maphash.Seed
+	seq   atomic.Uint64 // numbers the calls remembered
+	slots []atomic.Pointer[memoSlot]
+}
+
+// memoSlot is one remembered call; it is never changed once published.
+type memoSlot struct {
+	id  string
+	seq uint64
+	key [2 * md5.Size]byte
+}
+
+const (
+	// memoSlots is the size of the package's memo: with identities of at
+	// most memoMaxID bytes, it holds at most about 1 MiB.
+	memoSlots = 4096
+	// memoMaxID is the longest identity remembered; calls with longer
+	// arguments always compute their keys.
+	memoMaxID = 192
+)
+
+func newKeyMemo(slots int) *keyMemo {
+	return &keyMemo{seed: maphash.MakeSeed(), slots: make([]atomic.Pointer[memoSlot], slots)}
+}
+
+// memo is the package's memo, made on first use.
+var memo = sync.OnceValue(func() *keyMemo { return newKeyMemo(memoSlots) })
+
+// slots returns the two slots where the identity id may be: two, so that
+// the few calls whose first slots collide do not keep taking each other's.
+func (m *keyMemo) slots2(id []byte) (*atomic.Pointer[memoSlot], *atomic.Pointer[memoSlot]) {
+	h := maphash.Bytes(m.seed, id)
+	mask := uint64(len(m.slots) - 1)
+	return &m.slots[h&mask], &m.slots[(h>>32)&mask]
+}
+
+// get appends the key remembered for id to dst.
+func (m *keyMemo) get(dst, id []byte) ([]byte, bool) {
+	a, b := m.slots2(id)
+	if s := a.Load(); s != nil && s.id == string(id) {
+		return append(dst, s.key[:]...), true
+	}
+	if s := b.Load(); s != nil && s.id == string(id) {
+		return append(dst, s.key[:]...), true
+	}
+	return dst, false
+}
+
+// put remembers key, 32 hexadecimal digits, for id: in the first of its
+// slots that is empty, or else in the one whose call was remembered first.
+func (m *keyMemo) put(id, key []byte) {
+	s := &memoSlot{id: string(id), seq: m.seq.Add(1)}
+	copy(s.key[:], key)
+	a, b := m.slots2(id)
+	old := a.Load()
+	if old != nil {
+		if o := b.Load(); o == nil || o.seq < old.seq {
+			a = b
+		}
+	}
+	a.Store(s)
+}
+
+// appendIdentity appends to dst what identifies the key of a call, and
+// reports whether the call can be remembered: all its arguments are of the
+// memo's types and the identity is at most memoMaxID bytes. The identity
+// holds the protocol, typed, the module and name the pickle names, and each
+// argument's Python type and exact value (a float's bits, a string's
+// bytes), each of variable length after its length, so that two calls
+// with equal identities convert to equal objects.
+func appendIdentity(dst []byte, proto byte, typed bool, module, name string, args []any) ([]byte, bool) {
+	t := byte(0)
+	if typed {
+		t = 1
+	}
+	if 2+2*binary.MaxVarintLen64+len(module)+len(name) > memoMaxID {
+		return dst, false
+	}
+	dst = append(dst, proto, t)
+	dst = appendBytes(dst, module)
+	dst = appendBytes(dst, name)
+	for _, a := range args {
+		switch x := a.(type) {
+		case nil:
+			dst = append(dst, 'N')
+		case bool:
+			if x {
+				dst = append(dst, 'T')
+			} else {
+				dst = append(dst, 'F')
+			}
+		case int:
+			dst = binary.LittleEndian.AppendUint64(append(dst, 'i'), uint64(x))
+		case int64:
+			dst = binary.LittleEndian.AppendUint64(append(dst, 'i'), uint64(x))
+		case int32:
+			dst = binary.LittleEndian.AppendUint64(append(dst, 'i'), uint64(int64(x)))
+		case float64:
+			dst = binary.LittleEndian.AppendUint64(append(dst, 'f'), math.Float64bits(x))
+		case string:
+			if len(dst)+1+binary.MaxVarintLen64+len(x) > memoMaxID {
+				return dst, false
+			}
+			dst = appendBytes(append(dst, 's'), x)
+		case []byte:
+			if len(dst)+1+binary.MaxVarintLen64+len(x) > memoMaxID {
+				return dst, false
+			}
+			dst = appendBytes(append(dst, 'b'), string(x))
+		default:
+			return dst, false
+		}
+		if len(dst) > memoMaxID-1-binary.MaxVarintLen64 {
+			return dst, false
+		}
+	}
+	return dst, true
+}
+
+// appendBytes appends s after its length.
+func appendBytes(dst []byte, s string) []byte {
+	return append(binary.AppendUvarint(dst, uint64(len(s))), s...)
+}

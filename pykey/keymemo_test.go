@@ -1,0 +1,200 @@
+package pykey
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"math"
+	"testing"
+
+	"github.com/cachetoolz/cachetoolz"
+)
+
+// direct is the key of a call computed without the memo: the MD5 of its
+// pickle.
+func direct(t testing.TB, g Generator, typed bool, fn cachetoolz.Function, args []any) string {
+	t.Helper()
+	b, err := g.Pickle(typed, fn, args)
+	if err != nil {
+		t.Fatalf("Pickle(%#v): %v", args, err)
+	}
+	sum := md5.Sum(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// memoCalls are calls whose identities are close: equal values of other
+// Go types, floats with equal values and other bits, strings that run into
+// the next argument, byte strings and strings of the same bytes.
+var memoCalls = [][]any{
+	{0}, {1}, {int64(1)}, {int32(1)}, {1.0}, {true}, {false}, {nil},
+	{0.0}, {math.Copysign(0, -1)},
+	{math.NaN()}, {math.Float64frombits(0x7ff8000000000001)},
+	{"ab", "c"}, {"a", "bc"}, {"abc"}, {[]byte("abc")}, {[]byte(nil)}, {[]byte{}}, {""},
+	{1, 2}, {2, 1}, {1, 2, 3}, {},
+	{-1}, {math.MaxInt64}, {math.MinInt64}, {int32(math.MinInt32)},
+	{"é", 1}, {1, "é"},
+}
+
+// A key from the memo is the key computed without it, for every call and
+// every generator, whichever call held its slot before: with one slot,
+// each call takes the slot over from the last.
+func TestMemoKeysEqualComputed(t *testing.T) {
+	gens := []Generator{
+		{Module: "app", Name: "f"},
+		{Module: "app", Name: "f", Protocol: 5},
+		{Module: "ap", Name: "pf"},
+		{},
+	}
+	fns := []cachetoolz.Function{{}, {Name: "app.f"}, {Name: "other.g"}}
+	saved := memo
+	defer func() { memo = saved }()
+	for _, slots := range []int{1, 2, memoSlots} {
+		m := newKeyMemo(slots)
+		memo = func() *keyMemo { return m }
+		for round := range 3 {
+			for _, g := range gens {
+				for _, fn := range fns {
+					for _, typed := range []bool{false, true} {
+						for _, args := range memoCalls {
+							want := direct(t, g, typed, fn, args)
+							got, err := g.Key(typed, fn, args)
+							if err != nil || got != want {
+								t.Fatalf("slots %d, round %d, %+v %+v typed=%v %#v: Key = %s, %v; want %s",
+									slots, round, g, fn, typed, args, got, err, want)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// Calls with an argument the memo does not take, or too long an identity,
+// are not remembered, and still get their keys.
+func TestMemoSkips(t *testing.T) {
+	long := string(make([]byte, memoMaxID))
+	for _, args := range [][]any{
+		{long}, {[]byte(long)}, {uint8(1)}, {[]any{1}}, {1, Kwargs{"a": 1}}, {"x", long},
+	} {
+		var buf [memoMaxID]byte
+		if _, ok := appendIdentity(buf[:0], 4, false, "m", "f", args); ok {
+			t.Errorf("%#v: remembered", args)
+		}
+		g := Generator{Module: "m", Name: "f"}
+		if got, want := mustKey(t, g, args), direct(t, g, false, cachetoolz.Function{}, args); got != want {
+			t.Errorf("%#v: Key = %s, want %s", args, got, want)
+		}
+	}
+	if _, ok := appendIdentity(nil, 4, false, long, "f", []any{1}); ok {
+		t.Error("a module name longer than the identity's bound was remembered")
+	}
+}
+
+func mustKey(t *testing.T, g Generator, args []any) string {
+	t.Helper()
+	k, err := g.Key(false, cachetoolz.Function{}, args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// A call whose key fails is not remembered: it fails again.
+func TestMemoKeepsFailures(t *testing.T) {
+	g := Generator{Module: "m", Name: "f"}
+	for range 2 {
+		if _, err := g.Key(false, cachetoolz.Function{}, []any{"\xff"}); err == nil {
+			t.Fatal("a string that is not UTF-8 got a key")
+		}
+	}
+	bad := Generator{Module: "m\xff", Name: "f"}
+	for range 2 {
+		if _, err := bad.Key(false, cachetoolz.Function{}, []any{1}); err == nil {
+			t.Fatal("a module name that is not UTF-8 got a key")
+		}
+	}
+}
+
+// A remembered call's key allocates nothing, whatever the race detector
+// does to the picklers' pool.
+func TestMemoHitAllocatesNothing(t *testing.T) {
+	g := Generator{Module: "app.users", Name: "get_user"}
+	args := []any{1000, "eu", 2.5, true}
+	want := mustKey(t, g, args)
+	buf := make([]byte, 0, 64)
+	if n := testing.AllocsPerRun(100, func() {
+		b, err := g.AppendKey(buf[:0], false, cachetoolz.Function{}, args)
+		if err != nil || string(b) != want {
+			t.Fatalf("AppendKey = %s, %v; want %s", b, err, want)
+		}
+	}); n != 0 {
+		t.Errorf("a remembered key allocates %v times, want 0", n)
+	}
+}
+
+// FuzzMemoKey checks the memo against the computed key for calls of the
+// memo's types built from the fuzzer's values, each asked twice (the second
+// from the memo), in a memo of two slots that the calls keep taking over.
+func FuzzMemoKey(f *testing.F) {
+	f.Add(int64(1), uint64(0), "a", []byte("b"), true, uint8(0))
+	f.Add(int64(-1), math.Float64bits(math.NaN()), "", []byte(nil), false, uint8(7))
+	f.Add(int64(math.MaxInt64), uint64(1<<63), "é", []byte{0xff}, true, uint8(200))
+	saved := memo
+	m := newKeyMemo(2)
+	memo = func() *keyMemo { return m }
+	f.Cleanup(func() { memo = saved })
+	f.Fuzz(func(t *testing.T, i int64, fbits uint64, s string, b []byte, x bool, shape uint8) {
+		vals := []any{i, math.Float64frombits(fbits), s, b, x, nil, int32(i), int(i)}
+		var args []any
+		for j, v := range vals {
+			if shape&(1<<j) != 0 {
+				args = append(args, v)
+			}
+		}
+		g := Generator{Module: "m", Name: "f", Protocol: 4 + int(shape%2)}
+		for _, typed := range []bool{false, true} {
+			p, err := g.Pickle(typed, cachetoolz.Function{}, args)
+			for range 2 {
+				got, kerr := g.Key(typed, cachetoolz.Function{}, args)
+				if (err == nil) != (kerr == nil) {
+					t.Fatalf("%#v: Pickle err %v, Key err %v", args, err, kerr)
+				}
+				if err != nil {
+					continue
+				}
+				sum := md5.Sum(p)
+				if want := hex.EncodeToString(sum[:]); got != want {
+					t.Fatalf("%#v typed=%v: Key = %s, want %s", args, typed, got, want)
+				}
+			}
+		}
+	})
+}
+
+// The memo keeps nearly every one of a quarter of its size of calls (about
+// 98% of them, where one slot per call would keep about 88%): a cache's hot
+// calls find their keys there.
+func TestMemoHoldsItsShare(t *testing.T) {
+	m := newKeyMemo(memoSlots)
+	const calls = memoSlots / 4
+	key := []byte("0123456789abcdef0123456789abcdef")
+	id := func(i int) []byte {
+		b, ok := appendIdentity(nil, 4, false, "m", "f", []any{i})
+		if !ok {
+			t.Fatal("an int argument is not remembered")
+		}
+		return b
+	}
+	for i := range calls {
+		m.put(id(i), key)
+	}
+	found := 0
+	for i := range calls {
+		if _, ok := m.get(nil, id(i)); ok {
+			found++
+		}
+	}
+	if found < calls*90/100 {
+		t.Fatalf("the memo holds %d of the last %d calls, want at least 90%%", found, calls)
+	}
+}
