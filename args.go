@@ -34,9 +34,10 @@ const (
 	fastBytes
 )
 
-// fastKinds are the types appendArg encodes directly: exactly these, not
-// types defined on them, which may have methods of their own that the
-// encoding honours.
+// fastKinds are the predeclared types appendArg encodes directly. A type
+// defined on one of them (type userID int) is encoded in the same way
+// when canon encodes it by its kind: when it has no MarshalBinary or
+// MarshalText of its own (see fastKindOf).
 var fastKinds = map[reflect.Type]fastKind{
 	reflect.TypeFor[int]():     fastInt,
 	reflect.TypeFor[int64]():   fastInt64,
@@ -50,8 +51,48 @@ var fastKinds = map[reflect.Type]fastKind{
 	reflect.TypeFor[[]byte]():  fastBytes,
 }
 
+// fastKindOf returns how appendArg encodes values of t, fastNone if it
+// cannot without reflection.
+func fastKindOf(t reflect.Type) fastKind {
+	if k, ok := fastKinds[t]; ok {
+		return k
+	}
+	if t.Kind() == reflect.Interface || t.Name() == "" || !canon.ByKind(t) {
+		return fastNone
+	}
+	// A defined type: the predeclared type of its kind, if there is one
+	// in fastKinds. A slice is a byte string only if its elements are
+	// predeclared bytes: a defined element type may have methods.
+	var u reflect.Type
+	switch t.Kind() {
+	case reflect.Int:
+		u = reflect.TypeFor[int]()
+	case reflect.Int64:
+		u = reflect.TypeFor[int64]()
+	case reflect.Int32:
+		u = reflect.TypeFor[int32]()
+	case reflect.Uint:
+		u = reflect.TypeFor[uint]()
+	case reflect.Uint64:
+		u = reflect.TypeFor[uint64]()
+	case reflect.Uint32:
+		u = reflect.TypeFor[uint32]()
+	case reflect.String:
+		u = reflect.TypeFor[string]()
+	case reflect.Bool:
+		u = reflect.TypeFor[bool]()
+	case reflect.Float64:
+		u = reflect.TypeFor[float64]()
+	case reflect.Slice:
+		if t.Elem() == reflect.TypeFor[byte]() {
+			u = reflect.TypeFor[[]byte]()
+		}
+	}
+	return fastKinds[u]
+}
+
 func newArgInfo(t reflect.Type, typed bool) argInfo {
-	a := argInfo{typed: typed, iface: t.Kind() == reflect.Interface, fast: fastKinds[t]}
+	a := argInfo{typed: typed, iface: t.Kind() == reflect.Interface, fast: fastKindOf(t)}
 	if typed && !a.iface {
 		a.tag = canon.AppendType(nil, t)
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"math"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -389,5 +390,37 @@ func TestMissAllocations(t *testing.T) {
 	})
 	if n > 6 {
 		t.Fatalf("a miss allocates %v times, want at most 6", n)
+	}
+}
+
+// A memory hit allocates nothing for an argument of a type defined on a
+// predeclared scalar type, as for the predeclared type itself, and keys it
+// by its value alike: userID(7) and 7 are one call.
+func TestDefinedScalarArgumentHitAllocatesNothing(t *testing.T) {
+	type userID int
+	type region string
+	c := cachetoolz.Must(cachetoolz.New(nil, nil))
+	defer func() { _ = c.Close() }()
+	runs := 0
+	get := cachetoolz.Must(cachetoolz.Wrap2(c, func(_ context.Context, id userID, r region) (string, error) {
+		runs++
+		return string(r) + strconv.Itoa(int(id)), nil
+	}, &cachetoolz.Options{Name: "defined-scalars"}))
+	if _, err := get(bg, 7000, "eu"); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(1000, func() {
+		if v, err := get(bg, 7000, "eu"); err != nil || v != "eu7000" {
+			t.Fatalf("get = %q, %v", v, err)
+		}
+	}); n != 0 {
+		t.Errorf("a hit with defined scalar arguments allocates %v times, want 0", n)
+	}
+	plain := cachetoolz.Must(cachetoolz.Wrap2(c, func(_ context.Context, id int, r string) (string, error) {
+		runs++
+		return "", nil
+	}, &cachetoolz.Options{Name: "defined-scalars"}))
+	if v, err := plain(bg, 7000, "eu"); err != nil || v != "eu7000" || runs != 1 {
+		t.Fatalf("the same call through the predeclared types = %q, %v after %d runs; want the stored eu7000", v, err, runs)
 	}
 }

@@ -50,6 +50,13 @@ func infoOf(t reflect.Type) *typeInfo {
 	return ti
 }
 
+// ByKind reports that values of t are encoded by their kind alone, as
+// values of the predeclared type of that kind are: t has no MarshalBinary
+// or MarshalText of its own that stands for them, and is no
+// context.Context. (Typed, the type's name is written before them all the
+// same.)
+func ByKind(t reflect.Type) bool { return !infoOf(t).special() }
+
 func isContext(t reflect.Type) bool {
 	return t.Implements(contextType) ||
 		(t.Kind() != reflect.Interface && reflect.PointerTo(t).Implements(contextType))
