@@ -32,7 +32,6 @@ type wrapper[R any] struct {
 	ttl         time.Duration
 	loadTimeout time.Duration
 	keys        KeyGenerator
-	appender    KeyAppender // keys, when it appends its keys
 	fn          Function
 	prefix      [5]byte // keyDefault and the function id
 	args        []argInfo
@@ -109,7 +108,6 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 		fresh:       newFreshness(&opts),
 	}
 	w.local = w.ns.local
-	w.appender, _ = opts.Keys.(KeyAppender)
 	if w.plain && opts.Version != "" {
 		return nil, fmt.Errorf("cachetoolz: Options.Version %q cannot take effect on %T, which stores plain values", opts.Version, c.backend)
 	}
@@ -145,30 +143,16 @@ func uncached[T, R any](w *wrapper[R], ctx context.Context, kerr error, args T, 
 }
 
 // custom builds the key of a call with the wrap's KeyGenerator, keyCustom
-// then the generator's key, and returns the generator's key as a string
-// too: the backend key, which lookupRemote then need not copy out of the
-// key. A generator that returns strings has its key copied into b; a
-// KeyAppender appends to a buffer of its own, which nothing writes to
-// afterwards and which the string shares.
+// then the generator's key copied into b, and returns the generator's key
+// as a string too: the backend key, which lookupRemote then need not copy
+// out of the key.
 func (w *wrapper[R]) custom(b []byte, args ...any) ([]byte, string, error) {
-	if w.appender != nil {
-		b, err := w.appender.AppendKey(append(make([]byte, 0, customKeyCap), keyCustom), w.typed, w.fn, args)
-		if err != nil {
-			return nil, "", fmt.Errorf("cachetoolz: key generator: %w", err)
-		}
-		return b, unsafe.String(unsafe.SliceData(b[1:]), len(b)-1), nil
-	}
 	k, err := w.keys.Key(w.typed, w.fn, args)
 	if err != nil {
 		return nil, "", fmt.Errorf("cachetoolz: key generator: %w", err)
 	}
 	return append(append(b, keyCustom), k...), k, nil
 }
-
-// customKeyCap is the room a KeyAppender gets for keyCustom and its key:
-// enough for a hexadecimal MD5 (pykey) in the smallest size class that
-// holds one; a longer key grows it.
-const customKeyCap = 48
 
 // probe is what a lookup learnt that the store after a load needs.
 type probe struct {

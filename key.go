@@ -34,17 +34,6 @@ type KeyGenerator interface {
 	Key(typed bool, fn Function, args []any) (string, error)
 }
 
-// KeyAppender is an optional interface of a KeyGenerator that appends the
-// key of a call to dst instead of returning it as a string: a wrapper whose
-// generator has it builds each call's key in its own buffer, which spares
-// the string's allocation on every call. AppendKey must append exactly the
-// bytes that Key returns for the same call, and leave dst's contents alone;
-// on an error the wrapper ignores what it returns but the error.
-type KeyAppender interface {
-	KeyGenerator
-	AppendKey(dst []byte, typed bool, fn Function, args []any) ([]byte, error)
-}
-
 // KeyFunc adapts a function to the KeyGenerator interface.
 type KeyFunc func(typed bool, fn Function, args []any) (string, error)
 

@@ -27,39 +27,26 @@ type Generator struct {
 	Protocol int
 }
 
-var _ cachetoolz.KeyAppender = Generator{}
-
 // Key returns the lowercase hexadecimal MD5 of the pickle that Pickle
-// returns: the Python library's key without its "namespace:" prefix.
+// returns: the Python library's key without its "namespace:" prefix. With
+// a pooled pickler and scratch space, it allocates only the key's string
+// for arguments of the types that need no reflection (nil, bool, int,
+// int32, int64, float64, string, []byte, *big.Int).
+//
+// The key of a call whose arguments are all of those types but *big.Int,
+// short ones, is remembered in a bounded table shared by every Generator,
+// so that the same call again (a cache hit) gets the same string from the
+// table, without pickling its arguments, hashing them or allocating.
 func (g Generator) Key(typed bool, fn cachetoolz.Function, args []any) (string, error) {
-	var buf [2 * md5.Size]byte
-	b, err := g.AppendKey(buf[:0], typed, fn, args)
+	proto, module, name, err := g.resolve(fn)
 	if err != nil {
 		return "", err
 	}
-	return string(b), nil
-}
-
-// AppendKey appends the key that Key returns to dst. With a pooled pickler
-// and scratch space, it allocates nothing for arguments of the types that
-// need no reflection (nil, bool, int, int32, int64, float64, string,
-// []byte, *big.Int) when dst has room for the key's 32 bytes.
-//
-// A call whose arguments are all of those types, short ones but for
-// []byte, is remembered with its key in a bounded table shared by every
-// Generator, so that the same call again (a cache hit) takes its key from
-// the table instead of pickling its arguments and hashing them.
-func (g Generator) AppendKey(dst []byte, typed bool, fn cachetoolz.Function, args []any) ([]byte, error) {
-	proto, module, name, err := g.resolve(fn)
-	if err != nil {
-		return dst, err
-	}
 	var idBuf [memoMaxID]byte
 	id, memoable := appendIdentity(idBuf[:0], proto, typed, module, name, args)
-	m := memo()
 	if memoable {
-		if out, ok := m.get(dst, id); ok {
-			return out, nil
+		if k, ok := memo().get(id); ok {
+			return k, nil
 		}
 	}
 	p := picklers.Get().(*pickler)
@@ -70,13 +57,14 @@ func (g Generator) AppendKey(dst []byte, typed bool, fn cachetoolz.Function, arg
 	}
 	p.release()
 	if err != nil {
-		return dst, err
+		return "", err
 	}
-	out := appendHex(dst, &sum)
+	var buf [2 * md5.Size]byte
+	k := string(appendHex(buf[:0], &sum))
 	if memoable {
-		m.put(id, out[len(dst):])
+		memo().put(id, k)
 	}
-	return out, nil
+	return k, nil
 }
 
 // appendHex appends the lowercase hexadecimal form of sum to dst.

@@ -1,7 +1,6 @@
 package pykey
 
 import (
-	"crypto/md5"
 	"encoding/binary"
 	"hash/maphash"
 	"math"
@@ -29,7 +28,7 @@ type keyMemo struct {
 type memoSlot struct {
 	id  string
 	seq uint64
-	key [2 * md5.Size]byte
+	key string // 2 * md5.Size hexadecimal digits
 }
 
 const (
@@ -56,23 +55,22 @@ func (m *keyMemo) slots2(id []byte) (*atomic.Pointer[memoSlot], *atomic.Pointer[
 	return &m.slots[h&mask], &m.slots[(h>>32)&mask]
 }
 
-// get appends the key remembered for id to dst.
-func (m *keyMemo) get(dst, id []byte) ([]byte, bool) {
+// get returns the key remembered for id.
+func (m *keyMemo) get(id []byte) (string, bool) {
 	a, b := m.slots2(id)
 	if s := a.Load(); s != nil && s.id == string(id) {
-		return append(dst, s.key[:]...), true
+		return s.key, true
 	}
 	if s := b.Load(); s != nil && s.id == string(id) {
-		return append(dst, s.key[:]...), true
+		return s.key, true
 	}
-	return dst, false
+	return "", false
 }
 
-// put remembers key, 32 hexadecimal digits, for id: in the first of its
-// slots that is empty, or else in the one whose call was remembered first.
-func (m *keyMemo) put(id, key []byte) {
-	s := &memoSlot{id: string(id), seq: m.seq.Add(1)}
-	copy(s.key[:], key)
+// put remembers key for id: in the first of its slots that is empty, or
+// else in the one whose call was remembered first.
+func (m *keyMemo) put(id []byte, key string) {
+	s := &memoSlot{id: string(id), seq: m.seq.Add(1), key: key}
 	a, b := m.slots2(id)
 	old := a.Load()
 	if old != nil {
