@@ -3,24 +3,15 @@ package memstore
 import (
 	"sync/atomic"
 	"time"
-	_ "unsafe" // for go:linkname
 )
-
-// nanotime is the runtime's monotonic clock, which time.Since reads too.
-// The runtime keeps it for packages that read it this way (see its
-// comment). A hit on an entry with a time to live reads it directly: it
-// is about 50 instructions of the 100 that time.Since takes, the rest
-// being its test for a synctest bubble and its arithmetic on time.Time.
-//
-//go:linkname nanotime runtime.nanotime
-func nanotime() int64
 
 // clock is the store's time source, in Unix nanoseconds, as otter reads
 // it, and the ticks of otter's periodic clean-up, every interval.
 type clock struct {
-	interval time.Duration
-	base     int64 // set for the system clock: Unix nanoseconds at nanotime 0
-	nowFn    func() time.Time
+	interval  time.Duration
+	start     time.Time // set for the system clock: readings count from it
+	startNano int64
+	nowFn     func() time.Time
 }
 
 func newClock(now func() time.Time, interval time.Duration) clock {
@@ -28,12 +19,7 @@ func newClock(now func() time.Time, interval time.Duration) clock {
 		return clock{nowFn: now, interval: interval}
 	}
 	t := time.Now()
-	if t == t.Round(0) {
-		// No monotonic reading: a synctest bubble's fake time, which
-		// only time.Now follows.
-		return clock{nowFn: time.Now, interval: interval}
-	}
-	return clock{base: t.UnixNano() - nanotime(), interval: interval}
+	return clock{start: t, startNano: t.UnixNano(), interval: interval}
 }
 
 // NowNano returns the time in Unix nanoseconds. A hit on an entry with a
@@ -49,8 +35,14 @@ func (c *clock) NowNano() int64 {
 // system returns the system clock's reading, and whether c is the system
 // clock (if not, the reading means nothing). Unlike NowNano it is inlined,
 // into a hit's test of a time to live.
+//
+// The reading is the time since the store was made, by time.Since, which
+// reads the monotonic clock alone, and follows a synctest bubble's time
+// when the calling goroutine is in one, wherever the store was made: a
+// reading of the runtime's clock without that test would serve, in a
+// bubble, entries whose time to live has passed in the bubble's time.
 func (c *clock) system() (int64, bool) {
-	return c.base + nanotime(), c.nowFn == nil
+	return c.startNano + int64(time.Since(c.start)), c.nowFn == nil
 }
 
 // Tick returns ticks every interval, whatever otter asks for. otter

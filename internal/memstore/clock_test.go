@@ -83,3 +83,25 @@ func TestGetCountedHonoursTTL(t *testing.T) {
 		t.Fatal("system clock: an entry past its time to live was served")
 	}
 }
+
+// A store made outside a synctest bubble follows the bubble's time for the
+// goroutines in it: an entry stored there expires when the bubble's clock
+// passes its time to live.
+func TestStoreMadeOutsideBubbleExpiresInBubble(t *testing.T) {
+	s := New(Config{MaxEntries: 100, ReclaimInterval: time.Hour})
+	defer s.Close()
+	n := s.Namespace("n")
+	synctest.Test(t, func(t *testing.T) {
+		put(s, n, "k", time.Minute)
+		if _, _, _, ok := n.GetCounted([]byte("k")); !ok {
+			t.Fatal("a fresh entry missed")
+		}
+		time.Sleep(2 * time.Minute)
+		if _, _, _, ok := n.GetCounted([]byte("k")); ok {
+			t.Fatal("GetCounted served an entry past its time to live in the bubble's time")
+		}
+		if _, _, ok := n.GetString("k"); ok {
+			t.Fatal("GetString served an entry past its time to live in the bubble's time")
+		}
+	})
+}
