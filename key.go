@@ -29,7 +29,10 @@ type Function struct {
 // KeyGenerator derives the key of a call: the seed's keygen. It receives the
 // wrap's Typed option, the function, and the call's arguments (without a
 // leading context.Context). The namespace is kept apart from the key, so a
-// key needs to be unique within its namespace only.
+// key needs to be unique within its namespace only. The string returned is
+// kept, uncopied, as the entry's key in the backend for as long as the call
+// needs it: a generator that builds strings over memory of its own with
+// package unsafe must not reuse that memory.
 type KeyGenerator interface {
 	Key(typed bool, fn Function, args []any) (string, error)
 }
