@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // goroutines is the number of goroutines of every parallel scenario.
@@ -69,6 +70,34 @@ func runAll(b *testing.B, libs []lib) {
 func parallelism() int {
 	procs := runtime.GOMAXPROCS(0)
 	return (goroutines + procs - 1) / procs
+}
+
+// alternate resets the timer and runs b.N turns of base and of ours, in an
+// order swapped at every turn so that neither always follows the other and
+// a shared machine's phases slow both alike, and returns the time each
+// took.
+func alternate(b *testing.B, base, ours func(turn int) time.Duration) (tBase, tOurs time.Duration) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		if i%2 == 0 {
+			tBase += base(i)
+			tOurs += ours(i)
+		} else {
+			tOurs += ours(i)
+			tBase += base(i)
+		}
+	}
+	b.StopTimer()
+	return tBase, tOurs
+}
+
+// reportRatio reports the time per call of each side of an alternation,
+// as ns-<baseName> and ns-<oursName>, and their ratio, ours over base.
+func reportRatio(b *testing.B, calls float64, tBase, tOurs time.Duration, baseName, oursName string) {
+	b.ReportMetric(float64(tBase.Nanoseconds())/calls, "ns-"+baseName)
+	b.ReportMetric(float64(tOurs.Nanoseconds())/calls, "ns-"+oursName)
+	b.ReportMetric(float64(tOurs)/float64(tBase), "ratio")
 }
 
 // settle collects the garbage of earlier benchmarks before the clock starts,

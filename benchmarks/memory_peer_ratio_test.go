@@ -59,30 +59,16 @@ func BenchmarkMemoryPeerRatio(b *testing.B) {
 	}
 }
 
-// peerRatio runs b.N turns of each side, alternating which goes first, and
-// reports ns-peer, ns-cachetoolz and their ratio; g is the goroutines of a
-// turn, for the count of calls.
+// peerRatio runs b.N turns of each side by alternate and reports ns-peer,
+// ns-cachetoolz and their ratio; g is the goroutines of a turn, for the
+// count of calls.
 func peerRatio(b *testing.B, g int, peer, ours func(turn int) time.Duration) {
-	var tPeer, tOurs time.Duration
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		if i%2 == 0 {
-			tPeer += peer(i)
-			tOurs += ours(i)
-		} else {
-			tOurs += ours(i)
-			tPeer += peer(i)
-		}
-	}
-	b.StopTimer()
-	calls := float64(b.N * memBlock)
+	tPeer, tOurs := alternate(b, peer, ours)
+	calls := b.N * memBlock
 	if g > 1 {
-		calls = float64(b.N * ratioBlock * g)
+		calls = b.N * ratioBlock * g
 	}
-	b.ReportMetric(float64(tPeer.Nanoseconds())/calls, "ns-peer")
-	b.ReportMetric(float64(tOurs.Nanoseconds())/calls, "ns-cachetoolz")
-	b.ReportMetric(float64(tOurs)/float64(tPeer), "ratio")
+	reportRatio(b, float64(calls), tPeer, tOurs, "peer", "cachetoolz")
 }
 
 // missTurn makes calls on keys never asked for before, from g goroutines

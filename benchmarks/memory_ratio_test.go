@@ -31,24 +31,11 @@ func BenchmarkMemoryHitRatio(b *testing.B) {
 			before := loads.Load()
 			settle()
 			ctx := context.Background()
-			var tRaw, tOurs time.Duration
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := range b.N {
-				if i%2 == 0 {
-					tRaw += memTurn(b, ctx, raw, i)
-					tOurs += memTurn(b, ctx, ours, i)
-				} else {
-					tOurs += memTurn(b, ctx, ours, i)
-					tRaw += memTurn(b, ctx, raw, i)
-				}
-			}
-			b.StopTimer()
+			tRaw, tOurs := alternate(b,
+				func(i int) time.Duration { return memTurn(b, ctx, raw, i) },
+				func(i int) time.Duration { return memTurn(b, ctx, ours, i) })
 			checkHitLoads(b, loads.Load()-before)
-			calls := float64(b.N * memBlock)
-			b.ReportMetric(float64(tRaw.Nanoseconds())/calls, "ns-raw")
-			b.ReportMetric(float64(tOurs.Nanoseconds())/calls, "ns-cachetoolz")
-			b.ReportMetric(float64(tOurs)/float64(tRaw), "ratio")
+			reportRatio(b, float64(b.N*memBlock), tRaw, tOurs, "raw", "cachetoolz")
 		})
 	}
 }

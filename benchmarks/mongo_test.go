@@ -195,27 +195,15 @@ func BenchmarkMongoHitRatio(b *testing.B) {
 		for _, g := range []int{1, 4} {
 			b.Run(row.name+"/goroutines="+strconv.Itoa(g), func(b *testing.B) {
 				before := loads.Load()
-				var tRaw, tOurs time.Duration
-				for i := 0; i < b.N; i++ {
-					// Alternate which goes first, so neither always
-					// follows the other.
-					if i%2 == 0 {
-						tRaw += mongoHitTurn(b, raw, g)
-						tOurs += mongoHitTurn(b, ours, g)
-					} else {
-						tOurs += mongoHitTurn(b, ours, g)
-						tRaw += mongoHitTurn(b, raw, g)
-					}
-				}
+				tRaw, tOurs := alternate(b,
+					func(int) time.Duration { return mongoHitTurn(b, raw, g) },
+					func(int) time.Duration { return mongoHitTurn(b, ours, g) })
 				// The wrapper falls back to the function when the backend
 				// fails; a hit figure must not hide that.
 				if n := loads.Load() - before; n > 0 {
 					b.Fatalf("%d loads during the hits", n)
 				}
-				calls := float64(b.N * mongoRatioBlock * g)
-				b.ReportMetric(float64(tRaw.Nanoseconds())/calls, "ns-raw")
-				b.ReportMetric(float64(tOurs.Nanoseconds())/calls, "ns-"+row.name)
-				b.ReportMetric(float64(tOurs)/float64(tRaw), "ratio")
+				reportRatio(b, float64(b.N*mongoRatioBlock*g), tRaw, tOurs, "raw", row.name)
 			})
 		}
 	}

@@ -241,21 +241,12 @@ func (p *turnPool) run(b *testing.B, m memo, ids idFunc, turn int) time.Duration
 	return time.Since(start)
 }
 
-// alternate resets the timer and runs b.N turns of base and of ours, in an
-// order swapped at every turn, and returns the time each took.
+// alternate runs b.N turns of base and of ours through the pool (see the
+// function alternate) and returns the time each took.
 func (p *turnPool) alternate(b *testing.B, base, ours memo, ids idFunc) (tBase, tOurs time.Duration) {
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		if i%2 == 0 {
-			tBase += p.run(b, base, ids, i)
-			tOurs += p.run(b, ours, ids, i)
-		} else {
-			tOurs += p.run(b, ours, ids, i)
-			tBase += p.run(b, base, ids, i)
-		}
-	}
-	return tBase, tOurs
+	return alternate(b,
+		func(i int) time.Duration { return p.run(b, base, ids, i) },
+		func(i int) time.Duration { return p.run(b, ours, ids, i) })
 }
 
 // allocsPerHit returns the allocations of one hit of m, on one goroutine.

@@ -48,23 +48,10 @@ func BenchmarkRedisHitRatio(b *testing.B) {
 func ratioRun(b *testing.B, raw, ours memo, g int, name string) {
 	warm(b, raw)
 	warm(b, ours)
-	var tRaw, tOurs time.Duration
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		// Alternate which goes first, so neither always follows the
-		// other.
-		if i%2 == 0 {
-			tRaw += hitTurn(b, raw, g)
-			tOurs += hitTurn(b, ours, g)
-		} else {
-			tOurs += hitTurn(b, ours, g)
-			tRaw += hitTurn(b, raw, g)
-		}
-	}
-	calls := float64(b.N * ratioBlock * g)
-	b.ReportMetric(float64(tRaw.Nanoseconds())/calls, "ns-raw")
-	b.ReportMetric(float64(tOurs.Nanoseconds())/calls, "ns-"+name)
-	b.ReportMetric(float64(tOurs)/float64(tRaw), "ratio")
+	tRaw, tOurs := alternate(b,
+		func(int) time.Duration { return hitTurn(b, raw, g) },
+		func(int) time.Duration { return hitTurn(b, ours, g) })
+	reportRatio(b, float64(b.N*ratioBlock*g), tRaw, tOurs, "raw", name)
 }
 
 // ratioBlock is how many hits each goroutine makes in one turn.
