@@ -60,35 +60,15 @@ func fastKindOf(t reflect.Type) fastKind {
 	if t.Kind() == reflect.Interface || t.Name() == "" || !canon.ByKind(t) {
 		return fastNone
 	}
-	// A defined type: the predeclared type of its kind, if there is one
-	// in fastKinds. A slice is a byte string only if its elements are
+	// A defined type: encoded as the predeclared type of its kind in
+	// fastKinds. A slice is a byte string only if its elements are
 	// predeclared bytes: a defined element type may have methods.
-	var u reflect.Type
-	switch t.Kind() {
-	case reflect.Int:
-		u = reflect.TypeFor[int]()
-	case reflect.Int64:
-		u = reflect.TypeFor[int64]()
-	case reflect.Int32:
-		u = reflect.TypeFor[int32]()
-	case reflect.Uint:
-		u = reflect.TypeFor[uint]()
-	case reflect.Uint64:
-		u = reflect.TypeFor[uint64]()
-	case reflect.Uint32:
-		u = reflect.TypeFor[uint32]()
-	case reflect.String:
-		u = reflect.TypeFor[string]()
-	case reflect.Bool:
-		u = reflect.TypeFor[bool]()
-	case reflect.Float64:
-		u = reflect.TypeFor[float64]()
-	case reflect.Slice:
-		if t.Elem() == reflect.TypeFor[byte]() {
-			u = reflect.TypeFor[[]byte]()
+	for p, k := range fastKinds {
+		if p.Kind() == t.Kind() && (t.Kind() != reflect.Slice || t.Elem() == p.Elem()) {
+			return k
 		}
 	}
-	return fastKinds[u]
+	return fastNone
 }
 
 func newArgInfo(t reflect.Type, typed bool) argInfo {

@@ -47,7 +47,7 @@ func newKeyMemo(slots int) *keyMemo {
 // memo is the package's memo, made on first use.
 var memo = sync.OnceValue(func() *keyMemo { return newKeyMemo(memoSlots) })
 
-// slots returns the two slots where the identity id may be: two, so that
+// slots2 returns the two slots where the identity id may be: two, so that
 // the few calls whose first slots collide do not keep taking each other's.
 func (m *keyMemo) slots2(id []byte) (*atomic.Pointer[memoSlot], *atomic.Pointer[memoSlot]) {
 	h := maphash.Bytes(m.seed, id)
