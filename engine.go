@@ -10,6 +10,7 @@ import (
 	"unsafe"
 
 	"github.com/cachetoolz/cachetoolz/codec"
+	"github.com/cachetoolz/cachetoolz/internal/canon"
 	"github.com/cachetoolz/cachetoolz/internal/memstore"
 )
 
@@ -35,6 +36,8 @@ type wrapper[R any] struct {
 	fn          Function
 	prefix      [5]byte // keyDefault and the function id
 	args        []argInfo
+	int1        bool    // the one argument is an int, encoded untyped: see intKey
+	intPrefix   [6]byte // with int1: prefix and the int's tag
 	typed       bool
 	shape       shape
 	ifaceResult bool                // R is an interface type, which a nil result can have
@@ -126,7 +129,21 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 	for i, t := range argTypes {
 		w.args[i] = newArgInfo(t, opts.Typed)
 	}
+	if w.keys == nil && len(w.args) == 1 && w.args[0].fast == fastInt && len(w.args[0].tag) == 0 {
+		// The prefix and the tag of the int's encoding, which intKey
+		// follows with the value's eight bytes (TestIntKeyMatchesKey1).
+		w.int1 = true
+		copy(w.intPrefix[:], canon.AppendInt(w.prefix[:len(w.prefix):len(w.prefix)], 0))
+	}
 	return w, nil
+}
+
+// intKey writes into b the key of a call whose one argument, v, is an int
+// encoded untyped (w.int1), as key1 would append it, and returns it.
+func (w *wrapper[R]) intKey(b *[keyBufSize]byte, v int) []byte {
+	*(*[len(w.intPrefix)]byte)(b[:]) = w.intPrefix
+	binary.BigEndian.PutUint64(b[len(w.intPrefix):], uint64(v))
+	return b[:len(w.intPrefix)+8]
 }
 
 // The path every wrapper takes, whatever its shape: the wrapper builds the

@@ -3,6 +3,7 @@ package cachetoolz
 import (
 	"context"
 	"reflect"
+	"unsafe"
 )
 
 // The wrappers below keep a function's own signature. There is one for each
@@ -143,8 +144,12 @@ func wrap1[A1, R any](c *Cache, ident any, fn func(context.Context, A1) (R, erro
 	fl := newFlights(w, f)
 	return func(ctx context.Context, a1 A1) (R, error) {
 		var buf [keyBufSize]byte
-		key, bkey, err := key1(w, buf[:0], a1)
-		if err != nil {
+		var key []byte
+		var bkey string
+		var err error
+		if w.int1 {
+			key = w.intKey(&buf, *(*int)(unsafe.Pointer(&a1)))
+		} else if key, bkey, err = key1(w, buf[:0], a1); err != nil {
 			return uncached(w, ctx, err, a1, f)
 		}
 		p := probe{key: bkey}
