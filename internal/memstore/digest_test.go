@@ -62,11 +62,27 @@ func TestDigestCollisionNeverServesAnotherKey(t *testing.T) {
 // length only, get distinct hashes, and that the seed changes every hash:
 // a weak hash would give many keys of a cache one place.
 func TestHashStringSpreads(t *testing.T) {
+	spreads(t, func(seed int, k string) uint64 { return hashString(uint64(seed), k) })
+}
+
+// TestDigestSpreads is TestHashStringSpreads for the digests of a store,
+// whose keys of 8 to 16 bytes take a path of their own, and of another
+// store, which stands for another seed.
+func TestDigestSpreads(t *testing.T) {
+	stores := []*Store{nil, newStore(t, Config{MaxEntries: 1}), newStore(t, Config{MaxEntries: 1}), newStore(t, Config{MaxEntries: 1})}
+	spreads(t, func(seed int, k string) uint64 { return uint64(stores[seed].digest(7, k)) })
+}
+
+// spreads fails if hash, given seeds 1 to 3, gives two keys one hash: keys
+// of every length up to 70 bytes under two seeds, every key one bit away
+// from them, keys whose words agree, and keys of integers.
+func spreads(t *testing.T, hash func(seed int, k string) uint64) {
+	t.Helper()
 	seen := map[uint64]string{}
-	add := func(seed uint64, k string) {
-		h := hashString(seed, k)
+	add := func(seed int, k string) {
+		h := hash(seed, k)
 		if prev, dup := seen[h]; dup {
-			t.Fatalf("hash of %q (seed %x) equals that of %q", k, seed, prev)
+			t.Fatalf("hash of %q (seed %d) equals that of %q", k, seed, prev)
 		}
 		seen[h] = k
 	}
@@ -83,7 +99,11 @@ func TestHashStringSpreads(t *testing.T) {
 			add(1, string(b))
 		}
 	}
+	// Two keys whose first and last eight bytes agree, of two lengths.
+	add(1, "0123eeeewxyz")
+	add(1, "0123eeeeewxyz")
 	for i := range 200_000 { // short keys, as integer arguments make
+		add(3, string(binary.BigEndian.AppendUint64([]byte{0, 1, 2, 3, 4, 'i'}, uint64(i))))
 		add(3, string(binary.BigEndian.AppendUint64([]byte{0, 1, 2, 3, 4}, uint64(i))))
 		add(3, string(binary.LittleEndian.AppendUint32(nil, uint32(i))))
 	}

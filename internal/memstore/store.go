@@ -50,12 +50,13 @@ type key uint64
 
 // Store holds every namespace in one bounded otter cache.
 type Store struct {
-	_       [64]byte // see below
-	cache   *otter.Cache[key, *entry]
-	seed    uint64 // of digest
-	clock   clock
-	reads   *readClock // what otter reads
-	weigher func(key string, value any) int64
+	_          [64]byte // see below
+	cache      *otter.Cache[key, *entry]
+	seed       uint64    // of digest
+	shortSeeds [9]uint64 // of digest, for keys of 8 to 16 bytes, by length
+	clock      clock
+	reads      *readClock // what otter reads
+	weigher    func(key string, value any) int64
 
 	// The fields above are set once and read by every hit; those below
 	// change with stores, evictions and clears. The padding on both sides
@@ -97,6 +98,9 @@ func New(cfg Config) *Store {
 		tasks:   make(chan func(), 16),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
+	}
+	for i := range s.shortSeeds {
+		s.shortSeeds[i] = rand.Uint64()
 	}
 	opts := &otter.Options[key, *entry]{
 		ExpiryCalculator: otter.ExpiryWritingFunc(func(e otter.Entry[key, *entry]) time.Duration {
