@@ -3,20 +3,23 @@
 //
 // One shared atomic counter makes every increment move the counter's cache
 // line from the processor that last wrote it, which costs more than the
-// rest of a cache hit. A Counter keeps one cell per processor (per P, in
-// the runtime's terms), each on its own cache line: an increment writes
-// the cell of the processor it runs on, which no other processor writes
-// while it runs there.
+// rest of a cache hit. A Counter keeps several cells, each on its own
+// cache line, and an increment writes the cell its goroutine's stack
+// chooses, so that processors running goroutines at once mostly write
+// cells of their own.
 package stripe
 
 import (
 	"sync/atomic"
-	_ "unsafe" // for go:linkname
+	"unsafe"
 )
 
-// cells is the number of cells: a power of two. Processors past it share
-// cells (correctly, at the price of some traffic).
-const cells = 16
+// cells is the number of cells, 1<<cellBits. Goroutines that run at once
+// and choose one cell share it (correctly, at the price of some traffic).
+const (
+	cellBits = 4
+	cells    = 1 << cellBits
+)
 
 // Counter is a count that many goroutines add to. The zero value is zero
 // and ready to use; a Counter must not be copied after first use.
@@ -35,11 +38,16 @@ type cell struct {
 
 // Add adds one to c.
 func (c *Counter) Add() {
-	// procPin returns the number of the processor the goroutine runs on
-	// and keeps it there until procUnpin, for the one atomic add between.
-	p := procPin()
-	c.cells[p&(cells-1)].n.Add(1)
-	procUnpin()
+	// The cell is chosen by the address of the calling goroutine's stack,
+	// which differs from one goroutine to the next by at least the
+	// smallest stack's 2 KiB, so that goroutines running at once on two
+	// processors mostly write two cells; the address is hashed, because
+	// stacks of one size lie at multiples of it. This costs a shift and a
+	// multiplication, where the number of the processor, which the
+	// runtime tells only to code it links to, would cost two calls.
+	var here byte
+	at := uint64(uintptr(unsafe.Pointer(&here)) >> 11)
+	c.cells[at*0x9e3779b97f4a7c15>>(64-cellBits)].n.Add(1)
 }
 
 // Load returns the sum of the cells. Adds that run concurrently may or may
@@ -51,13 +59,3 @@ func (c *Counter) Load() uint64 {
 	}
 	return sum
 }
-
-// procPin and procUnpin are the runtime's, as sync.Pool uses them; the
-// runtime keeps them available to other packages under these names and
-// signatures (see the runtime's note on go.dev/issue/67401).
-//
-//go:linkname procPin runtime.procPin
-func procPin() int
-
-//go:linkname procUnpin runtime.procUnpin
-func procUnpin()

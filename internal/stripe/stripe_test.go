@@ -51,3 +51,33 @@ func BenchmarkAddParallel(b *testing.B) {
 		}
 	})
 }
+
+// TestGoroutinesSpreadOverCells checks that goroutines alive at once write
+// many cells, not one: 64 goroutines, each adding once while all the others
+// are alive, must leave at least half the cells non-zero.
+func TestGoroutinesSpreadOverCells(t *testing.T) {
+	var c Counter
+	const goroutines = 64
+	var added, wg sync.WaitGroup
+	added.Add(goroutines)
+	release := make(chan struct{})
+	for range goroutines {
+		wg.Go(func() {
+			c.Add()
+			added.Done()
+			<-release // keep the stack alive until every goroutine has added
+		})
+	}
+	added.Wait()
+	close(release)
+	wg.Wait()
+	used := 0
+	for i := range c.cells {
+		if c.cells[i].n.Load() > 0 {
+			used++
+		}
+	}
+	if used < cells/2 {
+		t.Fatalf("%d goroutines wrote %d of %d cells", goroutines, used, cells)
+	}
+}
