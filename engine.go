@@ -140,11 +140,14 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 
 // intKey writes into b the key of a call whose one argument, v, is an int
 // encoded untyped (w.int1), as key1 would append it, and returns it.
-func (w *wrapper[R]) intKey(b *[keyBufSize]byte, v int) []byte {
+func (w *wrapper[R]) intKey(b *[intKeyLen]byte, v int) []byte {
 	*(*[len(w.intPrefix)]byte)(b[:]) = w.intPrefix
 	binary.BigEndian.PutUint64(b[len(w.intPrefix):], uint64(v))
-	return b[:len(w.intPrefix)+8]
+	return b[:]
 }
+
+// intKeyLen is the length of the keys intKey writes.
+const intKeyLen = len(wrapper[int]{}.intPrefix) + 8
 
 // The path every wrapper takes, whatever its shape: the wrapper builds the
 // key of a call, and on a hit returns w.hit's or w.lookup's answer; on a miss it calls
@@ -253,21 +256,26 @@ func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (
 // frame cost a hit about 30 instructions). On a miss it fills *p and
 // reports that it looked; when it did not look (another path, or a value
 // of another type, which lookup reports), the caller goes on with lookup.
-func (w *wrapper[R]) hit(key []byte, p *probe) (r *R, looked bool) {
+func (w *wrapper[R]) hit(key []byte) (r *R, gen, sets uint64, looked bool) {
 	n := w.valueMem
 	if n == nil || !w.memTyped.Inline() || controlsUsed.Load() {
-		return nil, false
+		return nil, 0, 0, false
 	}
 	v, gen, sets, ok := n.GetCounted(key)
 	if !ok {
-		p.gen, p.genOK, p.quiet, p.sets = gen, true, true, sets
-		return nil, true
+		return nil, gen, sets, true
 	}
 	if r = w.memTyped.Pointer(v); r == nil {
-		return nil, false
+		return nil, 0, 0, false
 	}
 	w.ns.stats.hit()
-	return r, true
+	return r, 0, 0, true
+}
+
+// missed fills p after hit looked and missed: gen and sets are what it
+// returned.
+func (p *probe) missed(gen, sets uint64) {
+	p.gen, p.genOK, p.quiet, p.sets = gen, true, true, sets
 }
 
 // look is what a lookup is for.

@@ -13,7 +13,7 @@ import (
 // intKeyOf is the key intKey writes for v, and the one key1 appends.
 func intKeyOf[A any](t *testing.T, w *wrapper[int], v A) (written, appended []byte) {
 	t.Helper()
-	var buf [keyBufSize]byte
+	var buf [intKeyLen]byte
 	written = bytes.Clone(w.intKey(&buf, *(*int)(unsafe.Pointer(&v))))
 	appended, _, err := key1(w, nil, v)
 	if err != nil {

@@ -70,13 +70,15 @@ func wrap0[R any](c *Cache, ident any, fn func(context.Context) (R, error), opts
 		if err != nil {
 			return uncached(w, ctx, err, struct{}{}, f)
 		}
-		p := probe{key: bkey}
-		if r, looked := w.hit(key, &p); r != nil {
+		r, gen, sets, looked := w.hit(key)
+		if r != nil {
 			return *r, nil
-		} else if !looked {
-			if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
-				return r, nil
-			}
+		}
+		p := probe{key: bkey}
+		if looked {
+			p.missed(gen, sets)
+		} else if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
+			return r, nil
 		}
 		return fl.miss(ctx, key, p, struct{}{})
 	}, nil
@@ -143,22 +145,27 @@ func wrap1[A1, R any](c *Cache, ident any, fn func(context.Context, A1) (R, erro
 	f := fn
 	fl := newFlights(w, f)
 	return func(ctx context.Context, a1 A1) (R, error) {
-		var buf [keyBufSize]byte
 		var key []byte
 		var bkey string
 		var err error
 		if w.int1 {
+			var buf [intKeyLen]byte
 			key = w.intKey(&buf, *(*int)(unsafe.Pointer(&a1)))
-		} else if key, bkey, err = key1(w, buf[:0], a1); err != nil {
-			return uncached(w, ctx, err, a1, f)
+		} else {
+			var buf [keyBufSize]byte
+			if key, bkey, err = key1(w, buf[:0], a1); err != nil {
+				return uncached(w, ctx, err, a1, f)
+			}
+		}
+		r, gen, sets, looked := w.hit(key)
+		if r != nil {
+			return *r, nil
 		}
 		p := probe{key: bkey}
-		if r, looked := w.hit(key, &p); r != nil {
-			return *r, nil
-		} else if !looked {
-			if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
-				return r, nil
-			}
+		if looked {
+			p.missed(gen, sets)
+		} else if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
+			return r, nil
 		}
 		return fl.miss(ctx, key, p, a1)
 	}, nil
@@ -239,13 +246,15 @@ func wrap2[A1, A2, R any](c *Cache, ident any, fn func(context.Context, A1, A2) 
 		if err != nil {
 			return uncached(w, ctx, err, args2[A1, A2]{a1, a2}, f)
 		}
-		p := probe{key: bkey}
-		if r, looked := w.hit(key, &p); r != nil {
+		r, gen, sets, looked := w.hit(key)
+		if r != nil {
 			return *r, nil
-		} else if !looked {
-			if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
-				return r, nil
-			}
+		}
+		p := probe{key: bkey}
+		if looked {
+			p.missed(gen, sets)
+		} else if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
+			return r, nil
 		}
 		return fl.miss(ctx, key, p, args2[A1, A2]{a1, a2})
 	}, nil
@@ -330,13 +339,15 @@ func wrap3[A1, A2, A3, R any](c *Cache, ident any, fn func(context.Context, A1, 
 		if err != nil {
 			return uncached(w, ctx, err, args3[A1, A2, A3]{a1, a2, a3}, f)
 		}
-		p := probe{key: bkey}
-		if r, looked := w.hit(key, &p); r != nil {
+		r, gen, sets, looked := w.hit(key)
+		if r != nil {
 			return *r, nil
-		} else if !looked {
-			if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
-				return r, nil
-			}
+		}
+		p := probe{key: bkey}
+		if looked {
+			p.missed(gen, sets)
+		} else if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
+			return r, nil
 		}
 		return fl.miss(ctx, key, p, args3[A1, A2, A3]{a1, a2, a3})
 	}, nil
