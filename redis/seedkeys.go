@@ -42,8 +42,9 @@ const (
 	seedKeyBits = 12
 	// seedKeySlots is the size of a backend's table.
 	seedKeySlots = 1 << seedKeyBits
-	// seedKeyMax is the longest key remembered: longer ones are joined on
-	// every call, which bounds the table's memory.
+	// seedKeyMax bounds the length of a namespace and a key, together,
+	// that the table remembers: longer ones are joined on every call, which
+	// bounds the table's memory (about 2 MiB at most).
 	seedKeyMax = 256
 )
 
@@ -54,7 +55,7 @@ func (m *seedKeys) digest(key string) uint64 {
 
 // join returns seedKey(namespace, key), from the table when it remembers it.
 func (m *seedKeys) join(namespace, key string) string {
-	if len(key) == 0 || len(key) > seedKeyMax {
+	if len(key) == 0 || len(namespace)+len(key) > seedKeyMax {
 		return seedKey(namespace, key)
 	}
 	h := m.digest(key)

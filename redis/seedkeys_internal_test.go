@@ -32,7 +32,8 @@ func TestSeedKeysJoin(t *testing.T) {
 		{"a:b*[c]", ""},
 		{"ü\x00", "\xff"},
 		{"long", strings.Repeat("x", seedKeyMax+1)},
-		{"max", strings.Repeat("y", seedKeyMax)},
+		{"max", strings.Repeat("y", seedKeyMax-len("max"))},
+		{strings.Repeat("n", seedKeyMax), "k"},
 	} {
 		joinThrice(t, m, c[0], c[1])
 	}
@@ -122,4 +123,29 @@ func FuzzSeedKeysJoin(f *testing.F) {
 			joinThrice(t, m, namespace+"x", key)
 		}
 	})
+}
+
+// A key within seedKeyMax with its namespace is remembered once asked for
+// twice; one past it never is, so that the table's memory stays bounded.
+func TestSeedKeysBound(t *testing.T) {
+	m := new(seedKeys)
+	remembered := func(namespace, key string) bool {
+		for i := range m.slots {
+			if s := m.slots[i].Load(); s != nil && s.namespace == namespace && s.key == key {
+				return true
+			}
+		}
+		return false
+	}
+	ns := "ns"
+	fits := strings.Repeat("k", seedKeyMax-len(ns))
+	joinThrice(t, m, ns, fits)
+	if !remembered(ns, fits) {
+		t.Errorf("a key of %d bytes in a namespace of %d is not remembered", len(fits), len(ns))
+	}
+	over := fits + "k"
+	joinThrice(t, m, ns, over)
+	if remembered(ns, over) {
+		t.Errorf("a key of %d bytes in a namespace of %d is remembered, past seedKeyMax", len(over), len(ns))
+	}
 }
