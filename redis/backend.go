@@ -17,6 +17,7 @@ type Backend struct {
 	connecting sync.WaitGroup // connectLater, while it runs
 	ownClient  bool
 	s          settings
+	seedKeys   *seedKeys // the seed layout's joined keys; nil in the default layout
 
 	closed  atomic.Bool
 	stop    context.CancelFunc
@@ -67,9 +68,9 @@ func New(url string, opts *Options) (*Backend, error) {
 	if err != nil && !unreachable(err) {
 		return nil, fmt.Errorf("cachetoolz: redis: connecting to %s: %w", redactURL(url), err)
 	}
-	b := newBackend(client, opts)
-	b.s.layout = layout
-	b.s.shards = shards
+	s := opts.settings()
+	s.layout, s.shards = layout, shards
+	b := newBackend(client, s)
 	b.ownClient = true
 	b.track.co = &co
 	if err != nil {
@@ -85,11 +86,14 @@ func New(url string, opts *Options) (*Backend, error) {
 // caller keeps ownership: Close stops the backend's own work but leaves the
 // client open.
 func NewFromClient(client rueidis.Client, opts *Options) *Backend {
-	return newBackend(client, opts)
+	return newBackend(client, opts.settings())
 }
 
-func newBackend(client rueidis.Client, opts *Options) *Backend {
-	b := &Backend{s: opts.settings()}
+func newBackend(client rueidis.Client, s settings) *Backend {
+	b := &Backend{s: s}
+	if s.layout == LayoutSeed {
+		b.seedKeys = new(seedKeys)
+	}
 	if client != nil {
 		b.client.Store(newClientRef(client))
 	}

@@ -30,7 +30,7 @@ func (b *Backend) GetTTL(ctx context.Context, namespace, key string) ([]byte, ui
 	var genKey, entryKey string
 	var read rueidis.Completed
 	if b.s.layout == LayoutSeed {
-		entryKey = seedKey(namespace, key)
+		entryKey = b.seedKeys.join(namespace, key)
 		read = client.B().Arbitrary("GET").Keys(entryKey).Build()
 	} else {
 		genKey, entryKey = getKeys(b.s.prefix, namespace, key, b.shards())

@@ -39,7 +39,7 @@ func (b *Backend) seedGet(ctx context.Context, namespace, key string) ([]byte, u
 	}
 	// An arbitrary command, as in Get: never retried by the client, never
 	// sent to a replica.
-	k := seedKey(namespace, key)
+	k := b.seedKeys.join(namespace, key)
 	cmd := func() rueidis.Completed { return client.B().Arbitrary("GET").Keys(k).Build() }
 	v, err := client.Do(ctx, cmd()).AsBytes()
 	for i := 0; i < staleRetries && err != nil && staleConn(err); i++ {
@@ -61,7 +61,7 @@ func (b *Backend) seedSet(ctx context.Context, namespace, key string, value []by
 	if err != nil {
 		return b.wrap("set", namespace, err)
 	}
-	k := seedKey(namespace, key)
+	k := b.seedKeys.join(namespace, key)
 	build := func() rueidis.Completed {
 		set := client.B().Set().Key(k).Value(rueidis.BinaryString(value))
 		if ttl <= 0 {
@@ -83,7 +83,7 @@ func (b *Backend) seedSet(ctx context.Context, namespace, key string, value []by
 // seedDelete is Delete in the seed layout: the entry is the one key
 // namespace:key.
 func (b *Backend) seedDelete(ctx context.Context, client rueidis.Client, namespace, key string) error {
-	cmd := func() rueidis.Completed { return client.B().Unlink().Key(seedKey(namespace, key)).Build() }
+	cmd := func() rueidis.Completed { return client.B().Unlink().Key(b.seedKeys.join(namespace, key)).Build() }
 	err := client.Do(ctx, cmd()).Error()
 	for i := 0; i < staleRetries && err != nil && staleConn(err); i++ { // unlinking twice removes no more
 		err = client.Do(ctx, cmd()).Error()
