@@ -70,6 +70,7 @@ type readClock struct {
 	c    clock
 	last atomic.Int64
 	stop <-chan struct{}
+	tick func() // runs at every tick, after the reading
 }
 
 // NowNano returns the last reading taken.
@@ -97,6 +98,9 @@ func (r *readClock) Tick(time.Duration) <-chan time.Time {
 			select {
 			case at := <-t.C:
 				r.refresh()
+				if r.tick != nil {
+					r.tick()
+				}
 				select {
 				case out <- at:
 				case <-r.stop:
