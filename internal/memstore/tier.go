@@ -59,9 +59,14 @@ type tier struct {
 	least    int64 // the least share, in units
 	most     int64 // the largest share, in units
 
+	held  atomic.Int64 // entries in the tier, read to skip it when empty
+	share atomic.Int64 // w, in units; written under mu
+	// filter counts the keys of the entries and ghosts; written under mu.
+	filter filter
+
+	_      [64]byte     // misses is written by every miss
 	misses atomic.Uint32 // otter's misses: the clock that tells young from old
-	held   atomic.Int64  // entries in the tier, read to skip it when empty
-	share  atomic.Int64  // w, in units; written under mu
+	_      [60]byte
 
 	mu     sync.Mutex
 	in     map[key]*entry // by the digest of the entry's namespace and key
@@ -82,6 +87,15 @@ func newTier(s *Store, capacity int64, entries int) (*tier, int64) {
 	}
 	t.in = map[key]*entry{}
 	t.ring.older, t.ring.newer = &t.ring, &t.ring
+	// About four counters for each key the tier may count (its entries
+	// and ghosts, up to twice the bound in entries): a miss on a key new
+	// to the store seldom finds its counter set.
+	keys := capacity
+	if t.weighted {
+		keys = capacity / EntryOverhead
+	}
+	t.filter = newFilter(int(min(8*keys, 1<<22)))
+	t.ghosts = newGhosts(&t.filter, int(min(keys, 1<<20)))
 	w := capacity * tierFirst / 100
 	t.share.Store(w)
 	return t, capacity - w
@@ -114,8 +128,11 @@ func (t *tier) get(n *Namespace, k string, d key) (any, bool) {
 	if !t.on {
 		return nil, false
 	}
-	t.mu.Lock()
 	t.misses.Add(1)
+	if !t.filter.has(d) {
+		return nil, false // neither in the tier nor a ghost
+	}
+	t.mu.Lock()
 	if e := t.in[d]; e != nil && e.ns == n && sameKey(e.key, k) {
 		if e.gen == n.gen.Load() && (e.expires == 0 || t.s.clock.NowNano() < e.expires) {
 			e.mark |= markRef
@@ -187,6 +204,7 @@ func (t *tier) admit(e *entry, d key) bool {
 	}
 	t.push(e)
 	t.in[d] = e
+	t.filter.add(d, 1)
 	t.size += u
 	t.held.Add(1)
 	t.trim()
@@ -235,6 +253,7 @@ func (t *tier) drop(e *entry, d key) {
 	t.cut(e)
 	if t.in[d] == e {
 		delete(t.in, d)
+		t.filter.add(d, -1)
 	}
 	t.size -= t.unit(e)
 	t.held.Add(-1)
@@ -243,7 +262,7 @@ func (t *tier) drop(e *entry, d key) {
 
 // take removes e from the tier and the store if the tier holds it.
 func (t *tier) take(e *entry, d key) {
-	if !t.on || t.held.Load() == 0 {
+	if !t.on || !t.filter.has(d) {
 		return
 	}
 	t.mu.Lock()
@@ -257,7 +276,7 @@ func (t *tier) take(e *entry, d key) {
 // been stored under d: a hit in the tier never serves a value older than
 // one stored since.
 func (t *tier) displace(e *entry, d key) {
-	if !t.on || t.held.Load() == 0 {
+	if !t.on || !t.filter.has(d) {
 		return
 	}
 	t.mu.Lock()
@@ -270,7 +289,7 @@ func (t *tier) displace(e *entry, d key) {
 // takeKey removes n's entry under k, whose digest is d, if the tier holds
 // it.
 func (t *tier) takeKey(n *Namespace, k string, d key) {
-	if !t.on || t.held.Load() == 0 {
+	if !t.on || !t.filter.has(d) {
 		return
 	}
 	t.mu.Lock()
@@ -313,4 +332,5 @@ func (t *tier) empty() {
 		t.drop(e, t.s.digest(e.ns.id, e.key))
 	}
 	t.ghosts.reset()
+	t.filter.reset()
 }

@@ -255,3 +255,41 @@ func TestTierConcurrent(t *testing.T) {
 		t.Fatalf("Len = %d, over the bound of 64", s.Len())
 	}
 }
+
+// The filter counts keys up and down, and a counter that saturates stays
+// set.
+func TestFilter(t *testing.T) {
+	f := newFilter(64)
+	if len(f.words) != 16 {
+		t.Fatalf("%d words for 64 counters, want 16", len(f.words))
+	}
+	a, b := key(1), key(2)
+	f.add(a, 1)
+	f.add(a, 1)
+	if !f.has(a) {
+		t.Fatal("a counted key is not found")
+	}
+	f.add(a, -1)
+	if !f.has(a) {
+		t.Fatal("a key counted twice and uncounted once is not found")
+	}
+	f.add(a, -1)
+	if f.has(a) {
+		t.Fatal("an uncounted key is found")
+	}
+	for range 300 {
+		f.add(b, 1)
+	}
+	for range 300 {
+		f.add(b, -1)
+	}
+	if !f.has(b) {
+		t.Fatal("a saturated counter was counted down")
+	}
+	wb, sb := f.at(b)
+	for i := range key(1000) { // the other counters of b's word are untouched
+		if w, s := f.at(i); w == wb && s != sb && f.has(i) {
+			t.Fatalf("key %d, beside the saturated counter, is found", i)
+		}
+	}
+}
