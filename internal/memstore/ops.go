@@ -161,6 +161,9 @@ func (s *Store) deleted(ev otter.DeletionEvent[key, *entry]) {
 	e := ev.Value
 	switch ev.Cause {
 	case otter.CauseOverflow:
+		if e.gen != e.ns.gen.Load() {
+			break // cleared: not an eviction (the clear's removal came too late)
+		}
 		if s.tier.admit(e, ev.Key) {
 			return
 		}

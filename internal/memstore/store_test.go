@@ -65,7 +65,7 @@ func TestClearedEntriesFreeTheirRoom(t *testing.T) {
 		}
 	}
 	if got := s.Evictions(); got != 0 {
-		t.Fatalf("Evictions = %d, want 0", got)
+		t.Fatalf("Evictions = %d, want 0 (tier %d/%d, otter %d, Len %d)", got, s.tier.held.Load(), s.tier.share.Load(), s.cache.EstimatedSize(), s.Len())
 	}
 	if got := s.Len(); got != bound {
 		t.Fatalf("Len = %d, want %d", got, bound)

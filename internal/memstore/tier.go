@@ -41,8 +41,9 @@ const (
 // w adapts as ARC's target does, by ghosts: the keys among the last ones
 // the tier dropped (as many as the bound holds entries), each marked young
 // if otter had held it for fewer than bound/20 of otter's misses. A miss
-// on a young ghost grows w, on an old one shrinks it, each by the ratio
-// of the other kind to its own (at least one entry); otter's bound moves
+// on a young ghost grows w if the tier had a hit within the last bound/20
+// misses, on an old one shrinks it, each by the ratio of the other kind
+// to its own (at least one entry); otter's bound moves
 // the other way, so that the two never hold more than the bound between
 // them. w starts at a tenth of the bound and stays between 1% and 99%.
 //
@@ -73,6 +74,8 @@ type tier struct {
 	ring   entry          // the sentinel, between the newest entry (ring.older) and the oldest (ring.newer), which the hand reaches first
 	size   int64          // the units the tier holds
 	ghosts ghosts
+	hitAt  uint32 // misses at the tier's last hit
+	hit    bool   // the tier has had a hit
 }
 
 // newTier returns the tier of a store bounded to capacity units, entries
@@ -136,6 +139,7 @@ func (t *tier) get(n *Namespace, k string, d key) (any, bool) {
 	if e := t.in[d]; e != nil && e.ns == n && sameKey(e.key, k) {
 		if e.gen == n.gen.Load() && (e.expires == 0 || t.s.clock.NowNano() < e.expires) {
 			e.mark |= markRef
+			t.hitAt, t.hit = t.misses.Load(), true
 			v := e.value
 			t.mu.Unlock()
 			return v, true
@@ -157,7 +161,7 @@ func (t *tier) get(n *Namespace, k string, d key) (any, bool) {
 // The caller holds mu.
 func (t *tier) adapt(d key) bool {
 	young, ok := t.ghosts.take(d)
-	if !ok {
+	if !ok || young && !t.useful() {
 		return false
 	}
 	g := &t.ghosts
@@ -180,12 +184,20 @@ func (t *tier) adapt(d key) bool {
 	return true
 }
 
+// useful reports whether the tier had a hit within the last bound/20 of
+// otter's misses. A young ghost grows the tier only then: on a loop a
+// little longer than the bound, every key comes back as a young ghost,
+// yet a tier grown by a few entries would hit none of them, and what it
+// took from otter would be lost. The caller holds mu.
+func (t *tier) useful() bool {
+	return t.hit && t.misses.Load()-t.hitAt < uint32(max(t.span()/youngSpan, 1))
+}
+
 // admit takes e, with digest d, which otter dropped for size, and reports
 // whether it did; if not, e leaves the store. It runs under the lock of
 // otter's bucket of d, and calls nothing of otter's.
 func (t *tier) admit(e *entry, d key) bool {
-	if !t.on || t.s.closed.Load() || e.gen != e.ns.gen.Load() ||
-		(e.expires != 0 && e.expires <= t.s.reads.NowNano()) {
+	if !t.on || t.s.closed.Load() || (e.expires != 0 && e.expires <= t.s.reads.NowNano()) {
 		return false
 	}
 	u := t.unit(e)
