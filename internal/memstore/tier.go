@@ -22,6 +22,15 @@ const (
 // bound/youngSpan of otter's misses since it was stored.
 const youngSpan = 20
 
+// usefulSpan and usefulLeast set how far back, in otter's misses, the
+// tier's last hit lets a young ghost grow it: bound/usefulSpan, and at
+// least usefulLeast, so that the few entries of a small store's tier do
+// not lose it by chance.
+const (
+	usefulSpan  = 10
+	usefulLeast = 500
+)
+
 // The bits of entry.mark while the entry is in the tier.
 const (
 	markRef   = 1 << iota // hit since the hand last passed it
@@ -41,8 +50,8 @@ const (
 // w adapts as ARC's target does, by ghosts: the keys among the last ones
 // the tier dropped (as many as the bound holds entries), each marked young
 // if otter had held it for fewer than bound/20 of otter's misses. A miss
-// on a young ghost grows w if the tier had a hit within the last bound/20
-// misses, on an old one shrinks it, each by the ratio of the other kind
+// on a young ghost grows w if the tier had a hit within the last bound/10
+// misses (at least 500), on an old one shrinks it, each by the ratio of the other kind
 // to its own (at least one entry); otter's bound moves
 // the other way, so that the two never hold more than the bound between
 // them. w starts at a tenth of the bound and stays between 1% and 99%.
@@ -184,13 +193,13 @@ func (t *tier) adapt(d key) bool {
 	return true
 }
 
-// useful reports whether the tier had a hit within the last bound/20 of
-// otter's misses. A young ghost grows the tier only then: on a loop a
+// useful reports whether the tier had a hit within the last bound/10 of
+// otter's misses (at least 500). A young ghost grows the tier only then: on a loop a
 // little longer than the bound, every key comes back as a young ghost,
 // yet a tier grown by a few entries would hit none of them, and what it
 // took from otter would be lost. The caller holds mu.
 func (t *tier) useful() bool {
-	return t.hit && t.misses.Load()-t.hitAt < uint32(max(t.span()/youngSpan, 1))
+	return t.hit && t.misses.Load()-t.hitAt < uint32(max(t.span()/usefulSpan, usefulLeast))
 }
 
 // admit takes e, with digest d, which otter dropped for size, and reports
