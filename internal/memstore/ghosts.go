@@ -12,9 +12,9 @@ package memstore
 // map its rehashes. A ghost whose pair is full replaces the older of the
 // two, so a few are forgotten early.
 type ghosts struct {
-	f            *filter      // counts every ghost
-	slots        []ghostDrop  // by digest, two to a pair; drop 0: empty
-	ring         []ghostDrop  // the last drops, oldest at head; a circular buffer
+	f            *filter     // counts every ghost
+	slots        []ghostDrop // by digest, two to a pair; drop 0: empty
+	ring         []ghostDrop // the last drops, oldest at head; a circular buffer
 	head, n      int
 	drops        uint64
 	nYoung, nOld int

@@ -74,14 +74,14 @@ type tier struct {
 	// filter counts the keys of the entries and ghosts; written under mu.
 	filter filter
 
-	_      [64]byte     // misses is written by every miss
+	_      [64]byte      // misses is written by every miss
 	misses atomic.Uint32 // otter's misses: the clock that tells young from old
 	_      [60]byte
 
 	mu     sync.Mutex
-	in     map[key]*entry // by the digest of the entry's namespace and key
-	ring   entry          // the sentinel, between the newest entry (ring.older) and the oldest (ring.newer), which the hand reaches first
-	size   int64          // the units the tier holds
+	in     table // the entries by the digest of their namespace and key
+	ring   entry // the sentinel, between the newest entry (ring.older) and the oldest (ring.newer), which the hand reaches first
+	size   int64 // the units the tier holds
 	ghosts ghosts
 	hitAt  uint32 // misses at the tier's last hit
 	hit    bool   // the tier has had a hit
@@ -97,7 +97,6 @@ func newTier(s *Store, capacity int64, entries int) (*tier, int64) {
 	if !t.on {
 		return t, capacity
 	}
-	t.in = map[key]*entry{}
 	t.ring.older, t.ring.newer = &t.ring, &t.ring
 	// About four counters for each key the tier may count (its entries
 	// and ghosts, up to twice the bound in entries): a miss on a key new
@@ -145,7 +144,7 @@ func (t *tier) get(n *Namespace, k string, d key) (any, bool) {
 		return nil, false // neither in the tier nor a ghost
 	}
 	t.mu.Lock()
-	if e := t.in[d]; e != nil && e.ns == n && sameKey(e.key, k) {
+	if e := t.in.get(d); e != nil && e.ns == n && sameKey(e.key, k) {
 		if e.gen == n.gen.Load() && (e.expires == 0 || t.s.clock.NowNano() < e.expires) {
 			e.mark |= markRef
 			t.hitAt, t.hit = t.misses.Load(), true
@@ -194,10 +193,10 @@ func (t *tier) adapt(d key) bool {
 }
 
 // useful reports whether the tier had a hit within the last bound/10 of
-// otter's misses (at least 500). A young ghost grows the tier only then: on a loop a
-// little longer than the bound, every key comes back as a young ghost,
-// yet a tier grown by a few entries would hit none of them, and what it
-// took from otter would be lost. The caller holds mu.
+// otter's misses (at least 500). A young ghost grows the tier only then:
+// on a loop a little longer than the bound, every key comes back as a
+// young ghost, yet a tier grown by a few entries would hit none of them,
+// and what it took from otter would be lost. The caller holds mu.
 func (t *tier) useful() bool {
 	return t.hit && t.misses.Load()-t.hitAt < uint32(max(t.span()/usefulSpan, usefulLeast))
 }
@@ -215,7 +214,7 @@ func (t *tier) admit(e *entry, d key) bool {
 	if u > t.share.Load() {
 		return false
 	}
-	if old := t.in[d]; old != nil { // another key with the same digest
+	if old := t.in.get(d); old != nil { // another key with the same digest
 		t.drop(old, d)
 	}
 	young := t.misses.Load()-e.mark < uint32(max(t.span()/youngSpan, 1))
@@ -224,7 +223,7 @@ func (t *tier) admit(e *entry, d key) bool {
 		e.mark = markYoung
 	}
 	t.push(e)
-	t.in[d] = e
+	t.in.put(d, e)
 	t.filter.add(d, 1)
 	t.size += u
 	t.held.Add(1)
@@ -238,7 +237,7 @@ func (t *tier) admit(e *entry, d key) bool {
 func (t *tier) trim() {
 	w := t.share.Load()
 	for t.size > w {
-		e := t.ring.newer // the oldest; not the sentinel: the tier holds something
+		e := t.ring.newer        // the oldest; not the sentinel: the tier holds something
 		if e.mark&markRef != 0 { // a second round, as the newest
 			e.mark &^= markRef
 			t.cut(e)
@@ -272,8 +271,8 @@ func (t *tier) cut(e *entry) {
 // holds mu.
 func (t *tier) drop(e *entry, d key) {
 	t.cut(e)
-	if t.in[d] == e {
-		delete(t.in, d)
+	if t.in.get(d) == e {
+		t.in.del(d)
 		t.filter.add(d, -1)
 	}
 	t.size -= t.unit(e)
@@ -301,7 +300,7 @@ func (t *tier) displace(e *entry, d key) {
 		return
 	}
 	t.mu.Lock()
-	if old := t.in[d]; old != nil && old != e {
+	if old := t.in.get(d); old != nil && old != e {
 		t.drop(old, d)
 	}
 	t.mu.Unlock()
@@ -314,7 +313,7 @@ func (t *tier) takeKey(n *Namespace, k string, d key) {
 		return
 	}
 	t.mu.Lock()
-	if e := t.in[d]; e != nil && e.ns == n && e.key == k {
+	if e := t.in.get(d); e != nil && e.ns == n && e.key == k {
 		t.drop(e, d)
 	}
 	t.mu.Unlock()

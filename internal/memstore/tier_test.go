@@ -83,7 +83,7 @@ func fillTier(t *testing.T, s *Store, n *Namespace, ttl time.Duration) []string 
 		s.cache.CleanUp() // otter's maintenance, which drops for size
 		s.tier.mu.Lock()
 		var in []string
-		for _, e := range s.tier.in {
+		for e := s.tier.ring.newer; e != &s.tier.ring; e = e.newer {
 			in = append(in, e.key)
 		}
 		s.tier.mu.Unlock()
@@ -154,7 +154,7 @@ func TestSetReplacesTierEntry(t *testing.T) {
 	}
 	s.tier.mu.Lock()
 	defer s.tier.mu.Unlock()
-	for _, e := range s.tier.in {
+	for e := s.tier.ring.newer; e != &s.tier.ring; e = e.newer {
 		if e.key == in[0] && e.value != "new" {
 			t.Fatalf("the tier still holds %q's older value", in[0])
 		}
