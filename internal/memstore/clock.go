@@ -87,8 +87,9 @@ func (r *readClock) refresh() int64 {
 	}
 }
 
-// Tick returns ticks every interval, each after a fresh reading, until the
-// store stops.
+// Tick returns ticks every interval, each after a fresh reading and a run
+// of tick (the store drops its tier's expired entries), until the store
+// stops.
 func (r *readClock) Tick(time.Duration) <-chan time.Time {
 	out := make(chan time.Time)
 	t := time.NewTicker(r.c.interval)

@@ -165,8 +165,8 @@ func (s *Store) Close() bool {
 	return true
 }
 
-// Len returns the number of entries held, expired ones not yet reclaimed
-// included.
+// Len returns the number of entries held, in the cache or the tier,
+// expired ones not yet reclaimed included.
 func (s *Store) Len() int { return int(s.count.Load()) }
 
 // Evictions returns how many entries have been evicted to keep the store

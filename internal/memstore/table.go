@@ -92,9 +92,3 @@ func (t *table) del(d key) {
 	t.slots[i] = tableSlot{}
 	t.n--
 }
-
-// reset empties the table.
-func (t *table) reset() {
-	clear(t.slots)
-	t.n = 0
-}
