@@ -58,7 +58,7 @@ func TestClearedEntriesFreeTheirRoom(t *testing.T) {
 	for i := range bound {
 		put(s, b, fmt.Sprint(i), 0)
 	}
-	s.cache.CleanUp()
+	settle(s)
 	for i := range bound {
 		if _, _, ok := b.GetString(fmt.Sprint(i)); !ok {
 			t.Fatalf("b's entry %d was evicted though b holds no more than the bound", i)
@@ -159,7 +159,7 @@ func TestEmptyNamespacesAreDropped(t *testing.T) {
 	for i := range 1000 {
 		s.SetByName(fmt.Sprint("tenant-", i), "k", "v", 0, s.Epoch())
 	}
-	s.cache.CleanUp()
+	settle(s)
 	for i := range 1000 {
 		s.Clear(fmt.Sprint("tenant-", i))
 	}
@@ -205,7 +205,7 @@ func TestMaxBytesBound(t *testing.T) {
 	for i := range 1000 {
 		put(s, n, fmt.Sprint(i), 0)
 	}
-	s.cache.CleanUp()
+	settle(s)
 	if got := s.cache.WeightedSize(); got > 10_000 {
 		t.Fatalf("weighted size %d over the bound", got)
 	}

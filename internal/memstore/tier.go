@@ -85,6 +85,7 @@ type tier struct {
 	ghosts ghosts
 	hitAt  uint32 // misses at the tier's last hit
 	hit    bool   // the tier has had a hit
+	queued bool   // a trim is queued for the maintenance goroutine
 }
 
 // newTier returns the tier of a store bounded to capacity units, entries
@@ -210,8 +211,8 @@ func (t *tier) admit(e *entry, d key) bool {
 	}
 	u := t.unit(e)
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	if u > t.share.Load() {
+		t.mu.Unlock()
 		return false
 	}
 	if old := t.in.get(d); old != nil { // another key with the same digest
@@ -227,8 +228,26 @@ func (t *tier) admit(e *entry, d key) bool {
 	t.filter.add(d, 1)
 	t.size += u
 	t.held.Add(1)
-	t.trim()
+	// The drops wait for the maintenance goroutine: here they would hold
+	// otter's eviction lock, which a writer whose buffer is full waits
+	// for, through the ghosts, the index and a namespace's lock. Until
+	// then the tier may pass its share by what one pass of otter's
+	// maintenance drops.
+	queue := t.size > t.share.Load() && !t.queued
+	t.queued = t.queued || queue
+	t.mu.Unlock()
+	if queue {
+		t.s.execute(t.settle)
+	}
 	return true
+}
+
+// settle drops what passes the tier's share.
+func (t *tier) settle() {
+	t.mu.Lock()
+	t.queued = false
+	t.trim()
+	t.mu.Unlock()
 }
 
 // trim drops entries by CLOCK until the tier is within its share; each

@@ -11,6 +11,14 @@ import (
 	"time"
 )
 
+// settle runs otter's maintenance, and then the tier's drops it queued.
+func settle(s *Store) {
+	s.cache.CleanUp()
+	if s.tier.on {
+		s.tier.settle()
+	}
+}
+
 // withTier runs f with the tier on or off for the stores it makes.
 func withTier(on bool, f func()) {
 	was := tierEnabled
@@ -80,7 +88,7 @@ func fillTier(t *testing.T, s *Store, n *Namespace, ttl time.Duration) []string 
 		if i%10 != 9 {
 			continue
 		}
-		s.cache.CleanUp() // otter's maintenance, which drops for size
+		settle(s) // otter's maintenance, which drops for size
 		s.tier.mu.Lock()
 		var in []string
 		for e := s.tier.ring.newer; e != &s.tier.ring; e = e.newer {
@@ -183,10 +191,10 @@ func TestEvictionsCountedOnce(t *testing.T) {
 			for i := range stored {
 				s.SetString(n, fmt.Sprintf("k%07d", i), nil, 0, n.Generation())
 				if i%10 == 9 {
-					s.cache.CleanUp()
+					settle(s)
 				}
 			}
-			s.cache.CleanUp()
+			settle(s)
 			held := s.tier.held.Load()
 			if held == 0 {
 				t.Fatal("the tier took nothing")
@@ -243,7 +251,7 @@ func TestTierConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	s.cache.CleanUp()
+	settle(s)
 	total := 0
 	for _, c := range s.Namespaces() {
 		total += c
