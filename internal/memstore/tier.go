@@ -338,8 +338,8 @@ func (t *tier) takeKey(n *Namespace, k string, d key) {
 	t.mu.Unlock()
 }
 
-// reclaim drops the entries whose time to live has passed at now and
-// returns how many it dropped.
+// reclaim drops the entries whose time to live has passed at now, and
+// what passes the share, and returns how many expired entries it dropped.
 func (t *tier) reclaim(now int64) int {
 	if !t.on || t.held.Load() == 0 {
 		return 0
@@ -356,6 +356,7 @@ func (t *tier) reclaim(now int64) int {
 		}
 		e = next
 	}
+	t.trim()
 	return dropped
 }
 
