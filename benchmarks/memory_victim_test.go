@@ -18,6 +18,10 @@ type victimConfig struct {
 	near     int        // with adapt, a young ghost grows the tier only when dropped within near times w drops before; 0: always
 	step     int        // with adapt, otter's bound changes once the target moved this many percent of the capacity, 0: at once
 	stay     bool       // a hit in the tier keeps the key there (CLOCK bit) instead of moving it into otter
+	missOnly bool       // the clock that ages keys counts otter's misses only
+	gate     bool       // a young ghost grows the tier only if the tier had a hit since it last grew
+	gateDiv  int        // a young ghost grows the tier only if the tier had a hit within the last capacity/gateDiv of the clock; 0: always
+	gateMin  int        // with gateDiv, the least span of the clock it looks back
 }
 
 // replayVictim replays keys through otter with a victim tier behind it:
@@ -98,9 +102,13 @@ func replayVictim(keys []int, capacity int, vc victimConfig) windowReplay {
 		c.Set(k, k)
 	}
 	hits, shares := 0, 0
+	tierHits := 0     // since the tier last grew
+	lastTierHit := -1 // the clock at the tier's last hit
 	for _, k := range keys {
 		mu.Lock()
-		now++
+		if !vc.missOnly {
+			now++
+		}
 		shares += w
 		mu.Unlock()
 		if _, ok := c.GetIfPresent(k); ok {
@@ -108,8 +116,13 @@ func replayVictim(keys []int, capacity int, vc victimConfig) windowReplay {
 			continue
 		}
 		mu.Lock()
+		if vc.missOnly {
+			now++
+		}
 		if tier.hit(k) {
 			hits++
+			tierHits++
+			lastTierHit = now
 			mu.Unlock()
 			if !vc.stay {
 				set(k)
@@ -120,6 +133,15 @@ func replayVictim(keys []int, capacity int, vc victimConfig) windowReplay {
 		grow, ok := g.take(k)
 		if grow && vc.near > 0 && depth > vc.near*w {
 			ok = false // too far behind for a tier of near times this size to have kept
+		}
+		if grow && vc.gate {
+			if tierHits == 0 {
+				ok = false // the tier has not been of use since it last grew
+			}
+			tierHits = 0
+		}
+		if grow && vc.gateDiv > 0 && (lastTierHit < 0 || now-lastTierHit >= max(capacity/vc.gateDiv, vc.gateMin)) {
+			ok = false // the tier has not been of use lately
 		}
 		if !ok || !vc.adapt {
 			mu.Unlock()
@@ -278,7 +300,11 @@ func (t *victimTier) len() int { return t.l.Len() }
 // ghosts adapt up to N% (ghost-N); -step1 changes otter's bound only once
 // the target moved by 1% of the capacity, -near1 counts only young ghosts
 // dropped within as many drops as the tier holds, -stay keeps a key hit in
-// the tier there. otter runs its maintenance in the caller, on one
+// the tier there, -miss ages keys by a clock of otter's misses only (as
+// the memory store does), -gate grows the tier on a young ghost only if it
+// had a hit since it last grew, and -gateN-minM only if it had one within
+// the last capacity/N (at least M) of the clock (the store's rule is
+// -gate10-min500). otter runs its maintenance in the caller, on one
 // goroutine as the memory store does (-one), or on its default executor
 // (-default). It reports the median of the N replays (hit-%), their range
 // (hit-min-%, hit-max-%) and the tier's median mean share (window-%).
@@ -298,6 +324,14 @@ func BenchmarkMemoryTraceVictim(b *testing.B) {
 		{"share-0-one", victimConfig{exec: execOne}},
 		{"ghost-99-one", victimConfig{share: 10, adapt: true, maxShare: 99, exec: execOne}},
 		{"ghost-99-stay-one", victimConfig{share: 10, adapt: true, maxShare: 99, stay: true, exec: execOne}},
+		{"ghost-99-stay-one-miss", victimConfig{share: 10, adapt: true, maxShare: 99, stay: true, exec: execOne, missOnly: true}},
+		{"ghost-99-stay-one-miss-gate", victimConfig{share: 10, adapt: true, maxShare: 99, stay: true, exec: execOne, missOnly: true, gate: true}},
+		{"ghost-99-stay-one-miss-gate1", victimConfig{share: 10, adapt: true, maxShare: 99, stay: true, exec: execOne, missOnly: true, gateDiv: 1}},
+		{"ghost-99-stay-one-miss-gate20", victimConfig{share: 10, adapt: true, maxShare: 99, stay: true, exec: execOne, missOnly: true, gateDiv: 20}},
+		{"ghost-99-stay-one-miss-gate5", victimConfig{share: 10, adapt: true, maxShare: 99, stay: true, exec: execOne, missOnly: true, gateDiv: 5}},
+		{"ghost-99-stay-one-miss-gate10", victimConfig{share: 10, adapt: true, maxShare: 99, stay: true, exec: execOne, missOnly: true, gateDiv: 10}},
+		{"ghost-99-stay-one-miss-gate10-min500", victimConfig{share: 10, adapt: true, maxShare: 99, stay: true, exec: execOne, missOnly: true, gateDiv: 10, gateMin: 500}},
+		{"ghost-99-stay-one-miss-gate10-min250", victimConfig{share: 10, adapt: true, maxShare: 99, stay: true, exec: execOne, missOnly: true, gateDiv: 10, gateMin: 250}},
 		{"ghost-99-default", victimConfig{share: 10, adapt: true, maxShare: 99, exec: execDefault}},
 	}
 	for _, tr := range traces {

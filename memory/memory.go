@@ -20,9 +20,14 @@
 // (as [EstimateSize] or [Options.Weigher] tells them). Past the bound it
 // evicts by W-TinyLFU, the policy of the otter cache it is built on: a
 // frequency sketch decides whether a new entry is worth more than the one it
-// would replace, and an adaptive window gives recency its due when the hot
-// set moves. A hit takes no lock. [Backend.Evictions] counts the entries
-// evicted to stay within the bound.
+// would replace. Behind otter a recency tier takes what otter drops, and
+// drops by CLOCK in turn: when the hot set moves, recency matters more than
+// frequency, and the tier keeps the entries a recency policy would. Its share
+// of the bound adapts (from 1% to 99%) to the misses on entries it dropped
+// lately: those that otter had held only briefly grow it, the others shrink
+// it. A hit on an entry in otter takes no lock; a read otter misses looks in
+// the tier under its lock. [Backend.Evictions] counts the entries evicted to
+// stay within the bound, once each, when they leave the store.
 //
 // An entry past its time to live is never returned, and a background
 // reclaimer drops expired entries every [Options.ReclaimInterval] whether or

@@ -70,6 +70,7 @@ type readClock struct {
 	c    clock
 	last atomic.Int64
 	stop <-chan struct{}
+	tick func() // runs at every tick, after the reading
 }
 
 // NowNano returns the last reading taken.
@@ -86,8 +87,9 @@ func (r *readClock) refresh() int64 {
 	}
 }
 
-// Tick returns ticks every interval, each after a fresh reading, until the
-// store stops.
+// Tick returns ticks every interval, each after a fresh reading and a run
+// of tick (the store drops its tier's expired entries), until the store
+// stops.
 func (r *readClock) Tick(time.Duration) <-chan time.Time {
 	out := make(chan time.Time)
 	t := time.NewTicker(r.c.interval)
@@ -97,6 +99,9 @@ func (r *readClock) Tick(time.Duration) <-chan time.Time {
 			select {
 			case at := <-t.C:
 				r.refresh()
+				if r.tick != nil {
+					r.tick()
+				}
 				select {
 				case out <- at:
 				case <-r.stop:

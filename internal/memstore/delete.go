@@ -8,9 +8,11 @@ func (s *Store) Delete(n *Namespace, k string) {
 	}
 	// The entry under k's digest may be another key's: only k's own is
 	// removed.
-	if e, ok := s.cache.GetIfPresent(s.digest(n.id, k)); ok && e.ns == n && e.key == k {
+	d := s.digest(n.id, k)
+	if e, ok := s.cache.GetIfPresent(d); ok && e.ns == n && e.key == k {
 		s.remove(e)
 	}
+	s.tier.takeKey(n, k, d)
 }
 
 // DeleteByName is Delete for a namespace given by name.

@@ -33,11 +33,12 @@ type Namespace struct {
 	dead      bool // dropped from the store while empty: a store must look again
 }
 
-// entry is one cached value. Every field but the list links is set before
-// the entry is published and never changes. It is kept to 80 bytes, a size
-// class of the allocator: every miss allocates one, and the collector scans
-// every one the store holds. Its place in the cache, Store.digest(ns.id,
-// key), is computed again where it is needed rather than kept.
+// entry is one cached value. Every field but the links and mark is set
+// before the entry is published and never changes. It is kept to 96 bytes,
+// a size class of the allocator: every miss allocates one, and the
+// collector scans every one the store holds. Its place in the cache,
+// Store.digest(ns.id, key), is computed again where it is needed rather
+// than kept.
 type entry struct {
 	ns      *Namespace
 	key     string
@@ -45,10 +46,15 @@ type entry struct {
 	gen     uint64 // the namespace's generation when stored
 	expires int64  // Unix nanoseconds; 0: never
 	weight  uint32
+	// The tier's clock when the entry was stored, until it enters the
+	// tier; there, its mark bits, guarded by the tier's mu.
+	mark uint32
 
 	// In ns's list while it is the list's head or has a predecessor;
 	// guarded by ns.mu.
 	prev, next *entry
+	// In the tier's ring while set; guarded by the tier's mu.
+	older, newer *entry
 }
 
 // Name returns the namespace's name.
@@ -68,12 +74,14 @@ func (n *Namespace) Sets() uint64 { return n.sets.Load() }
 func (n *Namespace) Evictions() uint64 { return n.evictions.Load() }
 
 // Get returns the live value under key, or the namespace's generation and
-// false on a miss. It does not retain key and does not allocate.
+// false on a miss. It does not retain key and does not allocate. A key
+// otter does not hold is looked up in the store's recency tier.
 func (n *Namespace) Get(k []byte) (value any, gen uint64, ok bool) {
 	// The string aliases k only for the lookup, which neither keeps it nor
 	// lets it escape.
 	ks := unsafe.String(unsafe.SliceData(k), len(k))
-	e, ok := n.store.cache.GetIfPresent(n.store.digest(n.id, ks))
+	d := n.store.digest(n.id, ks)
+	e, ok := n.store.cache.GetIfPresent(d)
 	// The entry may be another key's with the same digest: the namespace
 	// and key are compared. Otter tested the expiry against a reading that
 	// may be stale; an entry with a time to live is tested again against a
@@ -81,6 +89,9 @@ func (n *Namespace) Get(k []byte) (value any, gen uint64, ok bool) {
 	if ok && e.ns == n && sameKey(e.key, ks) && e.gen == n.gen.Load() &&
 		(e.expires == 0 || n.store.clock.NowNano() < e.expires) {
 		return e.value, 0, true
+	}
+	if v, ok := n.store.tier.get(n, ks, d); ok {
+		return v, 0, true
 	}
 	return nil, n.gen.Load(), false
 }
@@ -92,7 +103,8 @@ func (n *Namespace) Get(k []byte) (value any, gen uint64, ok bool) {
 func (n *Namespace) GetCounted(k []byte) (value any, gen, sets uint64, ok bool) {
 	sets = n.sets.Load()
 	ks := unsafe.String(unsafe.SliceData(k), len(k))
-	e, ok := n.store.cache.GetIfPresent(n.store.digest(n.id, ks))
+	d := n.store.digest(n.id, ks)
+	e, ok := n.store.cache.GetIfPresent(d)
 	if ok && e.ns == n && sameKey(e.key, ks) && e.gen == n.gen.Load() {
 		if e.expires == 0 {
 			return e.value, 0, 0, true
@@ -104,6 +116,9 @@ func (n *Namespace) GetCounted(k []byte) (value any, gen, sets uint64, ok bool) 
 		if now < e.expires {
 			return e.value, 0, 0, true
 		}
+	}
+	if v, ok := n.store.tier.get(n, ks, d); ok {
+		return v, 0, 0, true
 	}
 	return nil, n.gen.Load(), sets, false
 }

@@ -119,7 +119,12 @@ func (s *Store) setEntry(e *entry, ttl time.Duration) bool {
 	}
 	n.link(e)
 	n.mu.Unlock()
-	s.cache.Set(s.digest(n.id, k), e)
+	s.tier.stamp(e)
+	d := s.digest(n.id, k)
+	s.cache.Set(d, e)
+	// Once the cache holds e, no older entry under d can enter the tier
+	// (the cache drops one only while it holds it): one there is taken out.
+	s.tier.displace(e, d)
 	n.sets.Add(1)
 	// A clear that advanced the generation before the entry reached the
 	// cache may have missed it: remove it here. Otherwise the clear comes
@@ -134,28 +139,46 @@ func (s *Store) setEntry(e *entry, ttl time.Duration) bool {
 	return true
 }
 
-// remove deletes e from the cache if it is still there.
+// remove deletes e from the cache or the tier if it is still there.
 func (s *Store) remove(e *entry) {
-	s.cache.ComputeIfPresent(s.digest(e.ns.id, e.key), func(old *entry) (*entry, otter.ComputeOp) {
+	d := s.digest(e.ns.id, e.key)
+	s.cache.ComputeIfPresent(d, func(old *entry) (*entry, otter.ComputeOp) {
 		if old == e {
 			return nil, otter.InvalidateOp
 		}
 		return old, otter.CancelOp
 	})
+	// Had the cache dropped e into the tier, it did so under the lock that
+	// ComputeIfPresent took after it: the tier holds it by now.
+	s.tier.take(e, d)
 }
 
 // deleted is otter's OnAtomicDeletion: it runs under the lock of the
-// entry's bucket whenever an entry leaves the cache or is replaced.
+// entry's bucket whenever an entry leaves the cache or is replaced. An
+// entry dropped for size enters the tier if it takes it, and then stays
+// in its namespace.
 func (s *Store) deleted(ev otter.DeletionEvent[key, *entry]) {
 	e := ev.Value
-	n := e.ns
 	switch ev.Cause {
 	case otter.CauseOverflow:
+		if e.gen != e.ns.gen.Load() {
+			break // cleared: not an eviction (the clear's removal came too late)
+		}
+		if s.tier.admit(e, ev.Key) {
+			return
+		}
 		s.evictions.Add(1)
-		n.evictions.Add(1)
+		e.ns.evictions.Add(1)
 	case otter.CauseExpiration:
 		s.expired.Add(1)
 	}
+	s.unlink(e)
+}
+
+// unlink takes e out of its namespace's list, and forgets the namespace if
+// that left it empty and unpinned.
+func (s *Store) unlink(e *entry) {
+	n := e.ns
 	n.mu.Lock()
 	empty := n.unlink(e) && !n.pinned
 	n.mu.Unlock()

@@ -1,7 +1,10 @@
 // Package memstore is the engine behind the in-memory backend: a bounded map
 // of Go values by namespace and key, with per-namespace generations, built
 // on one otter cache (W-TinyLFU admission and eviction with an adaptive
-// window, lock-free reads, timer-wheel expiry) shared by every namespace.
+// window, lock-free reads, timer-wheel expiry) shared by every namespace,
+// and a recency tier behind it (see tier) that takes what otter drops for
+// size and holds an adaptive share of the bound, so that a hot set that
+// moves is kept as a recency policy would keep it.
 //
 // Package memory wraps it for users; package cachetoolz reaches it through
 // [FromBackend] to store Go values without encoding them.
@@ -52,6 +55,7 @@ type key uint64
 type Store struct {
 	_          [64]byte // see below
 	cache      *otter.Cache[key, *entry]
+	tier       *tier     // behind the cache: looked up when it misses
 	seed       uint64    // of digest
 	shortSeeds [9]uint64 // of digest, for keys of 8 to 16 bytes, by length
 	clock      clock
@@ -72,9 +76,12 @@ type Store struct {
 	// a namespace that no longer exists never match a later one.
 	epoch atomic.Uint64
 
-	count     atomic.Int64 // entries linked into a namespace
+	count     atomic.Int64 // entries linked into a namespace: in the cache or the tier
 	evictions atomic.Uint64
 	expired   atomic.Uint64
+
+	resizing sync.Mutex // held while the cache's bound follows the tier's share
+	bound    uint64     // the cache's bound; guarded by resizing
 
 	closed atomic.Bool
 	tasks  chan func() // otter's maintenance, run by maintain
@@ -109,20 +116,25 @@ func New(cfg Config) *Store {
 		OnAtomicDeletion: s.deleted,
 		Executor:         s.execute,
 	}
-	s.reads = &readClock{c: s.clock, stop: s.stop}
+	s.reads = &readClock{c: s.clock, stop: s.stop, tick: func() { s.tier.reclaim(s.reads.NowNano()) }}
 	s.reads.refresh()
 	opts.Clock = s.reads
 	switch {
 	case cfg.MaxBytes > 0:
-		opts.MaximumWeight = uint64(cfg.MaxBytes)
+		var bound int64
+		s.tier, bound = newTier(s, cfg.MaxBytes, 0)
+		opts.MaximumWeight = uint64(bound)
+		s.bound = opts.MaximumWeight
 		opts.Weigher = func(_ key, e *entry) uint32 { return e.weight }
 		if s.weigher == nil {
 			s.weigher = EstimateSize
 		}
-	case cfg.MaxEntries > 0:
-		opts.MaximumSize = cfg.MaxEntries
 	default:
-		opts.MaximumSize = 1
+		entries := max(cfg.MaxEntries, 1)
+		t, bound := newTier(s, int64(entries), entries)
+		s.tier = t
+		opts.MaximumSize = int(bound)
+		s.bound = uint64(bound)
 	}
 	s.cache = otter.Must(opts)
 	go s.maintain()
@@ -153,16 +165,18 @@ func (s *Store) Close() bool {
 	<-s.done
 	s.cache.StopAllGoroutines()
 	s.cache.InvalidateAll()
+	s.tier.empty()
 	return true
 }
 
-// Len returns the number of entries held, expired ones not yet reclaimed
-// included.
+// Len returns the number of entries held, in the cache or the tier,
+// expired ones not yet reclaimed included.
 func (s *Store) Len() int { return int(s.count.Load()) }
 
 // Evictions returns how many entries have been evicted to keep the store
 // within its bound since it was created (expired and cleared entries are not
-// counted).
+// counted). An entry counts once it leaves the store: dropped by the tier,
+// or dropped by the cache when the tier does not take it.
 func (s *Store) Evictions() uint64 { return s.evictions.Load() }
 
 // Now returns the store's clock reading.
@@ -175,8 +189,9 @@ func (s *Store) Reclaim() int {
 		return 0
 	}
 	before := s.expired.Load()
-	s.reads.refresh() // the timer wheel expires by otter's reading
+	now := s.reads.refresh() // the timer wheel expires by otter's reading
 	s.cache.CleanUp()
+	s.tier.reclaim(now)
 	return int(s.expired.Load() - before)
 }
 
@@ -215,4 +230,21 @@ func (s *Store) execute(fn func()) {
 		}
 	}
 	fn()
+}
+
+// resize sets the cache's bound to what the tier's share leaves of the
+// store's. A caller that finds another resizing leaves it to that one,
+// which looks at the share again when done.
+func (s *Store) resize() {
+	t := s.tier
+	for s.resizing.TryLock() {
+		want := uint64(t.capacity - t.share.Load())
+		if s.closed.Load() || s.bound == want {
+			s.resizing.Unlock()
+			return
+		}
+		s.cache.SetMaximum(want)
+		s.bound = want
+		s.resizing.Unlock()
+	}
 }

@@ -58,14 +58,14 @@ func TestClearedEntriesFreeTheirRoom(t *testing.T) {
 	for i := range bound {
 		put(s, b, fmt.Sprint(i), 0)
 	}
-	s.cache.CleanUp()
+	settle(s)
 	for i := range bound {
 		if _, _, ok := b.GetString(fmt.Sprint(i)); !ok {
 			t.Fatalf("b's entry %d was evicted though b holds no more than the bound", i)
 		}
 	}
 	if got := s.Evictions(); got != 0 {
-		t.Fatalf("Evictions = %d, want 0", got)
+		t.Fatalf("Evictions = %d, want 0 (tier %d/%d, otter %d, Len %d)", got, s.tier.held.Load(), s.tier.share.Load(), s.cache.EstimatedSize(), s.Len())
 	}
 	if got := s.Len(); got != bound {
 		t.Fatalf("Len = %d, want %d", got, bound)
@@ -159,7 +159,7 @@ func TestEmptyNamespacesAreDropped(t *testing.T) {
 	for i := range 1000 {
 		s.SetByName(fmt.Sprint("tenant-", i), "k", "v", 0, s.Epoch())
 	}
-	s.cache.CleanUp()
+	settle(s)
 	for i := range 1000 {
 		s.Clear(fmt.Sprint("tenant-", i))
 	}
@@ -205,7 +205,7 @@ func TestMaxBytesBound(t *testing.T) {
 	for i := range 1000 {
 		put(s, n, fmt.Sprint(i), 0)
 	}
-	s.cache.CleanUp()
+	settle(s)
 	if got := s.cache.WeightedSize(); got > 10_000 {
 		t.Fatalf("weighted size %d over the bound", got)
 	}
@@ -282,8 +282,8 @@ func TestSetUntil(t *testing.T) {
 // TestEntrySize keeps an entry within its size class: every miss allocates
 // one, and the collector scans every one the store holds.
 func TestEntrySize(t *testing.T) {
-	if size := unsafe.Sizeof(entry{}); size > 80 {
-		t.Fatalf("an entry takes %d bytes, more than 80", size)
+	if size := unsafe.Sizeof(entry{}); size > 96 {
+		t.Fatalf("an entry takes %d bytes, more than 96", size)
 	}
 }
 

@@ -1,0 +1,376 @@
+package memstore
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// tierEnabled reports whether a store has a recency tier behind otter
+// (false: otter alone holds the whole bound).
+var tierEnabled = true
+
+// Shares of the bound the tier holds, in hundredths: at first, at least
+// and at most. The ghosts move it between the last two.
+const (
+	tierFirst = 10
+	tierLeast = 1
+	tierMost  = 99
+)
+
+// youngSpan is the share of the bound, in entries, within which an entry
+// dropped by otter counts as young: dropped after fewer than
+// bound/youngSpan of otter's misses since it was stored.
+const youngSpan = 20
+
+// usefulSpan and usefulLeast set how far back, in otter's misses, the
+// tier's last hit lets a young ghost grow it: bound/usefulSpan, and at
+// least usefulLeast, so that the few entries of a small store's tier do
+// not lose it by chance.
+const (
+	usefulSpan  = 10
+	usefulLeast = 500
+)
+
+// The bits of entry.mark while the entry is in the tier.
+const (
+	markRef   = 1 << iota // hit since the hand last passed it
+	markYoung             // otter held it only briefly
+)
+
+// tier is the recency tier behind otter. otter's W-TinyLFU keeps what is
+// asked for often; when the hot set moves, recency matters more, and
+// otter's window alone does not give it its due. So otter holds the bound
+// less a share w, and the tier the share: an entry otter drops for size
+// enters the tier instead of leaving the store, and the tier drops by
+// CLOCK (a hit in it sets the entry's reference bit and leaves it there;
+// the hand gives such an entry a second round) whatever passes w. A read
+// that misses in otter looks in the tier, so a hit in otter costs what it
+// cost without one.
+//
+// w adapts as ARC's target does, by ghosts: the keys among the last ones
+// the tier dropped (as many as the bound holds entries), each marked young
+// if otter had held it for fewer than bound/20 of otter's misses. A miss
+// on a young ghost grows w if the tier had a hit within the last bound/10
+// misses (at least 500), on an old one shrinks it, each by the ratio of the other kind
+// to its own (at least one entry); otter's bound moves
+// the other way, so that the two never hold more than the bound between
+// them. w starts at a tenth of the bound and stays between 1% and 99%.
+//
+// An entry enters the tier at most once (a hit there does not move it back
+// into otter) and stays linked in its namespace's list, so that a clear
+// finds it; a store of its key takes an older one out of the tier.
+type tier struct {
+	_        [64]byte // off the cache lines of its neighbours
+	s        *Store
+	on       bool  // the bound leaves room for a tier
+	weighted bool  // a byte bound: the units are weights
+	capacity int64 // the store's bound, in units
+	entries  int   // the bound in entries, or 0 with a byte bound
+	least    int64 // the least share, in units
+	most     int64 // the largest share, in units
+
+	held  atomic.Int64 // entries in the tier, read to skip it when empty
+	share atomic.Int64 // w, in units; written under mu
+	// filter counts the keys of the entries and ghosts; written under mu.
+	filter filter
+
+	_      [64]byte      // misses is written by every miss
+	misses atomic.Uint32 // otter's misses: the clock that tells young from old
+	_      [60]byte
+
+	mu     sync.Mutex
+	in     table // the entries by the digest of their namespace and key
+	ring   entry // the sentinel, between the newest entry (ring.older) and the oldest (ring.newer), which the hand reaches first
+	size   int64 // the units the tier holds
+	ghosts ghosts
+	hitAt  uint32 // misses at the tier's last hit
+	hit    bool   // the tier has had a hit
+	queued bool   // a trim is queued for the maintenance goroutine
+}
+
+// newTier returns the tier of a store bounded to capacity units, entries
+// of them if entries is not zero, and the share of the bound otter starts
+// with.
+func newTier(s *Store, capacity int64, entries int) (*tier, int64) {
+	t := &tier{s: s, capacity: capacity, entries: entries, weighted: entries == 0,
+		least: capacity * tierLeast / 100, most: capacity * tierMost / 100}
+	t.on = tierEnabled && t.most >= 1
+	if !t.on {
+		return t, capacity
+	}
+	t.ring.older, t.ring.newer = &t.ring, &t.ring
+	// About four counters for each key the tier may count (its entries
+	// and ghosts, up to twice the bound in entries): a miss on a key new
+	// to the store seldom finds its counter set.
+	keys := capacity
+	if t.weighted {
+		keys = capacity / EntryOverhead
+	}
+	t.filter = newFilter(int(min(8*keys, 1<<22)))
+	t.ghosts = newGhosts(&t.filter, int(min(keys, 1<<20)))
+	w := capacity * tierFirst / 100
+	t.share.Store(w)
+	return t, capacity - w
+}
+
+// stamp marks e, before it is stored, with the clock the tier ages it by.
+func (t *tier) stamp(e *entry) { e.mark = t.misses.Load() }
+
+// unit is what e takes of the tier's share.
+func (t *tier) unit(e *entry) int64 {
+	if t.weighted {
+		return int64(e.weight)
+	}
+	return 1
+}
+
+// span is the bound in entries, or with a byte bound the entries the store
+// holds: how many ghosts are kept, and what young is measured against.
+func (t *tier) span() int {
+	if !t.weighted {
+		return t.entries
+	}
+	return max(int(t.s.count.Load()), 1)
+}
+
+// get is the tier's part of a read that missed in otter: it returns the
+// value of n's live entry under k, whose digest is d, if the tier holds
+// it. A miss that finds a ghost adapts the tier's share.
+func (t *tier) get(n *Namespace, k string, d key) (any, bool) {
+	if !t.on {
+		return nil, false
+	}
+	t.misses.Add(1)
+	if !t.filter.has(d) {
+		return nil, false // neither in the tier nor a ghost
+	}
+	t.mu.Lock()
+	if e := t.in.get(d); e != nil && e.ns == n && sameKey(e.key, k) {
+		if e.gen == n.gen.Load() && (e.expires == 0 || t.s.clock.NowNano() < e.expires) {
+			e.mark |= markRef
+			t.hitAt, t.hit = t.misses.Load(), true
+			v := e.value
+			t.mu.Unlock()
+			return v, true
+		}
+		if e.gen == n.gen.Load() {
+			t.s.expired.Add(1)
+		}
+		t.drop(e, d)
+	}
+	resized := t.adapt(d)
+	t.mu.Unlock()
+	if resized {
+		t.s.resize()
+	}
+	return nil, false
+}
+
+// adapt moves the share if d is a ghost, and reports whether it moved.
+// The caller holds mu.
+func (t *tier) adapt(d key) bool {
+	young, ok := t.ghosts.take(d)
+	if !ok || young && !t.useful() {
+		return false
+	}
+	g := &t.ghosts
+	step := int64(1)
+	if t.weighted {
+		step = max(t.capacity/int64(t.span()), 1) // an entry's mean weight
+	}
+	w := t.share.Load()
+	next := w
+	if young {
+		next = min(w+step*int64(max(1, g.nOld/max(g.nYoung, 1))), t.most)
+	} else {
+		next = max(w-step*int64(max(1, g.nYoung/max(g.nOld, 1))), t.least)
+	}
+	if next == w {
+		return false
+	}
+	t.share.Store(next)
+	t.trim()
+	return true
+}
+
+// useful reports whether the tier had a hit within the last bound/10 of
+// otter's misses (at least 500). A young ghost grows the tier only then:
+// on a loop a little longer than the bound, every key comes back as a
+// young ghost, yet a tier grown by a few entries would hit none of them,
+// and what it took from otter would be lost. The caller holds mu.
+func (t *tier) useful() bool {
+	return t.hit && t.misses.Load()-t.hitAt < uint32(max(t.span()/usefulSpan, usefulLeast))
+}
+
+// admit takes e, with digest d, which otter dropped for size, and reports
+// whether it did; if not, e leaves the store. It runs under the lock of
+// otter's bucket of d, and calls nothing of otter's.
+func (t *tier) admit(e *entry, d key) bool {
+	if !t.on || t.s.closed.Load() || (e.expires != 0 && e.expires <= t.s.reads.NowNano()) {
+		return false
+	}
+	u := t.unit(e)
+	t.mu.Lock()
+	if u > t.share.Load() {
+		t.mu.Unlock()
+		return false
+	}
+	if old := t.in.get(d); old != nil { // another key with the same digest
+		t.drop(old, d)
+	}
+	young := t.misses.Load()-e.mark < uint32(max(t.span()/youngSpan, 1))
+	e.mark = 0
+	if young {
+		e.mark = markYoung
+	}
+	t.push(e)
+	t.in.put(d, e)
+	t.filter.add(d, 1)
+	t.size += u
+	t.held.Add(1)
+	// The drops wait for the maintenance goroutine: here they would hold
+	// otter's eviction lock, which a writer whose buffer is full waits
+	// for, through the ghosts, the index and a namespace's lock. Until
+	// then the tier may pass its share by what one pass of otter's
+	// maintenance drops.
+	queue := t.size > t.share.Load() && !t.queued
+	t.queued = t.queued || queue
+	t.mu.Unlock()
+	if queue {
+		t.s.execute(t.settle)
+	}
+	return true
+}
+
+// settle drops what passes the tier's share.
+func (t *tier) settle() {
+	t.mu.Lock()
+	t.queued = false
+	t.trim()
+	t.mu.Unlock()
+}
+
+// trim drops entries by CLOCK until the tier is within its share; each
+// leaves the store as an eviction and becomes a ghost. The caller holds
+// mu.
+func (t *tier) trim() {
+	w := t.share.Load()
+	for t.size > w {
+		e := t.ring.newer        // the oldest; not the sentinel: the tier holds something
+		if e.mark&markRef != 0 { // a second round, as the newest
+			e.mark &^= markRef
+			t.cut(e)
+			t.push(e)
+			continue
+		}
+		d := t.s.digest(e.ns.id, e.key)
+		t.ghosts.add(d, e.mark&markYoung != 0, t.span())
+		t.s.evictions.Add(1)
+		e.ns.evictions.Add(1)
+		t.drop(e, d)
+	}
+}
+
+// push links e into the ring as the newest entry. The caller holds mu.
+func (t *tier) push(e *entry) {
+	newest := t.ring.older
+	e.older, e.newer = newest, &t.ring
+	newest.newer = e
+	t.ring.older = e
+}
+
+// cut takes e out of the ring. The caller holds mu.
+func (t *tier) cut(e *entry) {
+	e.newer.older = e.older
+	e.older.newer = e.newer
+	e.older, e.newer = nil, nil
+}
+
+// drop takes e, with digest d, out of the tier and the store. The caller
+// holds mu.
+func (t *tier) drop(e *entry, d key) {
+	t.cut(e)
+	if t.in.get(d) == e {
+		t.in.del(d)
+		t.filter.add(d, -1)
+	}
+	t.size -= t.unit(e)
+	t.held.Add(-1)
+	t.s.unlink(e)
+}
+
+// take removes e from the tier and the store if the tier holds it.
+func (t *tier) take(e *entry, d key) {
+	if !t.on || !t.filter.has(d) {
+		return
+	}
+	t.mu.Lock()
+	if e.newer != nil {
+		t.drop(e, d)
+	}
+	t.mu.Unlock()
+}
+
+// displace removes from the tier any entry under d but e, which has just
+// been stored under d: a hit in the tier never serves a value older than
+// one stored since.
+func (t *tier) displace(e *entry, d key) {
+	if !t.on || !t.filter.has(d) {
+		return
+	}
+	t.mu.Lock()
+	if old := t.in.get(d); old != nil && old != e {
+		t.drop(old, d)
+	}
+	t.mu.Unlock()
+}
+
+// takeKey removes n's entry under k, whose digest is d, if the tier holds
+// it.
+func (t *tier) takeKey(n *Namespace, k string, d key) {
+	if !t.on || !t.filter.has(d) {
+		return
+	}
+	t.mu.Lock()
+	if e := t.in.get(d); e != nil && e.ns == n && e.key == k {
+		t.drop(e, d)
+	}
+	t.mu.Unlock()
+}
+
+// reclaim drops the entries whose time to live has passed at now, and
+// what passes the share, and returns how many expired entries it dropped.
+func (t *tier) reclaim(now int64) int {
+	if !t.on || t.held.Load() == 0 {
+		return 0
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	dropped := 0
+	for e := t.ring.newer; e != &t.ring; {
+		next := e.newer
+		if e.expires != 0 && e.expires <= now {
+			t.drop(e, t.s.digest(e.ns.id, e.key))
+			t.s.expired.Add(1)
+			dropped++
+		}
+		e = next
+	}
+	t.trim()
+	return dropped
+}
+
+// empty drops every entry and ghost.
+func (t *tier) empty() {
+	if !t.on {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for t.ring.newer != &t.ring {
+		e := t.ring.newer
+		t.drop(e, t.s.digest(e.ns.id, e.key))
+	}
+	t.ghosts.reset()
+	t.filter.reset()
+}

@@ -1,0 +1,303 @@
+package memstore
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// settle runs otter's maintenance, and then the tier's drops it queued.
+func settle(s *Store) {
+	s.cache.CleanUp()
+	if s.tier.on {
+		s.tier.settle()
+	}
+}
+
+// withTier runs f with the tier on or off for the stores it makes.
+func withTier(on bool, f func()) {
+	was := tierEnabled
+	tierEnabled = on
+	defer func() { tierEnabled = was }()
+	f()
+}
+
+// movingZipf returns requests drawn by Zipf with s = 1 over keys keys,
+// whose ranks move by shift keys every every requests: the hottest keys
+// turn cold and new ones hot.
+func movingZipf(requests, keys, every, shift int) []int {
+	r := rand.New(rand.NewPCG(3, 3))
+	cdf := make([]float64, keys)
+	sum := 0.0
+	for i := range cdf {
+		sum += 1 / float64(i+1)
+		cdf[i] = sum
+	}
+	out := make([]int, requests)
+	for i := range out {
+		rank := sort.SearchFloat64s(cdf, r.Float64()*sum)
+		out[i] = int(uint64(rank+i/every*shift) * 0x9E3779B97F4A7C15 >> 33)
+	}
+	return out
+}
+
+// hitPercent replays trace through a store of capacity entries, a store
+// after each miss, and returns the share of hits in percent.
+func hitPercent(t *testing.T, capacity int, trace []int) float64 {
+	s := newStore(t, Config{MaxEntries: capacity})
+	n := s.Namespace("trace")
+	hits := 0
+	for _, k := range trace {
+		key := strconv.Itoa(k)
+		if _, gen, ok := n.GetString(key); ok {
+			hits++
+		} else {
+			s.SetString(n, key, k, 0, gen)
+		}
+	}
+	return 100 * float64(hits) / float64(len(trace))
+}
+
+// When the hot set moves, the tier keeps what recency asks for and otter
+// alone drops: the store with it hits clearly more often.
+func TestTierKeepsAMovingHotSet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("replays a long trace")
+	}
+	trace := movingZipf(400_000, 100_000, 5_000, 500)
+	var with, without float64
+	withTier(true, func() { with = hitPercent(t, 1_000, trace) })
+	withTier(false, func() { without = hitPercent(t, 1_000, trace) })
+	t.Logf("hit ratio: %.2f%% with the tier, %.2f%% without", with, without)
+	if with < without+3 {
+		t.Fatalf("hit ratio %.2f%% with the tier, %.2f%% without: want 3 points more", with, without)
+	}
+}
+
+// fillTier stores keys k0, k1, ... in n until the tier holds some, and
+// returns the keys the tier holds.
+func fillTier(t *testing.T, s *Store, n *Namespace, ttl time.Duration) []string {
+	t.Helper()
+	for i := 0; ; i++ {
+		put(s, n, "k"+strconv.Itoa(i), ttl)
+		if i%10 != 9 {
+			continue
+		}
+		settle(s) // otter's maintenance, which drops for size
+		s.tier.mu.Lock()
+		var in []string
+		for e := s.tier.ring.newer; e != &s.tier.ring; e = e.newer {
+			in = append(in, e.key)
+		}
+		s.tier.mu.Unlock()
+		if len(in) > 0 {
+			return in
+		}
+		if i > 10_000 {
+			t.Fatal("the tier never took an entry")
+		}
+	}
+}
+
+// A hit in the tier serves the entry; a clear of its namespace removes
+// it, and it stops counting.
+func TestClearRemovesTierEntries(t *testing.T) {
+	s := newStore(t, Config{MaxEntries: 100})
+	n := s.Namespace("a")
+	in := fillTier(t, s, n, 0)
+	if v, _, ok := n.GetString(in[0]); !ok || v != in[0] {
+		t.Fatalf("Get(%q) = %v, %v in the tier; want a hit", in[0], v, ok)
+	}
+	found := false
+	for _, e := range s.Entries("a") {
+		found = found || e.Key == in[0]
+	}
+	if !found {
+		t.Fatalf("Entries does not list %q, which the tier holds", in[0])
+	}
+	s.Clear("a")
+	if _, _, ok := n.GetString(in[0]); ok {
+		t.Fatalf("Get(%q) hit after a clear", in[0])
+	}
+	if held, l := s.tier.held.Load(), s.Len(); held != 0 || l != 0 {
+		t.Fatalf("after a clear the tier holds %d entries and the store %d; want 0", held, l)
+	}
+}
+
+// An entry whose time to live passed in the tier is a miss, and Reclaim
+// drops it.
+func TestExpiredTierEntryNotServed(t *testing.T) {
+	clock := &fakeNow{t: time.Unix(1000, 0)}
+	s := newStore(t, Config{MaxEntries: 100, Now: clock.now, ReclaimInterval: time.Hour})
+	n := s.Namespace("a")
+	in := fillTier(t, s, n, time.Minute)
+	clock.advance(2 * time.Minute)
+	if _, _, ok := n.GetString(in[0]); ok {
+		t.Fatalf("Get(%q) served an expired entry from the tier", in[0])
+	}
+	if got := s.Reclaim(); got < len(in)-1 {
+		t.Fatalf("Reclaim = %d, want at least the %d expired entries left in the tier", got, len(in)-1)
+	}
+	if held := s.tier.held.Load(); held != 0 {
+		t.Fatalf("the tier holds %d entries after Reclaim; want 0", held)
+	}
+}
+
+// A store of a key the tier holds takes the tier's entry out: no read
+// serves the older value again.
+func TestSetReplacesTierEntry(t *testing.T) {
+	s := newStore(t, Config{MaxEntries: 100})
+	n := s.Namespace("a")
+	in := fillTier(t, s, n, 0)
+	s.SetString(n, in[0], "new", 0, n.Generation())
+	for range 3 {
+		if v, _, ok := n.GetString(in[0]); ok && v != "new" {
+			t.Fatalf("Get(%q) = %v after a store of a new value", in[0], v)
+		}
+	}
+	s.tier.mu.Lock()
+	defer s.tier.mu.Unlock()
+	for e := s.tier.ring.newer; e != &s.tier.ring; e = e.newer {
+		if e.key == in[0] && e.value != "new" {
+			t.Fatalf("the tier still holds %q's older value", in[0])
+		}
+	}
+}
+
+// Delete removes an entry the tier holds.
+func TestDeleteRemovesTierEntry(t *testing.T) {
+	s := newStore(t, Config{MaxEntries: 100})
+	n := s.Namespace("a")
+	in := fillTier(t, s, n, 0)
+	s.Delete(n, in[0])
+	if _, _, ok := n.GetString(in[0]); ok {
+		t.Fatalf("Get(%q) hit after Delete", in[0])
+	}
+}
+
+// An entry counts as evicted once, when it leaves the store: not when
+// otter hands it to the tier. The store never holds more than its bound.
+func TestEvictionsCountedOnce(t *testing.T) {
+	for _, cfg := range []Config{{MaxEntries: 100}, {MaxBytes: 100 * (EntryOverhead + 8)}} {
+		t.Run(fmt.Sprint(cfg.MaxEntries, cfg.MaxBytes), func(t *testing.T) {
+			s := newStore(t, cfg)
+			n := s.Namespace("a")
+			const stored = 1000
+			for i := range stored {
+				s.SetString(n, fmt.Sprintf("k%07d", i), nil, 0, n.Generation())
+				if i%10 == 9 {
+					settle(s)
+				}
+			}
+			settle(s)
+			held := s.tier.held.Load()
+			if held == 0 {
+				t.Fatal("the tier took nothing")
+			}
+			if got, want := s.Evictions(), uint64(stored-s.Len()); got != want {
+				t.Fatalf("Evictions = %d, want %d (stored %d, held %d of them in the tier)", got, want, stored, held)
+			}
+			if s.Len() > 100 {
+				t.Fatalf("Len = %d, over the bound of 100", s.Len())
+			}
+		})
+	}
+}
+
+// Close drops the tier's entries too.
+func TestCloseEmptiesTier(t *testing.T) {
+	s := New(Config{MaxEntries: 100})
+	n := s.Namespace("a")
+	fillTier(t, s, n, 0)
+	s.Close()
+	if held, l := s.tier.held.Load(), s.Len(); held != 0 || l != 0 {
+		t.Fatalf("after Close the tier holds %d entries and the store %d; want 0", held, l)
+	}
+}
+
+// Reads, stores, deletes and clears from several goroutines keep the
+// tier's and the namespaces' books in step (run with -race).
+func TestTierConcurrent(t *testing.T) {
+	s := newStore(t, Config{MaxEntries: 64})
+	names := []string{"a", "b"}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(g), 7))
+			for i := range 20_000 {
+				name := names[r.IntN(2)]
+				key := strconv.Itoa(int(math.Sqrt(float64(r.IntN(40_000)))))
+				switch op := r.IntN(100); {
+				case op < 60:
+					n := s.Namespace(name)
+					if _, gen, ok := n.GetString(key); !ok {
+						s.SetString(n, key, i, time.Duration(r.IntN(2))*time.Hour, gen)
+					}
+				case op < 80:
+					s.SetByName(name, key, i, 0, s.Namespace(name).Generation())
+				case op < 98:
+					s.DeleteByName(name, key)
+				default:
+					s.Clear(name)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	settle(s)
+	total := 0
+	for _, c := range s.Namespaces() {
+		total += c
+	}
+	if total != s.Len() {
+		t.Fatalf("the namespaces hold %d entries, Len says %d", total, s.Len())
+	}
+	if s.Len() > 64 {
+		t.Fatalf("Len = %d, over the bound of 64", s.Len())
+	}
+}
+
+// The filter counts keys up and down, and a counter that saturates stays
+// set.
+func TestFilter(t *testing.T) {
+	f := newFilter(64)
+	if len(f.words) != 16 {
+		t.Fatalf("%d words for 64 counters, want 16", len(f.words))
+	}
+	a, b := key(1), key(2)
+	f.add(a, 1)
+	f.add(a, 1)
+	if !f.has(a) {
+		t.Fatal("a counted key is not found")
+	}
+	f.add(a, -1)
+	if !f.has(a) {
+		t.Fatal("a key counted twice and uncounted once is not found")
+	}
+	f.add(a, -1)
+	if f.has(a) {
+		t.Fatal("an uncounted key is found")
+	}
+	for range 300 {
+		f.add(b, 1)
+	}
+	for range 300 {
+		f.add(b, -1)
+	}
+	if !f.has(b) {
+		t.Fatal("a saturated counter was counted down")
+	}
+	wb, sb := f.at(b)
+	for i := range key(1000) { // the other counters of b's word are untouched
+		if w, s := f.at(i); w == wb && s != sb && f.has(i) {
+			t.Fatalf("key %d, beside the saturated counter, is found", i)
+		}
+	}
+}
