@@ -301,3 +301,30 @@ func TestFilter(t *testing.T) {
 		}
 	}
 }
+
+// TestGhostsAreASample checks that only sampled keys become ghosts, and no
+// more of them than the sample of the bound: the ghosts' work is paid for
+// one dropped key in ghostSample.
+func TestGhostsAreASample(t *testing.T) {
+	const capacity = 1000
+	s := newStore(t, Config{MaxEntries: capacity})
+	n := s.Namespace("g")
+	for k := range 20 * capacity {
+		s.SetString(n, strconv.Itoa(k), k, 0, n.Generation())
+		if k%100 == 0 {
+			settle(s)
+		}
+	}
+	settle(s)
+	tr := s.tier
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	if tr.ghosts.n == 0 || tr.ghosts.n > capacity/ghostSample {
+		t.Fatalf("%d ghosts, want 1 to %d", tr.ghosts.n, capacity/ghostSample)
+	}
+	for _, g := range tr.ghosts.slots {
+		if g.drop != 0 && !sampled(g.k) {
+			t.Fatalf("ghost %x is not sampled", g.k)
+		}
+	}
+}
