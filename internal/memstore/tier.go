@@ -42,6 +42,17 @@ const ghostSample = 4
 // sampled reports whether the key of digest d becomes a ghost when dropped.
 func sampled(d key) bool { return d%ghostSample == 0 }
 
+// clockEvery is how many of otter's misses the tier's clock counts as one
+// tick: it ticks on the misses whose digest has three zero bits (other
+// bits than sampled reads), one in eight, so that seven misses in eight
+// write no counter shared with the maintenance goroutine. The spans
+// measured by the clock are divided by it.
+const clockEvery = 8
+
+// ticks returns the ticks of the tier's clock that n misses make, at
+// least one.
+func ticks(n int) uint32 { return uint32(max(n/clockEvery, 1)) }
+
 // The bits of entry.mark while the entry is in the tier.
 const (
 	markRef   = 1 << iota // hit since the hand last passed it
@@ -87,7 +98,7 @@ type tier struct {
 	// cache lines of its own, so that a write by one processor does not
 	// take from another the line its next miss reads.
 	_      [64]byte      // misses is written by every miss
-	misses atomic.Uint32 // otter's misses: the clock that tells young from old
+	misses atomic.Uint32 // ticks of otter's misses (see clockEvery): the clock that tells young from old
 	_      [60]byte
 
 	held   atomic.Int64 // entries in the tier, read to skip it when empty
@@ -154,7 +165,9 @@ func (t *tier) get(n *Namespace, k string, d key) (any, bool) {
 	if !t.on {
 		return nil, false
 	}
-	t.misses.Add(1)
+	if d>>8%clockEvery == 0 {
+		t.misses.Add(1)
+	}
 	if !t.filter.has(d) {
 		return nil, false // neither in the tier nor a ghost
 	}
@@ -216,7 +229,7 @@ func (t *tier) adapt(d key) bool {
 // young ghost, yet a tier grown by a few entries would hit none of them,
 // and what it took from otter would be lost. The caller holds mu.
 func (t *tier) useful() bool {
-	return t.hit && t.misses.Load()-t.hitAt < uint32(max(t.span()/usefulSpan, usefulLeast))
+	return t.hit && t.misses.Load()-t.hitAt < ticks(max(t.span()/usefulSpan, usefulLeast))
 }
 
 // admit takes e, with digest d, which otter dropped for size, and reports
@@ -235,7 +248,7 @@ func (t *tier) admit(e *entry, d key) bool {
 	if old := t.in.get(d); old != nil { // another key with the same digest
 		t.drop(old, d)
 	}
-	young := t.misses.Load()-e.mark < uint32(max(t.span()/youngSpan, 1))
+	young := t.misses.Load()-e.mark < ticks(t.span()/youngSpan)
 	e.mark = 0
 	if young {
 		e.mark = markYoung
