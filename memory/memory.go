@@ -20,14 +20,17 @@
 // (as [EstimateSize] or [Options.Weigher] tells them). Past the bound it
 // evicts by W-TinyLFU, the policy of the otter cache it is built on: a
 // frequency sketch decides whether a new entry is worth more than the one it
-// would replace. Behind otter a recency tier takes what otter drops, and
-// drops by CLOCK in turn: when the hot set moves, recency matters more than
-// frequency, and the tier keeps the entries a recency policy would. Its share
+// would replace. In a store bounded by entries (100 or more), a recency
+// tier behind otter takes what otter drops, and drops by CLOCK in turn:
+// when the hot set moves, recency matters more than frequency, and the tier
+// keeps the entries a recency policy would. Its share
 // of the bound adapts (from 1% to 99%) to the misses on entries it dropped
 // lately: those that otter had held only briefly grow it, the others shrink
 // it. A hit on an entry in otter takes no lock; a read otter misses looks in
-// the tier under its lock. [Backend.Evictions] counts the entries evicted to
-// stay within the bound, once each, when they leave the store.
+// the tier under its lock. A store bounded by bytes is otter's alone, so
+// that any entry that fits the bound is kept. [Backend.Evictions] counts the
+// entries evicted to stay within the bound, once each, when they leave the
+// store (an entry whose time to live has passed counts as expired instead).
 //
 // An entry past its time to live is never returned, and a background
 // reclaimer drops expired entries every [Options.ReclaimInterval] whether or

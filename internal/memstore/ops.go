@@ -164,6 +164,10 @@ func (s *Store) deleted(ev otter.DeletionEvent[key, *entry]) {
 		if e.gen != e.ns.gen.Load() {
 			break // cleared: not an eviction (the clear's removal came too late)
 		}
+		if s.expiredBy(e, s.reads.NowNano()) {
+			s.expired.Add(1) // its time to live had passed: an expiration
+			break
+		}
 		if s.tier.admit(e, ev.Key) {
 			return
 		}
@@ -173,6 +177,11 @@ func (s *Store) deleted(ev otter.DeletionEvent[key, *entry]) {
 		s.expired.Add(1)
 	}
 	s.unlink(e)
+}
+
+// expiredBy reports whether e's time to live has passed at now.
+func (s *Store) expiredBy(e *entry, now int64) bool {
+	return e.expires != 0 && e.expires <= now
 }
 
 // unlink takes e out of its namespace's list, and forgets the namespace if

@@ -121,19 +121,17 @@ func New(cfg Config) *Store {
 	opts.Clock = s.reads
 	switch {
 	case cfg.MaxBytes > 0:
-		var bound int64
-		s.tier, bound = newTier(s, cfg.MaxBytes, 0)
-		opts.MaximumWeight = uint64(bound)
+		s.tier, _ = newTier(s, 0) // off: see newTier
+		opts.MaximumWeight = uint64(cfg.MaxBytes)
 		s.bound = opts.MaximumWeight
 		opts.Weigher = func(_ key, e *entry) uint32 { return e.weight }
 		if s.weigher == nil {
 			s.weigher = EstimateSize
 		}
 	default:
-		entries := max(cfg.MaxEntries, 1)
-		t, bound := newTier(s, int64(entries), entries)
-		s.tier = t
-		opts.MaximumSize = int(bound)
+		var bound int
+		s.tier, bound = newTier(s, max(cfg.MaxEntries, 1))
+		opts.MaximumSize = bound
 		s.bound = uint64(bound)
 	}
 	s.cache = otter.Must(opts)

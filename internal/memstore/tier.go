@@ -69,9 +69,10 @@ const (
 // that misses in otter looks in the tier, so a hit in otter costs what it
 // cost without one.
 //
-// w adapts as ARC's target does, by ghosts: the keys among the last ones
-// the tier dropped (as many as the bound holds entries), each marked young
-// if otter had held it for fewer than bound/20 of otter's misses. A miss
+// w adapts as ARC's target does, by ghosts: a sample of the keys among
+// the last ones the tier dropped (one in ghostSample of as many as the
+// bound holds entries), each marked young if otter had held it for fewer
+// than bound/20 of otter's misses. A miss
 // on a young ghost grows w if the tier had a hit within the last bound/10
 // misses (at least 500), on an old one shrinks it, each by the ratio of the other kind
 // to its own (at least one entry); otter's bound moves
@@ -84,12 +85,11 @@ const (
 type tier struct {
 	_        [64]byte // off the cache lines of its neighbours
 	s        *Store
-	on       bool  // the bound leaves room for a tier
-	weighted bool  // a byte bound: the units are weights
-	capacity int64 // the store's bound, in units
-	entries  int   // the bound in entries, or 0 with a byte bound
-	least    int64 // the least share, in units
-	most     int64 // the largest share, in units
+	on       bool  // the store is bounded by entries, enough for a tier
+	capacity int64 // the store's bound, in entries
+	entries  int   // the same
+	least    int64 // the least share, in entries
+	most     int64 // the largest share, in entries
 	// filter counts the keys of the entries and ghosts; written under mu.
 	filter filter
 
@@ -113,50 +113,44 @@ type tier struct {
 	queued bool   // a trim is queued for the maintenance goroutine
 }
 
-// newTier returns the tier of a store bounded to capacity units, entries
-// of them if entries is not zero, and the share of the bound otter starts
-// with.
-func newTier(s *Store, capacity int64, entries int) (*tier, int64) {
-	t := &tier{s: s, capacity: capacity, entries: entries, weighted: entries == 0,
-		least: capacity * tierLeast / 100, most: capacity * tierMost / 100}
-	t.on = tierEnabled && t.most >= 1
+// newTier returns the tier of a store bounded to entries entries, and
+// the bound otter starts with. A store bounded by bytes, or by fewer than
+// tierMinEntries entries, gets a tier that is off: otter holds the whole
+// bound. (A share of a byte bound could not hold an entry heavier than it,
+// nor otter one heavier than the rest; and a share of a small bound would
+// be too few entries for its ghosts to measure anything.)
+func newTier(s *Store, entries int) (*tier, int) {
+	c := int64(entries)
+	t := &tier{s: s, capacity: c, entries: entries,
+		least: percent(c, tierLeast), most: percent(c, tierMost)}
+	t.on = tierEnabled && entries >= tierMinEntries
 	if !t.on {
-		return t, capacity
+		return t, entries
 	}
 	t.ring.older, t.ring.newer = &t.ring, &t.ring
 	// About four counters for each key the tier may count (its entries
-	// and ghosts, up to twice the bound in entries): a miss on a key new
-	// to the store seldom finds its counter set.
-	keys := capacity
-	if t.weighted {
-		keys = capacity / EntryOverhead
-	}
-	t.filter = newFilter(int(min(8*keys, 1<<22)))
-	t.ghosts = newGhosts(&t.filter, int(min(keys/ghostSample, 1<<20)))
-	w := capacity * tierFirst / 100
+	// and ghosts, up to twice the bound): a miss on a key new to the
+	// store seldom finds its counter set.
+	t.filter = newFilter(int(min(8*c, 1<<22)))
+	t.ghosts = newGhosts(&t.filter, int(min(c/ghostSample, 1<<20)))
+	w := percent(c, tierFirst)
 	t.share.Store(w)
-	return t, capacity - w
+	return t, int(c - w)
 }
+
+// tierMinEntries is the least bound in entries that a store has a tier
+// for: its least share, 1%, is then one entry or more.
+const tierMinEntries = 100
+
+// percent returns p percent of c, without overflow for any c >= 0.
+func percent(c, p int64) int64 { return c/100*p + c%100*p/100 }
 
 // stamp marks e, before it is stored, with the clock the tier ages it by.
 func (t *tier) stamp(e *entry) { e.mark = t.misses.Load() }
 
-// unit is what e takes of the tier's share.
-func (t *tier) unit(e *entry) int64 {
-	if t.weighted {
-		return int64(e.weight)
-	}
-	return 1
-}
-
-// span is the bound in entries, or with a byte bound the entries the store
-// holds: how many ghosts are kept, and what young is measured against.
-func (t *tier) span() int {
-	if !t.weighted {
-		return t.entries
-	}
-	return max(int(t.s.count.Load()), 1)
-}
+// span is the bound in entries: how many ghosts are kept, and what young
+// is measured against.
+func (t *tier) span() int { return t.entries }
 
 // get is the tier's part of a read that missed in otter: it returns the
 // value of n's live entry under k, whose digest is d, if the tier holds
@@ -205,9 +199,6 @@ func (t *tier) adapt(d key) bool {
 	}
 	g := &t.ghosts
 	step := int64(ghostSample)
-	if t.weighted {
-		step *= max(t.capacity/int64(t.span()), 1) // an entry's mean weight
-	}
 	w := t.share.Load()
 	next := w
 	if young {
@@ -236,10 +227,10 @@ func (t *tier) useful() bool {
 // whether it did; if not, e leaves the store. It runs under the lock of
 // otter's bucket of d, and calls nothing of otter's.
 func (t *tier) admit(e *entry, d key) bool {
-	if !t.on || t.s.closed.Load() || (e.expires != 0 && e.expires <= t.s.reads.NowNano()) {
+	if !t.on || t.s.closed.Load() || t.s.expiredBy(e, t.s.reads.NowNano()) {
 		return false
 	}
-	u := t.unit(e)
+	const u = 1 // an entry
 	t.mu.Lock()
 	if u > t.share.Load() {
 		t.mu.Unlock()
@@ -294,11 +285,15 @@ func (t *tier) trim() {
 			continue
 		}
 		d := t.s.digest(e.ns.id, e.key)
-		if sampled(d) {
-			t.ghosts.add(d, e.mark&markYoung != 0, max(t.span()/ghostSample, 1))
+		if t.s.expiredBy(e, t.s.reads.NowNano()) {
+			t.s.expired.Add(1) // an expiration, and no ghost
+		} else {
+			if sampled(d) {
+				t.ghosts.add(d, e.mark&markYoung != 0, max(t.span()/ghostSample, 1))
+			}
+			t.s.evictions.Add(1)
+			e.ns.evictions.Add(1)
 		}
-		t.s.evictions.Add(1)
-		e.ns.evictions.Add(1)
 		t.drop(e, d)
 	}
 }
@@ -326,7 +321,7 @@ func (t *tier) drop(e *entry, d key) {
 		t.in.del(d)
 		t.filter.add(d, -1)
 	}
-	t.size -= t.unit(e)
+	t.size--
 	t.held.Add(-1)
 	t.s.unlink(e)
 }

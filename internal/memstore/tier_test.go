@@ -183,11 +183,11 @@ func TestDeleteRemovesTierEntry(t *testing.T) {
 // An entry counts as evicted once, when it leaves the store: not when
 // otter hands it to the tier. The store never holds more than its bound.
 func TestEvictionsCountedOnce(t *testing.T) {
-	for _, cfg := range []Config{{MaxEntries: 100}, {MaxBytes: 100 * (EntryOverhead + 8)}} {
-		t.Run(fmt.Sprint(cfg.MaxEntries, cfg.MaxBytes), func(t *testing.T) {
+	for _, cfg := range []Config{{MaxEntries: 100}, {MaxEntries: 1000}} {
+		t.Run(fmt.Sprint(cfg.MaxEntries), func(t *testing.T) {
 			s := newStore(t, cfg)
 			n := s.Namespace("a")
-			const stored = 1000
+			stored := 10 * cfg.MaxEntries
 			for i := range stored {
 				s.SetString(n, fmt.Sprintf("k%07d", i), nil, 0, n.Generation())
 				if i%10 == 9 {
@@ -202,8 +202,8 @@ func TestEvictionsCountedOnce(t *testing.T) {
 			if got, want := s.Evictions(), uint64(stored-s.Len()); got != want {
 				t.Fatalf("Evictions = %d, want %d (stored %d, held %d of them in the tier)", got, want, stored, held)
 			}
-			if s.Len() > 100 {
-				t.Fatalf("Len = %d, over the bound of 100", s.Len())
+			if s.Len() > cfg.MaxEntries {
+				t.Fatalf("Len = %d, over the bound of %d", s.Len(), cfg.MaxEntries)
 			}
 		})
 	}
@@ -326,5 +326,80 @@ func TestGhostsAreASample(t *testing.T) {
 		if g.drop != 0 && !sampled(g.k) {
 			t.Fatalf("ghost %x is not sampled", g.k)
 		}
+	}
+}
+
+// A store bounded by bytes has no tier: an entry that fits the bound is
+// kept, however heavy, and entries heavier than a share of the bound fill
+// it.
+func TestByteBoundKeepsWhatFits(t *testing.T) {
+	s := newStore(t, Config{MaxBytes: 10_000, Weigher: func(k string, _ any) int64 {
+		if k == "big" {
+			return 9_500
+		}
+		return 2_000
+	}})
+	if s.tier.on {
+		t.Fatal("a store bounded by bytes has a tier")
+	}
+	n := s.Namespace("n")
+	put(s, n, "big", 0)
+	s.cache.CleanUp()
+	if _, _, ok := n.GetString("big"); !ok {
+		t.Fatalf("an entry of 9,500 bytes, alone in a bound of 10,000, was dropped (Len %d, Evictions %d)", s.Len(), s.Evictions())
+	}
+	for i := range 50 {
+		put(s, n, fmt.Sprint(i), 0)
+		s.cache.CleanUp()
+	}
+	if got := s.Len(); got != 5 {
+		t.Fatalf("Len = %d, want 5 entries of 2,000 bytes in a bound of 10,000", got)
+	}
+}
+
+// A store of fewer than tierMinEntries entries has no tier, whose least
+// share would be no entry at all; from tierMinEntries on, the least share
+// is an entry or more, and the shares never overflow.
+func TestTierSharesOfEveryBound(t *testing.T) {
+	for _, entries := range []int{1, 2, 50, tierMinEntries - 1} {
+		if tr, bound := newTier(nil, entries); tr.on || bound != entries {
+			t.Errorf("bound %d: tier on %v, otter's bound %d", entries, tr.on, bound)
+		}
+	}
+	for _, entries := range []int{tierMinEntries, 1000, 1 << 40, math.MaxInt} {
+		tr, bound := newTier(nil, entries)
+		switch w := tr.share.Load(); {
+		case !tr.on:
+			t.Errorf("bound %d: no tier", entries)
+		case tr.least < 1 || tr.least > tr.most || tr.most >= int64(entries):
+			t.Errorf("bound %d: shares %d to %d", entries, tr.least, tr.most)
+		case w < tr.least || w > tr.most || int64(bound)+w != int64(entries):
+			t.Errorf("bound %d: share %d and otter's bound %d", entries, w, bound)
+		}
+	}
+}
+
+// An entry whose time to live has passed when it leaves the store for
+// size, from otter or from the tier, counts as expired, not evicted.
+func TestExpiredDropsAreExpirations(t *testing.T) {
+	clock := &fakeNow{t: time.Unix(1000, 0)}
+	s := newStore(t, Config{MaxEntries: 100, Now: clock.now, ReclaimInterval: time.Hour})
+	n := s.Namespace("a")
+	for i := range 100 {
+		put(s, n, "old"+strconv.Itoa(i), time.Minute)
+	}
+	settle(s)
+	clock.advance(2 * time.Minute)
+	s.reads.refresh() // as a tick or a store with a time to live would
+	ev, ex := s.Evictions(), s.expired.Load()
+	for i := range 300 {
+		put(s, n, "new"+strconv.Itoa(i), 0)
+		settle(s)
+	}
+	if got := s.expired.Load() - ex; got != 100 {
+		t.Fatalf("100 expired entries pushed out: expired +%d, evictions +%d (want 100, 200)", got, s.Evictions()-ev)
+	}
+	if got := s.Evictions() - ev; got != 200 {
+		t.Fatalf("evictions +%d, want 200", got)
 	}
 }
