@@ -81,8 +81,9 @@ func (c *Cache) Stats() map[string]Stats {
 	return out
 }
 
-// counters are a namespace's counters. Hits, the hot ones, have a cell per
-// processor, so that parallel hits do not fight over one cache line.
+// counters are a namespace's counters. Hits, the hot ones, are striped over
+// cells that goroutines choose by their stacks, so that parallel hits seldom
+// fight over one cache line.
 type counters struct {
 	hits   stripe.Counter // the backend's
 	local  stripe.Counter // the local tier's
