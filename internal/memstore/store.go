@@ -236,7 +236,7 @@ func (s *Store) execute(fn func()) {
 func (s *Store) resize() {
 	t := s.tier
 	for s.resizing.TryLock() {
-		want := uint64(t.capacity - t.share.Load())
+		want := uint64(int64(t.entries) - t.share.Load())
 		if s.closed.Load() || s.bound == want {
 			s.resizing.Unlock()
 			return

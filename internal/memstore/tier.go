@@ -83,13 +83,12 @@ const (
 // into otter) and stays linked in its namespace's list, so that a clear
 // finds it; a store of its key takes an older one out of the tier.
 type tier struct {
-	_        [64]byte // off the cache lines of its neighbours
-	s        *Store
-	on       bool  // the store is bounded by entries, enough for a tier
-	capacity int64 // the store's bound, in entries
-	entries  int   // the same
-	least    int64 // the least share, in entries
-	most     int64 // the largest share, in entries
+	_       [64]byte // off the cache lines of its neighbours
+	s       *Store
+	on      bool  // the store is bounded by entries, enough for a tier
+	entries int   // the store's bound: how many ghosts are kept, and what young is measured against
+	least   int64 // the least share, in entries
+	most    int64 // the largest share, in entries
 	// filter counts the keys of the entries and ghosts; written under mu.
 	filter filter
 
@@ -101,12 +100,11 @@ type tier struct {
 	misses atomic.Uint32 // ticks of otter's misses (see clockEvery): the clock that tells young from old
 	_      [60]byte
 
-	held   atomic.Int64 // entries in the tier, read to skip it when empty
-	share  atomic.Int64 // w, in units; written under mu
+	held   atomic.Int64 // entries in the tier; written under mu, read without it to skip an empty tier
+	share  atomic.Int64 // w, in entries; written under mu
 	mu     sync.Mutex
 	in     table // the entries by the digest of their namespace and key
 	ring   entry // the sentinel, between the newest entry (ring.older) and the oldest (ring.newer), which the hand reaches first
-	size   int64 // the units the tier holds
 	ghosts ghosts
 	hitAt  uint32 // misses at the tier's last hit
 	hit    bool   // the tier has had a hit
@@ -121,7 +119,7 @@ type tier struct {
 // be too few entries for its ghosts to measure anything.)
 func newTier(s *Store, entries int) (*tier, int) {
 	c := int64(entries)
-	t := &tier{s: s, capacity: c, entries: entries,
+	t := &tier{s: s, entries: entries,
 		least: percent(c, tierLeast), most: percent(c, tierMost)}
 	t.on = tierEnabled && entries >= tierMinEntries
 	if !t.on {
@@ -147,10 +145,6 @@ func percent(c, p int64) int64 { return c/100*p + c%100*p/100 }
 
 // stamp marks e, before it is stored, with the clock the tier ages it by.
 func (t *tier) stamp(e *entry) { e.mark = t.misses.Load() }
-
-// span is the bound in entries: how many ghosts are kept, and what young
-// is measured against.
-func (t *tier) span() int { return t.entries }
 
 // get is the tier's part of a read that missed in otter: it returns the
 // value of n's live entry under k, whose digest is d, if the tier holds
@@ -220,26 +214,21 @@ func (t *tier) adapt(d key) bool {
 // young ghost, yet a tier grown by a few entries would hit none of them,
 // and what it took from otter would be lost. The caller holds mu.
 func (t *tier) useful() bool {
-	return t.hit && t.misses.Load()-t.hitAt < ticks(max(t.span()/usefulSpan, usefulLeast))
+	return t.hit && t.misses.Load()-t.hitAt < ticks(max(t.entries/usefulSpan, usefulLeast))
 }
 
 // admit takes e, with digest d, which otter dropped for size, and reports
 // whether it did; if not, e leaves the store. It runs under the lock of
 // otter's bucket of d, and calls nothing of otter's.
 func (t *tier) admit(e *entry, d key) bool {
-	if !t.on || t.s.closed.Load() || t.s.expiredBy(e, t.s.reads.NowNano()) {
+	if !t.on || t.s.closed.Load() {
 		return false
 	}
-	const u = 1 // an entry
 	t.mu.Lock()
-	if u > t.share.Load() {
-		t.mu.Unlock()
-		return false
-	}
 	if old := t.in.get(d); old != nil { // another key with the same digest
 		t.drop(old, d)
 	}
-	young := t.misses.Load()-e.mark < ticks(t.span()/youngSpan)
+	young := t.misses.Load()-e.mark < ticks(t.entries/youngSpan)
 	e.mark = 0
 	if young {
 		e.mark = markYoung
@@ -247,14 +236,13 @@ func (t *tier) admit(e *entry, d key) bool {
 	t.push(e)
 	t.in.put(d, e)
 	t.filter.add(d, 1)
-	t.size += u
 	t.held.Add(1)
 	// The drops wait for the maintenance goroutine: here they would hold
 	// otter's eviction lock, which a writer whose buffer is full waits
 	// for, through the ghosts, the index and a namespace's lock. Until
 	// then the tier may pass its share by what one pass of otter's
 	// maintenance drops.
-	queue := t.size > t.share.Load() && !t.queued
+	queue := t.held.Load() > t.share.Load() && !t.queued
 	t.queued = t.queued || queue
 	t.mu.Unlock()
 	if queue {
@@ -276,7 +264,7 @@ func (t *tier) settle() {
 // mu.
 func (t *tier) trim() {
 	w := t.share.Load()
-	for t.size > w {
+	for t.held.Load() > w {
 		e := t.ring.newer        // the oldest; not the sentinel: the tier holds something
 		if e.mark&markRef != 0 { // a second round, as the newest
 			e.mark &^= markRef
@@ -289,7 +277,7 @@ func (t *tier) trim() {
 			t.s.expired.Add(1) // an expiration, and no ghost
 		} else {
 			if sampled(d) {
-				t.ghosts.add(d, e.mark&markYoung != 0, max(t.span()/ghostSample, 1))
+				t.ghosts.add(d, e.mark&markYoung != 0, max(t.entries/ghostSample, 1))
 			}
 			t.s.evictions.Add(1)
 			e.ns.evictions.Add(1)
@@ -321,7 +309,6 @@ func (t *tier) drop(e *entry, d key) {
 		t.in.del(d)
 		t.filter.add(d, -1)
 	}
-	t.size--
 	t.held.Add(-1)
 	t.s.unlink(e)
 }
