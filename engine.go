@@ -227,7 +227,7 @@ func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (
 	}
 	v, gen, sets, hit := n.GetCounted(key)
 	if !hit {
-		p.gen, p.genOK, p.quiet, p.sets = gen, true, true, sets
+		p.missed(gen, sets)
 		return r, false
 	}
 	// The nil marker stands for a nil interface, so it answers only a
@@ -253,7 +253,8 @@ func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (
 // bare Go values whose results are stored with their entries. On a hit it
 // returns the cached result where the entry holds it, for the caller to
 // copy once into its own result (lookup's copies of R through its large
-// frame cost a hit about 30 instructions). On a miss it fills *p and
+// frame cost a hit about 30 instructions). On a miss it returns the
+// namespace's generation and Sets, for the caller's probe (see missed), and
 // reports that it looked; when it did not look (another path, or a value
 // of another type, which lookup reports), the caller goes on with lookup.
 func (w *wrapper[R]) hit(key []byte) (r *R, gen, sets uint64, looked bool) {
