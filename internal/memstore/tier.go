@@ -53,6 +53,20 @@ const clockEvery = 8
 // least one.
 func ticks(n int) uint32 { return uint32(max(n/clockEvery, 1)) }
 
+// idleSample is how many of the entries otter drops stand for one that the
+// tier takes while it is idle: while it is full and has had no hit within
+// the span useful measures, it takes only the entries whose digest
+// idleKeeps, one in idleSample. A tier that nothing hits is work for every
+// miss and saves none; the sample, the same keys at every drop, still
+// shows when the tier would be hit, and its first hit has it take every
+// entry again. A tier with room takes every entry, so that the store holds
+// its whole bound.
+const idleSample = 8
+
+// idleKeeps reports whether an idle tier takes the entry of digest d. It
+// reads other bits of d than sampled and the clock do.
+func idleKeeps(d key) bool { return d>>16%idleSample == 0 }
+
 // The bits of entry.mark while the entry is in the tier.
 const (
 	markRef   = 1 << iota // hit since the hand last passed it
@@ -78,6 +92,10 @@ const (
 // to its own (at least one entry); otter's bound moves
 // the other way, so that the two never hold more than the bound between
 // them. w starts at a tenth of the bound and stays between 1% and 99%.
+//
+// While the tier is full and has had no hit lately it is idle, and takes
+// only a sample of what otter drops (see idleSample): on a stream of keys
+// that never come back, the tier would cost every miss and save none.
 //
 // An entry enters the tier at most once (a hit there does not move it back
 // into otter) and stays linked in its namespace's list, so that a clear
@@ -218,13 +236,18 @@ func (t *tier) useful() bool {
 }
 
 // admit takes e, with digest d, which otter dropped for size, and reports
-// whether it did; if not, e leaves the store. It runs under the lock of
+// whether it did (an idle tier takes only a sample: see idleSample); if
+// not, e leaves the store. It runs under the lock of
 // otter's bucket of d, and calls nothing of otter's.
 func (t *tier) admit(e *entry, d key) bool {
 	if !t.on || t.s.closed.Load() {
 		return false
 	}
 	t.mu.Lock()
+	if !idleKeeps(d) && t.held.Load() >= t.share.Load() && !t.useful() {
+		t.mu.Unlock()
+		return false
+	}
 	if old := t.in.get(d); old != nil { // another key with the same digest
 		t.drop(old, d)
 	}

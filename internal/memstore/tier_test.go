@@ -403,3 +403,64 @@ func TestExpiredDropsAreExpirations(t *testing.T) {
 		t.Fatalf("evictions +%d, want 200", got)
 	}
 }
+
+// tierDigests returns the digests of the entries the tier holds.
+func tierDigests(s *Store) []key {
+	t := s.tier
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var ds []key
+	for e := t.ring.newer; e != &t.ring; e = e.newer {
+		ds = append(ds, s.digest(e.ns.id, e.key))
+	}
+	return ds
+}
+
+// TestIdleTierTakesASample checks that a tier nothing has hit takes only
+// the sample of idleKeeps from what otter drops, and that a hit in it has
+// it take every entry again.
+func TestIdleTierTakesASample(t *testing.T) {
+	const capacity = 1000
+	s := newStore(t, Config{MaxEntries: capacity})
+	n := s.Namespace("i")
+	next := 0
+	fill := func(keys int) {
+		for range keys {
+			s.SetString(n, strconv.Itoa(next), next, 0, n.Generation())
+			next++
+			if next%100 == 0 {
+				settle(s)
+			}
+		}
+		settle(s)
+	}
+	fill(20 * capacity)
+	idle := tierDigests(s)
+	if len(idle) == 0 {
+		t.Fatal("an idle tier holds nothing: it takes no sample")
+	}
+	for _, d := range idle {
+		if !idleKeeps(d) {
+			t.Fatalf("an idle tier holds %x, which is not in its sample", d)
+		}
+	}
+
+	// A hit in the tier: the key of one of its entries.
+	s.tier.mu.Lock()
+	k := s.tier.ring.older.key
+	s.tier.mu.Unlock()
+	if _, _, ok := n.GetString(k); !ok {
+		t.Fatalf("key %s, held by the tier, is not found", k)
+	}
+	fill(2 * capacity)
+	outside := 0
+	for _, d := range tierDigests(s) {
+		if !idleKeeps(d) {
+			outside++
+		}
+	}
+	if outside == 0 {
+		t.Fatal("after a hit in the tier, it still takes only its idle sample")
+	}
+	t.Logf("idle: %d entries, all in the sample; after a hit: %d outside it", len(idle), outside)
+}
