@@ -34,7 +34,10 @@
 //
 // An entry past its time to live is never returned, and a background
 // reclaimer drops expired entries every [Options.ReclaimInterval] whether or
-// not they are read again. Times to live longer than about 146 years are cut
+// not they are read again: otter's at every interval, and the tier's a
+// sixteenth at a time (at least 1,024 entries), so that an interval never
+// holds the tier's lock for the walk of a large tier; [Backend.Reclaim]
+// visits them all. Times to live longer than about 146 years are cut
 // to that. The bound may be passed briefly by writes the store has not
 // processed yet. Close stops the backend's two goroutines: the reclaimer and
 // the one that runs the store's maintenance.

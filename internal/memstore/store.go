@@ -116,7 +116,7 @@ func New(cfg Config) *Store {
 		OnAtomicDeletion: s.deleted,
 		Executor:         s.execute,
 	}
-	s.reads = &readClock{c: s.clock, stop: s.stop, tick: func() { s.tier.reclaim(s.reads.NowNano()) }}
+	s.reads = &readClock{c: s.clock, stop: s.stop, tick: func() { s.tier.reclaim(s.reads.NowNano(), false) }}
 	s.reads.refresh()
 	opts.Clock = s.reads
 	switch {
@@ -189,7 +189,7 @@ func (s *Store) Reclaim() int {
 	before := s.expired.Load()
 	now := s.reads.refresh() // the timer wheel expires by otter's reading
 	s.cache.CleanUp()
-	s.tier.reclaim(now)
+	s.tier.reclaim(now, true)
 	return int(s.expired.Load() - before)
 }
 

@@ -124,6 +124,7 @@ type tier struct {
 	in     table // the entries by the digest of their namespace and key
 	ring   entry // the sentinel, between the newest entry (ring.older) and the oldest (ring.newer), which the hand reaches first
 	ghosts ghosts
+	cursor *entry // the entry the reclaimer's next tick starts at; nil or the sentinel: the oldest
 	hitAt  uint32 // misses at the tier's last hit
 	hit    bool   // the tier has had a hit
 	queued bool   // a trim is queued for the maintenance goroutine
@@ -317,8 +318,12 @@ func (t *tier) push(e *entry) {
 	t.ring.older = e
 }
 
-// cut takes e out of the ring. The caller holds mu.
+// cut takes e out of the ring, and moves the reclaimer's cursor past it.
+// The caller holds mu.
 func (t *tier) cut(e *entry) {
+	if t.cursor == e {
+		t.cursor = e.newer
+	}
 	e.newer.older = e.older
 	e.older.newer = e.newer
 	e.older, e.newer = nil, nil
@@ -375,25 +380,66 @@ func (t *tier) takeKey(n *Namespace, k string, d key) {
 	t.mu.Unlock()
 }
 
-// reclaim drops the entries whose time to live has passed at now, and
-// what passes the share, and returns how many expired entries it dropped.
-func (t *tier) reclaim(now int64) int {
-	if !t.on || t.held.Load() == 0 {
+// The reclaimer's pace in the tier: a tick visits held/reclaimSpan of its
+// entries (at least reclaimLeast), from where the last one stopped, so
+// that it visits them all within reclaimSpan ticks; it takes the lock for
+// reclaimChunk entries at a time. A read that misses in otter takes that
+// lock: a walk of a whole tier of millions of entries under it, at every
+// tick, would stall such reads for as long.
+const (
+	reclaimSpan  = 16
+	reclaimLeast = 1024
+	reclaimChunk = 256
+)
+
+// reclaim drops entries whose time to live has passed at now, then what
+// passes the share, and returns how many expired entries it dropped. It
+// visits every entry if all is set (Store.Reclaim), and the next part of
+// them at the reclaimer's pace if not.
+func (t *tier) reclaim(now int64, all bool) int {
+	held := int(t.held.Load())
+	if !t.on || held == 0 {
 		return 0
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	dropped := 0
-	for e := t.ring.newer; e != &t.ring; {
-		next := e.newer
-		if e.expires != 0 && e.expires <= now {
-			t.drop(e, t.s.digest(e.ns.id, e.key))
-			t.s.expired.Add(1)
-			dropped++
-		}
-		e = next
+	budget := held
+	if !all {
+		budget = max(held/reclaimSpan, reclaimLeast)
 	}
+	t.mu.Lock()
+	if all || budget >= held || t.cursor == &t.ring {
+		t.cursor = nil
+	}
+	t.mu.Unlock()
+	dropped := 0
+	for budget > 0 {
+		t.mu.Lock()
+		e := t.cursor
+		if e == nil {
+			e = t.ring.newer
+		}
+		for n := 0; n < reclaimChunk && budget > 0 && e != &t.ring; n++ {
+			budget--
+			next := e.newer
+			if e.expires != 0 && e.expires <= now {
+				t.drop(e, t.s.digest(e.ns.id, e.key))
+				t.s.expired.Add(1)
+				dropped++
+			}
+			e = next
+		}
+		t.cursor = e
+		end := e == &t.ring
+		if end {
+			t.cursor = nil // the next tick starts at the oldest again
+		}
+		t.mu.Unlock()
+		if end {
+			break
+		}
+	}
+	t.mu.Lock()
 	t.trim()
+	t.mu.Unlock()
 	return dropped
 }
 
@@ -408,6 +454,7 @@ func (t *tier) empty() {
 		e := t.ring.newer
 		t.drop(e, t.s.digest(e.ns.id, e.key))
 	}
+	t.cursor = nil
 	t.ghosts.reset()
 	t.filter.reset()
 }

@@ -464,3 +464,77 @@ func TestIdleTierTakesASample(t *testing.T) {
 	}
 	t.Logf("idle: %d entries, all in the sample; after a hit: %d outside it", len(idle), outside)
 }
+
+// expiredTier returns a store whose tier holds only entries whose time to
+// live has passed, and how many.
+func expiredTier(t *testing.T, capacity int) (*Store, int) {
+	t.Helper()
+	clock := &fakeNow{t: time.Unix(1000, 0)}
+	s := newStore(t, Config{MaxEntries: capacity, Now: clock.now, ReclaimInterval: time.Hour})
+	n := s.Namespace("r")
+	for i := range capacity {
+		put(s, n, strconv.Itoa(i), time.Minute)
+		if i%1000 == 0 {
+			settle(s)
+		}
+	}
+	settle(s)
+	clock.advance(2 * time.Minute)
+	s.reads.refresh()
+	return s, int(s.tier.held.Load())
+}
+
+// TestReclaimTickVisitsAPart checks that a tick of the reclaimer visits
+// only its part of the tier, resuming where the last one stopped, so that
+// no tick walks a large tier under its lock, while Reclaim visits it all.
+func TestReclaimTickVisitsAPart(t *testing.T) {
+	s, held := expiredTier(t, 100_000)
+	part := max(held/reclaimSpan, reclaimLeast)
+	if held < 2*part {
+		t.Fatalf("the tier holds %d entries, too few for a test of parts of %d", held, part)
+	}
+	now := s.reads.NowNano()
+	if got := s.tier.reclaim(now, false); got != part {
+		t.Fatalf("a tick dropped %d of %d expired entries, want its part, %d", got, held, part)
+	}
+	if got := s.tier.reclaim(now, false); got != part {
+		t.Fatalf("the next tick dropped %d, want %d", got, part)
+	}
+	rest := held - 2*part
+	if got := s.tier.reclaim(now, true); got != rest {
+		t.Fatalf("Reclaim's pass dropped %d, want the %d left", got, rest)
+	}
+	if h := s.tier.held.Load(); h != 0 {
+		t.Fatalf("the tier holds %d entries after Reclaim, want 0", h)
+	}
+}
+
+// TestReclaimCursorSurvivesDrops checks that an entry dropped where the
+// next tick would start moves that start past it: every expired entry is
+// still reached, and none twice.
+func TestReclaimCursorSurvivesDrops(t *testing.T) {
+	s, held := expiredTier(t, 100_000)
+	tr := s.tier
+	now := s.reads.NowNano()
+	dropped := tr.reclaim(now, false)
+	for range 3 { // drop the entry the next tick starts at, and its successor
+		tr.mu.Lock()
+		e := tr.cursor
+		if e == nil || e == &tr.ring {
+			tr.mu.Unlock()
+			t.Fatal("the cursor is at the end after one tick")
+		}
+		tr.drop(e, s.digest(e.ns.id, e.key))
+		tr.mu.Unlock()
+		held--
+	}
+	for range 2 * reclaimSpan {
+		dropped += tr.reclaim(now, false)
+	}
+	if dropped != held {
+		t.Fatalf("the ticks dropped %d expired entries, want %d", dropped, held)
+	}
+	if h := tr.held.Load(); h != 0 {
+		t.Fatalf("the tier holds %d entries, want 0", h)
+	}
+}
