@@ -195,7 +195,10 @@ func (t *tier) get(n *Namespace, k string, d key) (any, bool) {
 	resized := t.adapt(d)
 	t.mu.Unlock()
 	if resized {
-		t.s.resize()
+		// otter's SetMaximum may run a pass of its maintenance, evicting
+		// to the new bound: the maintenance goroutine does it, not the
+		// reader.
+		t.s.execute(t.s.resize)
 	}
 	return nil, false
 }
