@@ -240,7 +240,7 @@ func (b *Backend) Len() int { return b.store.Len() }
 func (b *Backend) Evictions() uint64 { return b.store.Evictions() }
 
 // EstimateSize is the size an entry counts for under Options.MaxBytes when
-// no Weigher is set: a fixed overhead of 160 bytes for the store's own
+// no Weigher is set: a fixed overhead of 208 bytes for the store's own
 // bookkeeping, plus the key's length, plus the value's size. A value's size
 // is the length of a []byte or a string, and otherwise reflect's Type.Size
 // of its dynamic type: a struct's own fields and a slice's or map's header,
