@@ -148,8 +148,11 @@ func (s *Store) remove(e *entry) {
 		}
 		return old, otter.CancelOp
 	})
-	// Had the cache dropped e into the tier, it did so under the lock that
-	// ComputeIfPresent took after it: the tier holds it by now.
+	// Had the cache dropped e into the tier, take finds it there. An
+	// admission that take could miss (ComputeIfPresent takes no lock when
+	// the key is gone, so it may return while the deletion that dropped e
+	// still runs) comes after the caller saw e's generation stale or the
+	// store closed, and deleted and admit then refuse e.
 	s.tier.take(e, d)
 }
 
