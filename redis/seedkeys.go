@@ -3,6 +3,8 @@ package rediscache
 import (
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/cachetoolz/cachetoolz/internal/twoway"
 )
 
 // seedKeys remembers the seed layout's joined keys, namespace:key, for
@@ -22,26 +24,22 @@ import (
 // built anew for every call, as the default key is, cost no allocation
 // beyond their joined key.
 type seedKeys struct {
-	seq   atomic.Uint64 // numbers the keys remembered
-	slots [seedKeySlots]atomic.Pointer[seedJoin]
+	table twoway.Table[seedJoin]
 	// seen holds, at each of the two slots of a key that missed, a digest
 	// of its address and length: a key that misses and finds its digest at
 	// either of its slots is remembered.
 	seen [seedKeySlots]atomic.Uint64
 }
 
-// seedJoin is one remembered key; it is never changed once published.
+// seedJoin is one remembered key.
 type seedJoin struct {
 	namespace, key string
 	joined         string // seedKey(namespace, key)
-	seq            uint64
 }
 
 const (
-	// seedKeyBits is the base-2 logarithm of seedKeySlots.
-	seedKeyBits = 12
 	// seedKeySlots is the size of a backend's table.
-	seedKeySlots = 1 << seedKeyBits
+	seedKeySlots = twoway.Size
 	// seedKeyMax bounds the length of a namespace and a key, together,
 	// that the table remembers: longer ones are joined on every call, which
 	// bounds the table's memory (about 2 MiB at most).
@@ -59,12 +57,12 @@ func (m *seedKeys) join(namespace, key string) string {
 		return seedKey(namespace, key)
 	}
 	h := m.digest(key)
-	i, j := h>>(64-seedKeyBits), (h>>(64-2*seedKeyBits))&(seedKeySlots-1)
-	if s := m.slots[i].Load(); s != nil && s.key == key && s.namespace == namespace {
-		return s.joined
+	i, j := twoway.Ways(h)
+	if s := m.table.Load(i); s != nil && s.Value.key == key && s.Value.namespace == namespace {
+		return s.Value.joined
 	}
-	if s := m.slots[j].Load(); s != nil && s.key == key && s.namespace == namespace {
-		return s.joined
+	if s := m.table.Load(j); s != nil && s.Value.key == key && s.Value.namespace == namespace {
+		return s.Value.joined
 	}
 	joined := seedKey(namespace, key)
 	if m.seen[i].Load() != h && m.seen[j].Load() != h { // first sighting
@@ -72,13 +70,6 @@ func (m *seedKeys) join(namespace, key string) string {
 		m.seen[j].Store(h)
 		return joined
 	}
-	s := &seedJoin{namespace: namespace, key: key, joined: joined, seq: m.seq.Add(1)}
-	slot := &m.slots[i]
-	if old := slot.Load(); old != nil {
-		if o := m.slots[j].Load(); o == nil || o.seq < old.seq {
-			slot = &m.slots[j]
-		}
-	}
-	slot.Store(s)
+	m.table.Put(i, j, seedJoin{namespace: namespace, key: key, joined: joined})
 	return joined
 }

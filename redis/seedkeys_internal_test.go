@@ -130,8 +130,8 @@ func FuzzSeedKeysJoin(f *testing.F) {
 func TestSeedKeysBound(t *testing.T) {
 	m := new(seedKeys)
 	remembered := func(namespace, key string) bool {
-		for i := range m.slots {
-			if s := m.slots[i].Load(); s != nil && s.namespace == namespace && s.key == key {
+		for i := range uint64(seedKeySlots) {
+			if s := m.table.Load(i); s != nil && s.Value.namespace == namespace && s.Value.key == key {
 				return true
 			}
 		}
