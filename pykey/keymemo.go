@@ -5,7 +5,8 @@ import (
 	"hash/maphash"
 	"math"
 	"sync"
-	"sync/atomic"
+
+	"github.com/cachetoolz/cachetoolz/internal/twoway"
 )
 
 // A keyMemo remembers the keys of recent calls whose arguments are all of
@@ -20,49 +21,40 @@ import (
 // pickles (see appendIdentity), so the memo never changes a key.
 type keyMemo struct {
 	seed  maphash.Seed
-	seq   atomic.Uint64 // numbers the calls remembered
-	slots []atomic.Pointer[memoSlot]
+	table twoway.Table[memoCall]
 }
 
-// memoSlot is one remembered call; it is never changed once published.
-type memoSlot struct {
+// memoCall is one remembered call.
+type memoCall struct {
 	id  string
-	seq uint64
 	key string // 2 * md5.Size hexadecimal digits
 }
 
 const (
 	// memoSlots is the size of the package's memo: with identities of at
 	// most memoMaxID bytes, it holds at most about 1 MiB.
-	memoSlots = 4096
+	memoSlots = twoway.Size
 	// memoMaxID is the longest identity remembered; calls with longer
 	// arguments always compute their keys.
 	memoMaxID = 192
 )
 
-func newKeyMemo(slots int) *keyMemo {
-	return &keyMemo{seed: maphash.MakeSeed(), slots: make([]atomic.Pointer[memoSlot], slots)}
+// newKeyMemo returns an empty memo with a hash seed of its own.
+func newKeyMemo() *keyMemo {
+	return &keyMemo{seed: maphash.MakeSeed()}
 }
 
 // memo is the package's memo, made on first use.
-var memo = sync.OnceValue(func() *keyMemo { return newKeyMemo(memoSlots) })
-
-// slots2 returns the two slots where the identity id may be: two, so that
-// the few calls whose first slots collide do not keep taking each other's.
-func (m *keyMemo) slots2(id []byte) (*atomic.Pointer[memoSlot], *atomic.Pointer[memoSlot]) {
-	h := maphash.Bytes(m.seed, id)
-	mask := uint64(len(m.slots) - 1)
-	return &m.slots[h&mask], &m.slots[(h>>32)&mask]
-}
+var memo = sync.OnceValue(newKeyMemo)
 
 // get returns the key remembered for id.
 func (m *keyMemo) get(id []byte) (string, bool) {
-	a, b := m.slots2(id)
-	if s := a.Load(); s != nil && s.id == string(id) {
-		return s.key, true
+	i, j := twoway.Ways(maphash.Bytes(m.seed, id))
+	if s := m.table.Load(i); s != nil && s.Value.id == string(id) {
+		return s.Value.key, true
 	}
-	if s := b.Load(); s != nil && s.id == string(id) {
-		return s.key, true
+	if s := m.table.Load(j); s != nil && s.Value.id == string(id) {
+		return s.Value.key, true
 	}
 	return "", false
 }
@@ -70,15 +62,8 @@ func (m *keyMemo) get(id []byte) (string, bool) {
 // put remembers key for id: in the first of its slots that is empty, or
 // else in the one whose call was remembered first.
 func (m *keyMemo) put(id []byte, key string) {
-	s := &memoSlot{id: string(id), seq: m.seq.Add(1), key: key}
-	a, b := m.slots2(id)
-	old := a.Load()
-	if old != nil {
-		if o := b.Load(); o == nil || o.seq < old.seq {
-			a = b
-		}
-	}
-	a.Store(s)
+	i, j := twoway.Ways(maphash.Bytes(m.seed, id))
+	m.table.Put(i, j, memoCall{id: string(id), key: key})
 }
 
 // appendIdentity appends to dst what identifies the key of a call, and

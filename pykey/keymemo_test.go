@@ -3,10 +3,12 @@ package pykey
 import (
 	"crypto/md5"
 	"encoding/hex"
+	"hash/maphash"
 	"math"
 	"testing"
 
 	"github.com/cachetoolz/cachetoolz"
+	"github.com/cachetoolz/cachetoolz/internal/twoway"
 )
 
 // direct is the key of a call computed without the memo: the MD5 of its
@@ -34,9 +36,34 @@ var memoCalls = [][]any{
 	{"é", 1}, {1, "é"},
 }
 
+// crowd fills both slots of the call's identity, when it has one, with
+// the entry of another call, as other calls sharing its slots leave them.
+func crowd(t testing.TB, m *keyMemo, g Generator, typed bool, fn cachetoolz.Function, args []any) {
+	t.Helper()
+	proto, module, name, err := g.resolve(fn)
+	if err != nil {
+		return
+	}
+	var buf [memoMaxID]byte
+	id, ok := appendIdentity(buf[:0], proto, typed, module, name, args)
+	if !ok {
+		return
+	}
+	other := memoCall{id: "\x00other call", key: "0123456789abcdef0123456789abcdef"}
+	i, j := twoway.Ways(maphash.Bytes(m.seed, id))
+	m.table.Put(i, j, other)
+	m.table.Put(i, j, other)
+	for _, k := range []uint64{i, j} {
+		if s := m.table.Load(k); s == nil || s.Value != other {
+			t.Fatalf("slot %d of %#v holds %v, want the other call", k, args, s)
+		}
+	}
+}
+
 // A key from the memo is the key computed without it, for every call and
-// every generator, whichever call held its slot before: with one slot,
-// each call takes the slot over from the last.
+// every generator, whichever call held its slots before: when crowded,
+// each call first finds both its slots taken by another call, and is then
+// asked for again.
 func TestMemoKeysEqualComputed(t *testing.T) {
 	gens := []Generator{
 		{Module: "app", Name: "f"},
@@ -47,8 +74,8 @@ func TestMemoKeysEqualComputed(t *testing.T) {
 	fns := []cachetoolz.Function{{}, {Name: "app.f"}, {Name: "other.g"}}
 	saved := memo
 	defer func() { memo = saved }()
-	for _, slots := range []int{1, 2, memoSlots} {
-		m := newKeyMemo(slots)
+	for _, crowded := range []bool{true, false} {
+		m := newKeyMemo()
 		memo = func() *keyMemo { return m }
 		for round := range 3 {
 			for _, g := range gens {
@@ -56,10 +83,15 @@ func TestMemoKeysEqualComputed(t *testing.T) {
 					for _, typed := range []bool{false, true} {
 						for _, args := range memoCalls {
 							want := direct(t, g, typed, fn, args)
-							got, err := g.Key(typed, fn, args)
-							if err != nil || got != want {
-								t.Fatalf("slots %d, round %d, %+v %+v typed=%v %#v: Key = %s, %v; want %s",
-									slots, round, g, fn, typed, args, got, err, want)
+							if crowded {
+								crowd(t, m, g, typed, fn, args)
+							}
+							for ask := range 2 {
+								got, err := g.Key(typed, fn, args)
+								if err != nil || got != want {
+									t.Fatalf("crowded %v, round %d, ask %d, %+v %+v typed=%v %#v: Key = %s, %v; want %s",
+										crowded, round, ask, g, fn, typed, args, got, err, want)
+								}
 							}
 						}
 					}
@@ -133,13 +165,13 @@ func TestMemoHitAllocatesNothing(t *testing.T) {
 
 // FuzzMemoKey checks the memo against the computed key for calls of the
 // memo's types built from the fuzzer's values, each asked twice (the second
-// from the memo), in a memo of two slots that the calls keep taking over.
+// from the memo) after another call took both its slots.
 func FuzzMemoKey(f *testing.F) {
 	f.Add(int64(1), uint64(0), "a", []byte("b"), true, uint8(0))
 	f.Add(int64(-1), math.Float64bits(math.NaN()), "", []byte(nil), false, uint8(7))
 	f.Add(int64(math.MaxInt64), uint64(1<<63), "é", []byte{0xff}, true, uint8(200))
 	saved := memo
-	m := newKeyMemo(2)
+	m := newKeyMemo()
 	memo = func() *keyMemo { return m }
 	f.Cleanup(func() { memo = saved })
 	f.Fuzz(func(t *testing.T, i int64, fbits uint64, s string, b []byte, x bool, shape uint8) {
@@ -153,6 +185,7 @@ func FuzzMemoKey(f *testing.F) {
 		g := Generator{Module: "m", Name: "f", Protocol: 4 + int(shape%2)}
 		for _, typed := range []bool{false, true} {
 			p, err := g.Pickle(typed, cachetoolz.Function{}, args)
+			crowd(t, m, g, typed, cachetoolz.Function{}, args)
 			for range 2 {
 				got, kerr := g.Key(typed, cachetoolz.Function{}, args)
 				if (err == nil) != (kerr == nil) {
@@ -174,7 +207,7 @@ func FuzzMemoKey(f *testing.F) {
 // 98% of them, where one slot per call would keep about 88%): a cache's hot
 // calls find their keys there.
 func TestMemoHoldsItsShare(t *testing.T) {
-	m := newKeyMemo(memoSlots)
+	m := newKeyMemo()
 	const calls = memoSlots / 4
 	const key = "0123456789abcdef0123456789abcdef"
 	id := func(i int) []byte {
