@@ -45,7 +45,7 @@ func (g Generator) Key(typed bool, fn cachetoolz.Function, args []any) (string, 
 	var idBuf [memoMaxID]byte
 	id, memoable := appendIdentity(idBuf[:0], proto, typed, module, name, args)
 	if memoable {
-		if k, ok := memo().get(id); ok {
+		if k, ok := theMemo().get(id); ok {
 			return k, nil
 		}
 	}
@@ -62,7 +62,7 @@ func (g Generator) Key(typed bool, fn cachetoolz.Function, args []any) (string, 
 	var buf [2 * md5.Size]byte
 	k := string(appendHex(buf[:0], &sum))
 	if memoable {
-		memo().put(id, k)
+		theMemo().put(id, k)
 	}
 	return k, nil
 }

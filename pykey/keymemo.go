@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"math"
-	"sync"
+	"sync/atomic"
 
 	"github.com/cachetoolz/cachetoolz/internal/twoway"
 )
@@ -44,8 +44,25 @@ func newKeyMemo() *keyMemo {
 	return &keyMemo{seed: maphash.MakeSeed()}
 }
 
-// memo is the package's memo, made on first use.
-var memo = sync.OnceValue(newKeyMemo)
+// memo holds the package's memo once a call has made it; see theMemo.
+var memo atomic.Pointer[keyMemo]
+
+// theMemo returns the package's memo, made by the first call to need it,
+// so that a program that imports the package and never remembers a key
+// spends neither the table's memory nor a collector's scan of it.
+func theMemo() *keyMemo {
+	if m := memo.Load(); m != nil {
+		return m
+	}
+	return makeMemo()
+}
+
+// makeMemo makes the package's memo, or returns the one another goroutine
+// made first.
+func makeMemo() *keyMemo {
+	memo.CompareAndSwap(nil, newKeyMemo())
+	return memo.Load()
+}
 
 // get returns the key remembered for id.
 func (m *keyMemo) get(id []byte) (string, bool) {

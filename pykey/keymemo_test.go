@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"hash/maphash"
 	"math"
+	"sync"
 	"testing"
 
 	"github.com/cachetoolz/cachetoolz"
@@ -72,11 +73,11 @@ func TestMemoKeysEqualComputed(t *testing.T) {
 		{},
 	}
 	fns := []cachetoolz.Function{{}, {Name: "app.f"}, {Name: "other.g"}}
-	saved := memo
-	defer func() { memo = saved }()
+	saved := memo.Load()
+	defer memo.Store(saved)
 	for _, crowded := range []bool{true, false} {
 		m := newKeyMemo()
-		memo = func() *keyMemo { return m }
+		memo.Store(m)
 		for round := range 3 {
 			for _, g := range gens {
 				for _, fn := range fns {
@@ -170,10 +171,10 @@ func FuzzMemoKey(f *testing.F) {
 	f.Add(int64(1), uint64(0), "a", []byte("b"), true, uint8(0))
 	f.Add(int64(-1), math.Float64bits(math.NaN()), "", []byte(nil), false, uint8(7))
 	f.Add(int64(math.MaxInt64), uint64(1<<63), "é", []byte{0xff}, true, uint8(200))
-	saved := memo
+	saved := memo.Load()
 	m := newKeyMemo()
-	memo = func() *keyMemo { return m }
-	f.Cleanup(func() { memo = saved })
+	memo.Store(m)
+	f.Cleanup(func() { memo.Store(saved) })
 	f.Fuzz(func(t *testing.T, i int64, fbits uint64, s string, b []byte, x bool, shape uint8) {
 		vals := []any{i, math.Float64frombits(fbits), s, b, x, nil, int32(i), int(i)}
 		var args []any
@@ -228,5 +229,25 @@ func TestMemoHoldsItsShare(t *testing.T) {
 	}
 	if found < calls*90/100 {
 		t.Fatalf("the memo holds %d of the last %d calls, want at least 90%%", found, calls)
+	}
+}
+
+// Goroutines that need the memo at once, before it is made, all get the
+// one memo, which stays.
+func TestTheMemoIsOne(t *testing.T) {
+	saved := memo.Load()
+	defer memo.Store(saved)
+	memo.Store(nil)
+	const goroutines = 8
+	got := make([]*keyMemo, goroutines)
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() { got[g] = theMemo() })
+	}
+	wg.Wait()
+	for g, m := range got {
+		if m == nil || m != got[0] || m != theMemo() {
+			t.Fatalf("goroutine %d got memo %p, goroutine 0 %p, and the package holds %p", g, m, got[0], theMemo())
+		}
 	}
 }
