@@ -80,7 +80,7 @@ func (m *keyMemo) get(id []byte) (string, bool) {
 // else in the one whose call was remembered first.
 func (m *keyMemo) put(id []byte, key string) {
 	i, j := twoway.Ways(maphash.Bytes(m.seed, id))
-	m.table.Put(i, j, memoCall{id: string(id), key: key})
+	m.table.Put(i, j, &twoway.Slot[memoCall]{Value: memoCall{id: string(id), key: key}})
 }
 
 // appendIdentity appends to dst what identifies the key of a call, and

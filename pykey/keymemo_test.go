@@ -52,8 +52,8 @@ func crowd(t testing.TB, m *keyMemo, g Generator, typed bool, fn cachetoolz.Func
 	}
 	other := memoCall{id: "\x00other call", key: "0123456789abcdef0123456789abcdef"}
 	i, j := twoway.Ways(maphash.Bytes(m.seed, id))
-	m.table.Put(i, j, other)
-	m.table.Put(i, j, other)
+	m.table.Put(i, j, &twoway.Slot[memoCall]{Value: other})
+	m.table.Put(i, j, &twoway.Slot[memoCall]{Value: other})
 	for _, k := range []uint64{i, j} {
 		if s := m.table.Load(k); s == nil || s.Value != other {
 			t.Fatalf("slot %d of %#v holds %v, want the other call", k, args, s)

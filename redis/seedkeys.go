@@ -70,6 +70,6 @@ func (m *seedKeys) join(namespace, key string) string {
 		m.seen[j].Store(h)
 		return joined
 	}
-	m.table.Put(i, j, seedJoin{namespace: namespace, key: key, joined: joined})
+	m.table.Put(i, j, &twoway.Slot[seedJoin]{Value: seedJoin{namespace: namespace, key: key, joined: joined}})
 	return joined
 }

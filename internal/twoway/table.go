@@ -41,11 +41,15 @@ func (t *Table[V]) Load(i uint64) *Slot[V] {
 	return t.slots[i].Load()
 }
 
-// Put publishes v in slot i or slot j, as Ways returns them: in slot i
-// when it is empty, else in slot j when it is empty, else in the one of
-// the two whose entry was put first.
-func (t *Table[V]) Put(i, j uint64, v V) {
-	s := &Slot[V]{Value: v, seq: t.seq.Add(1)}
+// Put numbers the entry s and publishes it in slot i or slot j, as Ways
+// returns them: in slot i when it is empty, else in slot j when it is
+// empty, else in the one of the two whose entry was put first. The caller
+// must neither change s nor put it again afterwards. (Put takes the entry
+// its caller made rather than a value to copy, which would pass a value of
+// several words through the caller's stack frame and make the caller's
+// lookups, in the same function, pay for the larger frame.)
+func (t *Table[V]) Put(i, j uint64, s *Slot[V]) {
+	s.seq = t.seq.Add(1)
 	slot := &t.slots[i]
 	if old := slot.Load(); old != nil {
 		if o := t.slots[j].Load(); o == nil || o.seq < old.seq {

@@ -7,6 +7,11 @@ import (
 	"unsafe"
 )
 
+// put puts an entry of value v in slots i and j.
+func put[V any](t *Table[V], i, j uint64, v V) {
+	t.Put(i, j, &Slot[V]{Value: v})
+}
+
 // value returns the entry of slot i, or "" when it is empty.
 func value(t *Table[string], i uint64) string {
 	if s := t.Load(i); s != nil {
@@ -64,15 +69,15 @@ func TestZeroTableIsEmpty(t *testing.T) {
 func TestPutReplacesTheOlder(t *testing.T) {
 	var tab Table[string]
 	const i, j = 5, 900
-	tab.Put(i, j, "a")
+	put(&tab, i, j, "a")
 	wantSlots(t, &tab, i, j, "a", "")
-	tab.Put(i, j, "b")
+	put(&tab, i, j, "b")
 	wantSlots(t, &tab, i, j, "a", "b")
-	tab.Put(i, j, "c") // a is the older
+	put(&tab, i, j, "c") // a is the older
 	wantSlots(t, &tab, i, j, "c", "b")
-	tab.Put(i, j, "d") // b is now the older, in slot j
+	put(&tab, i, j, "d") // b is now the older, in slot j
 	wantSlots(t, &tab, i, j, "c", "d")
-	tab.Put(i, j, "e")
+	put(&tab, i, j, "e")
 	wantSlots(t, &tab, i, j, "e", "d")
 }
 
@@ -80,10 +85,10 @@ func TestPutReplacesTheOlder(t *testing.T) {
 // and an empty slot i before anything else.
 func TestPutTakesAnEmptySlot(t *testing.T) {
 	var tab Table[string]
-	tab.Put(1, 2, "a")
-	tab.Put(1, 3, "b") // slot 1 taken, slot 3 empty
+	put(&tab, 1, 2, "a")
+	put(&tab, 1, 3, "b") // slot 1 taken, slot 3 empty
 	wantSlots(t, &tab, 1, 3, "a", "b")
-	tab.Put(4, 1, "c") // slot 4 empty
+	put(&tab, 4, 1, "c") // slot 4 empty
 	wantSlots(t, &tab, 4, 1, "c", "a")
 }
 
@@ -91,10 +96,10 @@ func TestPutTakesAnEmptySlot(t *testing.T) {
 // entry that stays is the one put last, wherever the others went.
 func TestPutOrderIsTheTables(t *testing.T) {
 	var tab Table[string]
-	tab.Put(7, 8, "old")   // slot 7
-	tab.Put(9, 10, "x")    // elsewhere
-	tab.Put(8, 7, "newer") // slot 8, empty
-	tab.Put(7, 8, "last")  // replaces old, in slot 7
+	put(&tab, 7, 8, "old")   // slot 7
+	put(&tab, 9, 10, "x")    // elsewhere
+	put(&tab, 8, 7, "newer") // slot 8, empty
+	put(&tab, 7, 8, "last")  // replaces old, in slot 7
 	wantSlots(t, &tab, 7, 8, "last", "newer")
 }
 
@@ -102,7 +107,7 @@ func TestPutOrderIsTheTables(t *testing.T) {
 func TestPutOneSlot(t *testing.T) {
 	var tab Table[string]
 	for _, v := range []string{"a", "b", "c"} {
-		tab.Put(3, 3, v)
+		put(&tab, 3, 3, v)
 		if got := value(&tab, 3); got != v {
 			t.Fatalf("slot 3 holds %q, want %q", got, v)
 		}
@@ -137,7 +142,7 @@ func TestConcurrent(t *testing.T) {
 			for n := range uint64(20_000) {
 				i, j := Ways(r.Uint64() & (0xf<<(64-Bits) | 0xf<<(64-2*Bits)))
 				if n%4 == 0 {
-					tab.Put(i, j, pair{n, 2 * n})
+					put(&tab, i, j, pair{n, 2 * n})
 					continue
 				}
 				for _, k := range []uint64{i, j} {
