@@ -43,6 +43,8 @@ type Config struct {
 	ReclaimInterval time.Duration
 	// Now tells the time; default: the system clock.
 	Now func() time.Time
+
+	noTier bool // otter alone holds the whole bound (for the package's tests)
 }
 
 // key is an entry's key in the otter cache: a digest of its namespace's
@@ -81,6 +83,7 @@ type Store struct {
 	expired   atomic.Uint64
 
 	resizing sync.Mutex // held while the cache's bound follows the tier's share
+	resizeFn func()     // resize, made once: a method value handed on allocates
 	bound    uint64     // the cache's bound; guarded by resizing
 
 	closed atomic.Bool
@@ -109,6 +112,7 @@ func New(cfg Config) *Store {
 	for i := range s.shortSeeds {
 		s.shortSeeds[i] = rand.Uint64()
 	}
+	s.resizeFn = s.resize
 	opts := &otter.Options[key, *entry]{
 		ExpiryCalculator: otter.ExpiryWritingFunc(func(e otter.Entry[key, *entry]) time.Duration {
 			return s.expiry(e.Value)
@@ -121,7 +125,7 @@ func New(cfg Config) *Store {
 	opts.Clock = s.reads
 	switch {
 	case cfg.MaxBytes > 0:
-		s.tier, _ = newTier(s, 0) // off: see newTier
+		s.tier, _ = newTier(s, 0, false) // off: see newTier
 		opts.MaximumWeight = uint64(cfg.MaxBytes)
 		s.bound = opts.MaximumWeight
 		opts.Weigher = func(_ key, e *entry) uint32 { return e.weight }
@@ -130,7 +134,7 @@ func New(cfg Config) *Store {
 		}
 	default:
 		var bound int
-		s.tier, bound = newTier(s, max(cfg.MaxEntries, 1))
+		s.tier, bound = newTier(s, max(cfg.MaxEntries, 1), !cfg.noTier)
 		opts.MaximumSize = bound
 		s.bound = uint64(bound)
 	}

@@ -5,10 +5,6 @@ import (
 	"sync/atomic"
 )
 
-// tierEnabled reports whether a store has a recency tier behind otter
-// (false: otter alone holds the whole bound).
-var tierEnabled = true
-
 // Shares of the bound the tier holds, in hundredths: at first, at least
 // and at most. The ghosts move it between the last two.
 const (
@@ -128,6 +124,8 @@ type tier struct {
 	hitAt  uint32 // misses at the tier's last hit
 	hit    bool   // the tier has had a hit
 	queued bool   // a trim is queued for the maintenance goroutine
+
+	settleFn func() // settle, made once: a method value handed on allocates
 }
 
 // newTier returns the tier of a store bounded to entries entries, and
@@ -135,12 +133,14 @@ type tier struct {
 // tierMinEntries entries, gets a tier that is off: otter holds the whole
 // bound. (A share of a byte bound could not hold an entry heavier than it,
 // nor otter one heavier than the rest; and a share of a small bound would
-// be too few entries for its ghosts to measure anything.)
-func newTier(s *Store, entries int) (*tier, int) {
+// be too few entries for its ghosts to measure anything.) A tier that is
+// not allowed is off too.
+func newTier(s *Store, entries int, allowed bool) (*tier, int) {
 	c := int64(entries)
 	t := &tier{s: s, entries: entries,
 		least: percent(c, tierLeast), most: percent(c, tierMost)}
-	t.on = tierEnabled && entries >= tierMinEntries
+	t.settleFn = t.settle
+	t.on = allowed && entries >= tierMinEntries
 	if !t.on {
 		return t, entries
 	}
@@ -198,7 +198,7 @@ func (t *tier) get(n *Namespace, k string, d key) (any, bool) {
 		// otter's SetMaximum may run a pass of its maintenance, evicting
 		// to the new bound: the maintenance goroutine does it, not the
 		// reader.
-		t.s.execute(t.s.resize)
+		t.s.execute(t.s.resizeFn)
 	}
 	return nil, false
 }
@@ -273,7 +273,7 @@ func (t *tier) admit(e *entry, d key) bool {
 	t.queued = t.queued || queue
 	t.mu.Unlock()
 	if queue {
-		t.s.execute(t.settle)
+		t.s.execute(t.settleFn)
 	}
 	return true
 }

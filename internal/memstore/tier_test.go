@@ -19,14 +19,6 @@ func settle(s *Store) {
 	}
 }
 
-// withTier runs f with the tier on or off for the stores it makes.
-func withTier(on bool, f func()) {
-	was := tierEnabled
-	tierEnabled = on
-	defer func() { tierEnabled = was }()
-	f()
-}
-
 // movingZipf returns requests drawn by Zipf with s = 1 over keys keys,
 // whose ranks move by shift keys every every requests: the hottest keys
 // turn cold and new ones hot.
@@ -46,10 +38,10 @@ func movingZipf(requests, keys, every, shift int) []int {
 	return out
 }
 
-// hitPercent replays trace through a store of capacity entries, a store
+// hitPercent replays trace through a store made by cfg, a store
 // after each miss, and returns the share of hits in percent.
-func hitPercent(t *testing.T, capacity int, trace []int) float64 {
-	s := newStore(t, Config{MaxEntries: capacity})
+func hitPercent(t *testing.T, cfg Config, trace []int) float64 {
+	s := newStore(t, cfg)
 	n := s.Namespace("trace")
 	hits := 0
 	for _, k := range trace {
@@ -71,8 +63,8 @@ func TestTierKeepsAMovingHotSet(t *testing.T) {
 	}
 	trace := movingZipf(400_000, 100_000, 5_000, 500)
 	var with, without float64
-	withTier(true, func() { with = hitPercent(t, 1_000, trace) })
-	withTier(false, func() { without = hitPercent(t, 1_000, trace) })
+	with = hitPercent(t, Config{MaxEntries: 1_000}, trace)
+	without = hitPercent(t, Config{MaxEntries: 1_000, noTier: true}, trace)
 	t.Logf("hit ratio: %.2f%% with the tier, %.2f%% without", with, without)
 	if with < without+3 {
 		t.Fatalf("hit ratio %.2f%% with the tier, %.2f%% without: want 3 points more", with, without)
@@ -362,12 +354,12 @@ func TestByteBoundKeepsWhatFits(t *testing.T) {
 // is an entry or more, and the shares never overflow.
 func TestTierSharesOfEveryBound(t *testing.T) {
 	for _, entries := range []int{1, 2, 50, tierMinEntries - 1} {
-		if tr, bound := newTier(nil, entries); tr.on || bound != entries {
+		if tr, bound := newTier(nil, entries, true); tr.on || bound != entries {
 			t.Errorf("bound %d: tier on %v, otter's bound %d", entries, tr.on, bound)
 		}
 	}
 	for _, entries := range []int{tierMinEntries, 1000, 1 << 40, math.MaxInt} {
-		tr, bound := newTier(nil, entries)
+		tr, bound := newTier(nil, entries, true)
 		switch w := tr.share.Load(); {
 		case !tr.on:
 			t.Errorf("bound %d: no tier", entries)
