@@ -120,10 +120,11 @@ type tier struct {
 	in     table // the entries by the digest of their namespace and key
 	ring   entry // the sentinel, between the newest entry (ring.older) and the oldest (ring.newer), which the hand reaches first
 	ghosts ghosts
-	cursor *entry // the entry the reclaimer's next tick starts at; nil or the sentinel: the oldest
-	hitAt  uint32 // misses at the tier's last hit
-	hit    bool   // the tier has had a hit
-	queued bool   // a trim is queued for the maintenance goroutine
+	cursor *entry     // the entry the reclaimer's next tick starts at; nil or the sentinel: the oldest
+	walk   sync.Mutex // held by a reclaim for its whole walk: one walker moves cursor at a time
+	hitAt  uint32     // misses at the tier's last hit
+	hit    bool       // the tier has had a hit
+	queued bool       // a trim is queued for the maintenance goroutine
 
 	settleFn func() // settle, made once: a method value handed on allocates
 }
@@ -194,10 +195,11 @@ func (t *tier) get(n *Namespace, k string, d key) (any, bool) {
 	}
 	resized := t.adapt(d)
 	t.mu.Unlock()
-	if resized {
+	if resized && !t.s.resizeQueued.Swap(true) {
 		// otter's SetMaximum may run a pass of its maintenance, evicting
 		// to the new bound: the maintenance goroutine does it, not the
-		// reader.
+		// reader; one queued resize serves every share moved before it
+		// runs.
 		t.s.execute(t.s.resizeFn)
 	}
 	return nil, false
@@ -248,12 +250,12 @@ func (t *tier) admit(e *entry, d key) bool {
 		return false
 	}
 	t.mu.Lock()
+	if old := t.in.get(d); old != nil { // another key with the same digest, or an older entry of the key
+		t.drop(old, d)
+	}
 	if !idleKeeps(d) && t.held.Load() >= t.share.Load() && !t.useful() {
 		t.mu.Unlock()
 		return false
-	}
-	if old := t.in.get(d); old != nil { // another key with the same digest
-		t.drop(old, d)
 	}
 	young := t.misses.Load()-e.mark < ticks(t.entries/youngSpan)
 	e.mark = 0
@@ -400,10 +402,15 @@ const (
 // visits every entry if all is set (Store.Reclaim), and the next part of
 // them at the reclaimer's pace if not.
 func (t *tier) reclaim(now int64, all bool) int {
-	held := int(t.held.Load())
-	if !t.on || held == 0 {
+	if !t.on || t.held.Load() == 0 {
 		return 0
 	}
+	// One walk at a time: walks that took turns at the cursor between
+	// their chunks would each skip what the other passed, and a Reclaim
+	// would leave expired entries that a tick with an older reading kept.
+	t.walk.Lock()
+	defer t.walk.Unlock()
+	held := int(t.held.Load())
 	budget := held
 	if !all {
 		budget = max(held/reclaimSpan, reclaimLeast)
