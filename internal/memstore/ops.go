@@ -148,11 +148,10 @@ func (s *Store) remove(e *entry) {
 		}
 		return old, otter.CancelOp
 	})
-	// Had the cache dropped e into the tier, take finds it there. An
-	// admission that take could miss (ComputeIfPresent takes no lock when
-	// the key is gone, so it may return while the deletion that dropped e
-	// still runs) comes after the caller saw e's generation stale or the
-	// store closed, and deleted and admit then refuse e.
+	// Had the cache dropped e into the tier, take finds it there: otter
+	// runs deleted, which admits e, under the bucket's lock and before it
+	// takes e's node out of its table, so a ComputeIfPresent that no longer
+	// finds e, with or without that lock, comes after the admission.
 	s.tier.take(e, d)
 }
 
