@@ -250,8 +250,13 @@ func (t *tier) admit(e *entry, d key) bool {
 		return false
 	}
 	t.mu.Lock()
-	if old := t.in.get(d); old != nil { // another key with the same digest, or an older entry of the key
-		t.drop(old, d)
+	// Another key's entry with the same digest, or an older entry of the
+	// key, leaves even if e is refused below (the filter spares most
+	// drops the index's lookup, as in take).
+	if t.filter.has(d) {
+		if old := t.in.get(d); old != nil {
+			t.drop(old, d)
+		}
 	}
 	if !idleKeeps(d) && t.held.Load() >= t.share.Load() && !t.useful() {
 		t.mu.Unlock()
