@@ -82,10 +82,8 @@ type Store struct {
 	evictions atomic.Uint64
 	expired   atomic.Uint64
 
-	resizing     sync.Mutex  // held while the cache's bound follows the tier's share
-	resizeFn     func()      // resize, made once: a method value handed on allocates
-	resizeQueued atomic.Bool // a resizeFn is queued for the maintenance goroutine
-	bound        uint64      // the cache's bound; guarded by resizing
+	resizing sync.Mutex // held while the cache's bound follows the tier's share
+	bound    uint64     // the cache's bound; guarded by resizing
 
 	closed atomic.Bool
 	tasks  chan func() // otter's maintenance, run by maintain
@@ -112,10 +110,6 @@ func New(cfg Config) *Store {
 	}
 	for i := range s.shortSeeds {
 		s.shortSeeds[i] = rand.Uint64()
-	}
-	s.resizeFn = func() {
-		s.resizeQueued.Store(false) // a share moved from here on queues another
-		s.resize()
 	}
 	opts := &otter.Options[key, *entry]{
 		ExpiryCalculator: otter.ExpiryWritingFunc(func(e otter.Entry[key, *entry]) time.Duration {

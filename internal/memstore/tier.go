@@ -195,12 +195,11 @@ func (t *tier) get(n *Namespace, k string, d key) (any, bool) {
 	}
 	resized := t.adapt(d)
 	t.mu.Unlock()
-	if resized && !t.s.resizeQueued.Swap(true) {
-		// otter's SetMaximum may run a pass of its maintenance, evicting
-		// to the new bound: the maintenance goroutine does it, not the
-		// reader; one queued resize serves every share moved before it
-		// runs.
-		t.s.execute(t.s.resizeFn)
+	if resized {
+		// otter's bound follows at once: handed to the maintenance
+		// goroutine, it lagged the share, and the store held less than its
+		// bound meanwhile (Zipf at 1,000 entries lost 0.3 points).
+		t.s.resize()
 	}
 	return nil, false
 }
