@@ -434,7 +434,7 @@ func (t *tier) reclaim(now int64, all bool) int {
 		for n := 0; n < reclaimChunk && budget > 0 && e != &t.ring; n++ {
 			budget--
 			next := e.newer
-			if e.expires != 0 && e.expires <= now {
+			if t.s.expiredBy(e, now) {
 				t.drop(e, t.s.digest(e.ns.id, e.key))
 				t.s.expired.Add(1)
 				dropped++
