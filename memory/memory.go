@@ -39,8 +39,9 @@
 // holds the tier's lock for the walk of a large tier; [Backend.Reclaim]
 // visits them all. Times to live longer than about 146 years are cut
 // to that. The bound may be passed briefly by writes the store has not
-// processed yet. Close stops the backend's two goroutines: the reclaimer and
-// the one that runs the store's maintenance.
+// processed yet. Close stops the backend's goroutines, and returns once they
+// have: the reclaimer, the one that feeds it its ticks, and the one that
+// runs the store's maintenance.
 //
 // # Namespaces
 //

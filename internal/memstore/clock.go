@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -71,6 +72,10 @@ type readClock struct {
 	last atomic.Int64
 	stop <-chan struct{}
 	tick func() // runs at every tick, after the reading
+	// running counts the goroutines Tick started, for Close to wait for.
+	// otter calls Tick from its clean-up goroutine, which
+	// StopAllGoroutines waits for: every Add comes before Close's Wait.
+	running sync.WaitGroup
 }
 
 // NowNano returns the last reading taken.
@@ -93,7 +98,9 @@ func (r *readClock) refresh() int64 {
 func (r *readClock) Tick(time.Duration) <-chan time.Time {
 	out := make(chan time.Time)
 	t := time.NewTicker(r.c.interval)
+	r.running.Add(1)
 	go func() {
+		defer r.running.Done()
 		defer t.Stop()
 		for {
 			select {

@@ -1,6 +1,10 @@
 package memstore
 
-import "testing"
+import (
+	"sync/atomic"
+	"testing"
+	"time"
+)
 
 // TestSetDuringCloseKeepsNothing checks that a store racing with Close
 // leaves nothing behind: a closed store hears of no change any more (a
@@ -29,4 +33,38 @@ func TestSetDuringCloseKeepsNothing(t *testing.T) {
 	if v, _, ok := n.GetString("racing"); ok {
 		t.Fatalf("a closed store serves %v, stored while it closed", v)
 	}
+}
+
+// TestCloseWaitsForTheTicker checks that Close returns only once the
+// goroutine that feeds otter's clean-up its ticks has returned: it reads
+// the clock and drops the tier's expired entries at every tick, and one
+// that outlived Close would still call the store's clock, and touch the
+// store, after Close said every goroutine had stopped.
+func TestCloseWaitsForTheTicker(t *testing.T) {
+	var blocking atomic.Bool
+	inClock := make(chan struct{})
+	release := make(chan struct{})
+	now := func() time.Time {
+		if blocking.CompareAndSwap(true, false) {
+			close(inClock) // the ticker's reading: nothing else reads the clock meanwhile
+			<-release
+		}
+		return time.Unix(1000, 0)
+	}
+	s := New(Config{MaxEntries: 100, Now: now, ReclaimInterval: time.Millisecond})
+	blocking.Store(true)
+	<-inClock
+	closed := make(chan struct{})
+	go func() {
+		s.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+		close(release)
+		t.Fatal("Close returned while the ticker's goroutine was still reading the clock")
+	case <-time.After(200 * time.Millisecond): // Close waits, as it should
+	}
+	close(release)
+	<-closed
 }

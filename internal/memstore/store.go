@@ -91,9 +91,10 @@ type Store struct {
 	done   chan struct{}
 }
 
-// New returns a store. It runs two goroutines until Close: otter's periodic
-// clean-up, every ReclaimInterval, and the one that runs otter's
-// maintenance.
+// New returns a store. It runs three goroutines until Close: otter's
+// periodic clean-up, every ReclaimInterval; the one that feeds it its
+// ticks, each after a fresh reading of the clock and a reclaim of the
+// tier's expired entries; and the one that runs otter's maintenance.
 func New(cfg Config) *Store {
 	interval := cfg.ReclaimInterval
 	if interval <= 0 {
@@ -164,6 +165,7 @@ func (s *Store) Close() bool {
 	close(s.stop)
 	<-s.done
 	s.cache.StopAllGoroutines()
+	s.reads.running.Wait() // the ticks' goroutine, which reads the clock and reclaims
 	s.cache.InvalidateAll()
 	s.tier.empty()
 	return true
