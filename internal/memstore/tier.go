@@ -293,8 +293,9 @@ func (t *tier) settle() {
 }
 
 // trim drops entries by CLOCK until the tier is within its share; each
-// leaves the store as an eviction and becomes a ghost. The caller holds
-// mu.
+// leaves the store as an eviction and becomes a ghost, but an expired one,
+// which counts as an expiration, and one whose namespace has been cleared
+// since it was stored, which counts as neither. The caller holds mu.
 func (t *tier) trim() {
 	w := t.share.Load()
 	for t.held.Load() > w {
@@ -306,9 +307,13 @@ func (t *tier) trim() {
 			continue
 		}
 		d := t.s.digest(e.ns.id, e.key)
-		if t.s.expiredBy(e, t.s.reads.NowNano()) {
+		switch {
+		case e.gen != e.ns.gen.Load():
+			// cleared: the clear's removal comes too late, and the drop is
+			// neither an eviction nor a ghost (as in Store.deleted)
+		case t.s.expiredBy(e, t.s.reads.NowNano()):
 			t.s.expired.Add(1) // an expiration, and no ghost
-		} else {
+		default:
 			if sampled(d) {
 				t.ghosts.add(d, e.mark&markYoung != 0, max(t.entries/ghostSample, 1))
 			}

@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -94,5 +95,54 @@ func TestRefusedAdmissionDropsOlderValue(t *testing.T) {
 	s.deleted(otter.DeletionEvent[key, *entry]{Key: d, Value: e2, Cause: otter.CauseOverflow})
 	if v, _, ok := n.GetString(k); ok && v == "v1" {
 		t.Fatalf("Get(%q) = %v after %q was stored over it (the idle tier refused the newer entry and kept the older)", k, v, "v2")
+	}
+}
+
+// TestTrimDuringClearCountsNoEviction checks that the tier's CLOCK, when
+// it drops an entry whose namespace a clear has advanced but not yet
+// emptied, counts no eviction and keeps no ghost of it: the entry leaves
+// because of the clear, which Evictions does not count, as the cache's
+// drops of such an entry are not counted either.
+func TestTrimDuringClearCountsNoEviction(t *testing.T) {
+	s := newStore(t, Config{MaxEntries: 1000})
+	n := s.Namespace("a")
+	for i := range 3000 {
+		put(s, n, "k"+strconv.Itoa(i), 0)
+		if i%10 == 9 {
+			settle(s)
+		}
+	}
+	settle(s)
+	if s.tier.held.Load() < 2 {
+		t.Fatal("the tier holds too little to trim")
+	}
+	before, nsBefore := s.Evictions(), n.Evictions()
+	gen := n.Generation()
+	// Hold the tier's lock, so that the clear waits at its first entry in
+	// the tier, once it has advanced the generation.
+	s.tier.mu.Lock()
+	cleared := make(chan struct{})
+	go func() {
+		defer close(cleared)
+		s.Clear("a")
+	}()
+	for n.Generation() == gen {
+		runtime.Gosched()
+	}
+	// A miss on an old ghost shrinks the share and trims, as adapt does.
+	ghosts := s.tier.ghosts.nYoung + s.tier.ghosts.nOld
+	s.tier.share.Store(s.tier.least)
+	s.tier.trim()
+	ghostsAfter := s.tier.ghosts.nYoung + s.tier.ghosts.nOld
+	s.tier.mu.Unlock()
+	<-cleared
+	if got, nsGot := s.Evictions(), n.Evictions(); got != before || nsGot != nsBefore {
+		t.Errorf("Evictions went from %d to %d (the namespace's from %d to %d) while the tier dropped entries of a cleared namespace", before, got, nsBefore, nsGot)
+	}
+	if ghostsAfter > ghosts {
+		t.Errorf("the tier kept %d ghosts of cleared entries", ghostsAfter-ghosts)
+	}
+	if s.Len() != 0 {
+		t.Errorf("Len = %d after the clear", s.Len())
 	}
 }
