@@ -74,10 +74,15 @@ func (s *Store) SetByName(name, key string, value any, ttl time.Duration, gen ui
 // SetUntil is SetString with an expiry instead of a time to live: the
 // entry expires at until, in Unix nanoseconds by the store's clock (see
 // NowNano), or never if until is zero. An entry whose expiry has passed
-// is not stored.
+// is not stored, and the entry it would have replaced is removed: the
+// older value is not served in place of the newer one that has expired.
 func (s *Store) SetUntil(n *Namespace, key string, value any, until int64, gen uint64) {
-	if s.closed.Load() || (until != 0 && until <= s.reads.refresh()) {
-		return // otter computes the expiry from the reading refresh took
+	if s.closed.Load() {
+		return
+	}
+	if until != 0 && until <= s.reads.refresh() { // otter computes the expiry from the reading refresh took
+		s.Delete(n, key)
+		return
 	}
 	s.setEntry(&entry{ns: n, key: key, value: value, gen: gen, expires: until}, 0)
 }

@@ -279,6 +279,30 @@ func TestSetUntil(t *testing.T) {
 	}
 }
 
+// A SetUntil whose expiry has passed removes the entry it would have
+// replaced, in otter or in the tier: the older value is not served after
+// a newer one was stored already expired.
+func TestSetUntilPastRemovesTheOlderEntry(t *testing.T) {
+	for _, inTier := range []bool{false, true} {
+		clock := &fakeNow{t: time.Unix(1_000_000, 0)}
+		s := newStore(t, Config{MaxEntries: 100, Now: clock.now})
+		n := s.Namespace("n")
+		k := "k"
+		if inTier {
+			k = fillTier(t, s, n, 0)[0]
+		} else {
+			put(s, n, k, 0)
+		}
+		if _, _, ok := n.GetString(k); !ok {
+			t.Fatalf("tier %v: the older entry is not served before the store", inTier)
+		}
+		s.SetUntil(n, k, "new", s.NowNano(), n.Generation())
+		if v, _, ok := n.GetString(k); ok {
+			t.Errorf("tier %v: served %v after a newer entry was stored expired", inTier, v)
+		}
+	}
+}
+
 // TestEntrySize keeps an entry within its size class: every miss allocates
 // one, and the collector scans every one the store holds.
 func TestEntrySize(t *testing.T) {
