@@ -160,7 +160,16 @@ func (e *pyEnc) value1(v reflect.Value) error {
 			e.buf = append(e.buf, "null"...)
 			return nil
 		}
-		return e.value(v.Elem())
+		start := len(e.buf)
+		if err := e.value(v.Elem()); err != nil {
+			return err
+		}
+		// A non-nil pointer to what is written as None would come back
+		// a nil pointer. The pointer Marshal is given stands for the
+		// variable, and is not one of these.
+		if t.Kind() == reflect.Pointer && e.depth > 1 && string(e.buf[start:]) == "null" {
+			return unsupported(t, "a non-nil pointer to a nil value, which Python would give back as None, a nil pointer")
+		}
 	case reflect.Slice:
 		if v.IsNil() {
 			e.buf = append(e.buf, "null"...)

@@ -415,6 +415,41 @@ func TestPythonOmitNegativeZero(t *testing.T) {
 	}
 }
 
+// TestPythonPointerToNil checks that a non-nil pointer to a nil value
+// inside what is encoded is refused: Python's None would come back as a nil
+// pointer. The pointer Marshal is given is no such pointer.
+func TestPythonPointerToNil(t *testing.T) {
+	var (
+		nilInt   *int
+		nilSlice []int
+		nilMap   map[string]int
+		nilAny   any
+		nilSet   codec.Set[int]
+	)
+	type holder struct{ P *[]int }
+	for _, v := range []any{
+		ptr(&nilInt),
+		ptr(&nilSlice),
+		ptr(&nilMap),
+		ptr(&nilAny),
+		ptr(&nilSet),
+		&holder{P: &nilSlice},
+		&[]*[]int{&nilSlice},
+		&map[string]**int{"a": &nilInt},
+		ptr(any(&nilInt)),
+	} {
+		data, err := codec.Python.Marshal(v)
+		if !errors.Is(err, codec.ErrUnsupported) {
+			t.Errorf("Marshal(%T) = %s, %v; want an error wrapping ErrUnsupported", v, data, err)
+		}
+	}
+	for _, v := range []any{&nilInt, &nilSlice, &nilMap, &nilAny, &nilSet, nilInt, &holder{}, ptr(any(nilInt))} {
+		if data, err := codec.Python.Marshal(v); err != nil || string(data) != "null" && string(data) != `{"P": null}` {
+			t.Errorf("Marshal(%T) = %s, %v; want null", v, data, err)
+		}
+	}
+}
+
 // TestPythonCheckType checks the types the Python codec refuses before
 // any value is encoded.
 func TestPythonCheckType(t *testing.T) {
