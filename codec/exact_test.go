@@ -1,6 +1,8 @@
 package codec_test
 
 import (
+	"encoding/json"
+	"errors"
 	"math"
 	"testing"
 
@@ -105,5 +107,65 @@ func TestRoundTripOmittedNegativeZero(t *testing.T) {
 	}
 	if !math.Signbit(out.F) || !math.Signbit(float64(out.G)) || !math.Signbit(imag(out.C)) || !math.Signbit(out.A[1]) || !math.Signbit(out.In.X) {
 		t.Fatalf("%s decoded to %+v: a negative zero came back positive", data, out)
+	}
+}
+
+// nullString writes null for a value that is not valid, as database
+// nullable types do.
+type nullString struct {
+	S     string
+	Valid bool
+}
+
+func (n nullString) MarshalJSON() ([]byte, error) {
+	if !n.Valid {
+		return []byte("null"), nil
+	}
+	return json.Marshal(n.S)
+}
+
+func (n *nullString) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*n = nullString{}
+		return nil
+	}
+	n.Valid = true
+	return json.Unmarshal(b, &n.S)
+}
+
+// ints is registered with a representation that may be nil.
+type ints struct{ N []int }
+
+// A non-nil pointer to a value written as null (by its own MarshalJSON,
+// or a registered coder) is refused: it came back a nil pointer.
+func TestMarshalPointerToNull(t *testing.T) {
+	r := codec.NewRegistry()
+	if err := codec.Register(r, func(v ints) ([]int, error) { return v.N, nil }, func(n []int) (ints, error) { return ints{n}, nil }); err != nil {
+		t.Fatal(err)
+	}
+	if err := codec.RegisterType[nullString](r); err != nil {
+		t.Fatal(err)
+	}
+	c := codec.NewJSON(&codec.JSONOptions{Registry: r})
+	for _, v := range []any{
+		&struct{ P *nullString }{P: &nullString{}},
+		&[]*nullString{{}},
+		ptr(any(&nullString{})),
+		&struct{ P *ints }{P: &ints{}},
+	} {
+		if data, err := c.Marshal(v); !errors.Is(err, codec.ErrUnsupported) {
+			t.Errorf("Marshal(%T) = %s, %v; want an error wrapping ErrUnsupported", v, data, err)
+		}
+	}
+	for _, v := range []any{
+		&struct{ P *nullString }{P: &nullString{S: "a", Valid: true}},
+		&struct{ P *nullString }{},
+		&nullString{},
+		ptr(any(nullString{})),
+		&struct{ P *ints }{P: &ints{N: []int{}}},
+	} {
+		if _, err := c.Marshal(v); err != nil {
+			t.Errorf("Marshal(%T): %v", v, err)
+		}
 	}
 }

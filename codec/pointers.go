@@ -5,7 +5,9 @@ import "reflect"
 // A nil pointer is null; any other pointer is what it points to. When
 // what it points to can itself be null (a pointer, interface, slice or
 // map), a non-nil pointer is wrapped in a one-element array, so that a
-// pointer to a nil slice stays apart from a nil pointer.
+// pointer to a nil slice stays apart from a nil pointer. A non-nil pointer
+// to a value of another kind that is written as null all the same (by its
+// MarshalJSON, or by a registered coder) is refused.
 
 // nullable reports whether values of t can be written as null.
 func nullable(t reflect.Type) bool {
@@ -33,11 +35,17 @@ func (b *builder) ptrEnc(t reflect.Type) (encFunc, error) {
 		if wrap {
 			e.buf = append(e.buf, '[')
 		}
+		start := len(e.buf)
 		if err := elem.fn(e, v.Elem()); err != nil {
 			return err
 		}
 		if wrap {
 			e.buf = append(e.buf, ']')
+		} else if string(e.buf[start:]) == "null" {
+			// A value of another kind written as null, by its own
+			// MarshalJSON or a registered coder: the pointer would
+			// come back nil.
+			return unsupported(t, "a non-nil pointer to a value written as null, which would decode as a nil pointer")
 		}
 		e.leave(v, -1)
 		return nil
