@@ -3,6 +3,7 @@ package memstore
 import (
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -39,32 +40,36 @@ func TestSetDuringCloseKeepsNothing(t *testing.T) {
 // goroutine that feeds otter's clean-up its ticks has returned: it reads
 // the clock and drops the tier's expired entries at every tick, and one
 // that outlived Close would still call the store's clock, and touch the
-// store, after Close said every goroutine had stopped.
+// store, after Close said every goroutine had stopped. In a synctest
+// bubble, Wait returns once every goroutine is blocked, so a Close that
+// does not wait has returned by then.
 func TestCloseWaitsForTheTicker(t *testing.T) {
-	var blocking atomic.Bool
-	inClock := make(chan struct{})
-	release := make(chan struct{})
-	now := func() time.Time {
-		if blocking.CompareAndSwap(true, false) {
-			close(inClock) // the ticker's reading: nothing else reads the clock meanwhile
-			<-release
+	synctest.Test(t, func(t *testing.T) {
+		var blocking atomic.Bool
+		inClock := make(chan struct{})
+		release := make(chan struct{})
+		now := func() time.Time {
+			if blocking.CompareAndSwap(true, false) {
+				close(inClock) // the ticker's reading: nothing else reads the clock meanwhile
+				<-release
+			}
+			return time.Unix(1000, 0)
 		}
-		return time.Unix(1000, 0)
-	}
-	s := New(Config{MaxEntries: 100, Now: now, ReclaimInterval: time.Millisecond})
-	blocking.Store(true)
-	<-inClock
-	closed := make(chan struct{})
-	go func() {
-		s.Close()
-		close(closed)
-	}()
-	select {
-	case <-closed:
+		s := New(Config{MaxEntries: 100, Now: now, ReclaimInterval: time.Millisecond})
+		blocking.Store(true)
+		<-inClock
+		closed := make(chan struct{})
+		go func() {
+			s.Close()
+			close(closed)
+		}()
+		synctest.Wait()
+		select {
+		case <-closed:
+			t.Error("Close returned while the ticker's goroutine was still reading the clock")
+		default: // Close waits, as it should
+		}
 		close(release)
-		t.Fatal("Close returned while the ticker's goroutine was still reading the clock")
-	case <-time.After(200 * time.Millisecond): // Close waits, as it should
-	}
-	close(release)
-	<-closed
+		<-closed
+	})
 }
