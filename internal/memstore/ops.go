@@ -126,6 +126,7 @@ func (s *Store) setEntry(e *entry, ttl time.Duration) bool {
 	n.mu.Unlock()
 	s.tier.stamp(e)
 	d := s.digest(n.id, k)
+	s.storing.Add(1) // a pass otter asks for from here on is held (see hold)
 	s.cache.Set(d, e)
 	// Once the cache holds e, no older entry under d can enter the tier
 	// (the cache drops one only while it holds it): one there is taken out.
@@ -141,6 +142,8 @@ func (s *Store) setEntry(e *entry, ttl time.Duration) bool {
 	if n.gen.Load() != gen || s.closed.Load() {
 		s.remove(e)
 	}
+	s.storing.Add(-1)
+	s.runHeldAfterStore(d)
 	return true
 }
 

@@ -79,6 +79,7 @@ type Store struct {
 	epoch atomic.Uint64
 
 	count     atomic.Int64 // entries linked into a namespace: in the cache or the tier
+	storing   atomic.Int32 // stores between the start and the end of their calls to otter (see hold)
 	evictions atomic.Uint64
 	expired   atomic.Uint64
 
@@ -89,6 +90,14 @@ type Store struct {
 	tasks  chan func() // otter's maintenance, run by maintain
 	stop   chan struct{}
 	done   chan struct{}
+
+	// The tasks held for a store to run (see hold).
+	heldMu  sync.Mutex
+	held    [heldKinds]func() // by kind; guarded by heldMu
+	holds   uint64            // holds so far; guarded by heldMu
+	heldSeq atomic.Uint64     // the number of the hold while a task is held, 0 while none is; written under heldMu
+	armed   atomic.Bool       // maintain watches the held tasks (see watchHeld)
+	heldCh  chan struct{}     // tells maintain to watch them
 }
 
 // New returns a store. It runs three goroutines until Close: otter's
@@ -106,6 +115,7 @@ func New(cfg Config) *Store {
 		weigher: cfg.Weigher,
 		names:   map[string]*Namespace{},
 		tasks:   make(chan func(), 16),
+		heldCh:  make(chan struct{}, 1),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
 	}
@@ -200,20 +210,35 @@ func (s *Store) Reclaim() int {
 // maintain runs otter's maintenance tasks (draining its buffers, evicting,
 // expiring) until Close. One long-lived goroutine does it, so that no
 // caller pays for it and no goroutine is started per task. otter's own
-// periodic clean-up, at the clock's ticks, submits its work here too.
+// periodic clean-up, at the clock's ticks, submits its work here too. It
+// also runs the tasks held for a store that no store ran in time (see
+// hold), by one timer of its own, which it sets and stops itself: it
+// reads the time as the goroutine that made the store does, in a synctest
+// bubble or out of one, whichever goroutine held the task.
 func (s *Store) maintain() {
 	defer close(s.done)
+	timer := time.NewTimer(heldDelay)
+	timer.Stop()
+	defer timer.Stop()
+	var watched uint64 // the hold the timer is set for; 0: the timer is stopped
 	for {
 		select {
 		case fn := <-s.tasks:
 			fn()
+		case <-s.heldCh:
+			watched = s.watchHeld(timer, 0)
+		case <-timer.C:
+			watched = s.watchHeld(timer, watched)
 		case <-s.stop:
-			for { // tasks submitted before the stop still run
+			for { // tasks submitted or held before the stop still run
 				select {
 				case fn := <-s.tasks:
 					fn()
 				default:
-					return
+					if s.heldSeq.Load() == 0 {
+						return
+					}
+					s.runHeld() // its settle, if any, runs at once: the store is closed
 				}
 			}
 		}
@@ -221,9 +246,20 @@ func (s *Store) maintain() {
 }
 
 // execute is otter's executor. It never blocks: a submitter may hold one
-// of otter's locks that the running task needs. When the queue is full, or
-// the store is closed, the caller runs the task itself, as otter allows.
+// of otter's locks that the running task needs. A task asked for while a
+// store is in progress is held for a store to run (see hold); any other
+// goes to the maintenance goroutine. When its queue is full, or the store
+// is closed, the caller runs the task itself, as otter allows.
 func (s *Store) execute(fn func()) {
+	if s.hold(heldPass, fn) {
+		return
+	}
+	s.submit(fn)
+}
+
+// submit hands fn to the maintenance goroutine, or runs it if its queue
+// is full or the store is closed.
+func (s *Store) submit(fn func()) {
 	if !s.closed.Load() {
 		select {
 		case s.tasks <- fn:
@@ -232,6 +268,146 @@ func (s *Store) execute(fn func()) {
 		}
 	}
 	fn()
+}
+
+// heldMask selects the stores that run the held tasks: those whose digest
+// has the bits of heldMask clear, one in heldMask+1.
+const heldMask = 31
+
+// heldDelay is how long a held task waits for such a store before the
+// maintenance goroutine runs it.
+const heldDelay = 500 * time.Microsecond
+
+// The kinds of held tasks, in the order a store runs them: otter's
+// maintenance pass, and the tier's settle, which the pass's evictions may
+// ask for.
+const (
+	heldPass = iota
+	heldSettle
+	heldKinds
+)
+
+// hold holds fn, a task of the given kind, for a store to run, and
+// reports whether it did: it does if a store is in progress, the store is
+// not closed and no task of that kind is held already; the caller hands
+// on any other.
+//
+// A serial stream of misses, each a store into otter, asks otter for a
+// pass at nearly every store. Handed to the maintenance goroutine, each
+// wakes it on another processor, and the two processors then take turns
+// at otter's buffers and policy; that traffic costs a miss more than the
+// pass. So a pass asked for by a store waits, and one store in heldMask+1,
+// picked by its digest, runs it on its own goroutine after its own call
+// to otter returned (see runHeldAfterStore), with the tier's settle if the
+// pass asked for one. Until then otter asks for no other pass: it marks
+// its drain in progress from the request until the pass ends, and a read
+// or a store meanwhile only marks a pass required, which the held pass
+// does. A pass asked for by a read, or by otter's clean-up, goes to the
+// goroutine at once: a read buffer otter does not drain loses the reads'
+// recency, and the hit ratio of a loop with it. If no picked store comes
+// within heldDelay, the goroutine runs the task (see watchHeld).
+//
+// A store in progress is told by storing, which counts the stores between
+// the start and the end of their calls to otter: Go has no goroutine-local
+// state, and otter calls the executor on the goroutine of the operation
+// that asks for the pass. A read's request that comes while another
+// goroutine stores is held too. That only changes who runs the pass and
+// when, never whether: every held task is taken out under heldMu by
+// exactly one of a picked store, the goroutine's timer and the goroutine's
+// stop, and otter's drain protocol lets any goroutine run a pass it asked
+// for.
+func (s *Store) hold(kind int, fn func()) bool {
+	if s.storing.Load() == 0 {
+		return false
+	}
+	s.heldMu.Lock()
+	// Close marks the store closed before it stops the goroutine, which
+	// then takes what is held under heldMu: a task held after that would
+	// be held for ever. It is not held, and its caller runs it.
+	if s.closed.Load() || s.held[kind] != nil {
+		s.heldMu.Unlock()
+		return false
+	}
+	s.held[kind] = fn
+	first := s.heldSeq.Load() == 0
+	if first {
+		s.holds++
+		s.heldSeq.Store(s.holds)
+	}
+	s.heldMu.Unlock()
+	if first && !s.armed.Swap(true) {
+		select {
+		case s.heldCh <- struct{}{}:
+		default:
+		}
+	}
+	return true
+}
+
+// take takes out the task of the given kind held, if any.
+func (s *Store) take(kind int) func() {
+	s.heldMu.Lock()
+	fn := s.held[kind]
+	s.held[kind] = nil
+	if s.held[heldPass] == nil && s.held[heldSettle] == nil {
+		s.heldSeq.Store(0)
+	}
+	s.heldMu.Unlock()
+	return fn
+}
+
+// runHeld runs the held pass, then the held settle: that one may have
+// been asked for by the pass.
+func (s *Store) runHeld() {
+	if fn := s.take(heldPass); fn != nil {
+		fn()
+	}
+	if fn := s.take(heldSettle); fn != nil {
+		fn()
+	}
+}
+
+// runHeldAfterStore runs the held tasks if the store of digest d is one
+// of those picked to (see hold). Its caller has returned from otter and
+// holds no lock. It counts as a store while it runs them, so that the
+// settle the pass asks for is held for it, not handed to the goroutine.
+func (s *Store) runHeldAfterStore(d key) {
+	if d&heldMask != 0 || s.heldSeq.Load() == 0 {
+		return
+	}
+	s.storing.Add(1)
+	s.runHeld()
+	s.storing.Add(-1)
+}
+
+// watchHeld is the maintenance goroutine's watch over the held tasks, at
+// a hold that found it not watching (watched is 0) or at its timer, set
+// for the hold watched. It returns the hold the timer is set for next, or
+// 0 if it stopped watching. A task held at two readings heldDelay apart,
+// under the same hold, has waited heldDelay: it runs it. A task is then
+// run heldDelay after it was held if it was held while the goroutine was
+// not watching (the stream of stores had stopped), and within twice that
+// otherwise: while stores go on, the goroutine wakes once in heldDelay,
+// not once per hold.
+func (s *Store) watchHeld(timer *time.Timer, watched uint64) uint64 {
+	for {
+		seq := s.heldSeq.Load()
+		if seq != 0 && seq == watched {
+			s.runHeld()
+			seq = s.heldSeq.Load() // a settle the pass asked for while a store was in progress
+		}
+		if seq != 0 {
+			timer.Reset(heldDelay)
+			return seq
+		}
+		// Nothing held: stop watching. A hold that finds armed still set
+		// sends nothing; one that comes after the Store finds it clear.
+		s.armed.Store(false)
+		if s.heldSeq.Load() == 0 || s.armed.Swap(true) {
+			return 0
+		}
+		watched = 0
+	}
 }
 
 // resize sets the cache's bound to what the tier's share leaves of the

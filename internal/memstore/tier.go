@@ -124,7 +124,7 @@ type tier struct {
 	walk   sync.Mutex // held by a reclaim for its whole walk: one walker moves cursor at a time
 	hitAt  uint32     // misses at the tier's last hit
 	hit    bool       // the tier has had a hit
-	queued bool       // a trim is queued for the maintenance goroutine
+	queued bool       // a trim is queued for the maintenance goroutine, or held for a store
 
 	settleFn func() // settle, made once: a method value handed on allocates
 }
@@ -270,7 +270,8 @@ func (t *tier) admit(e *entry, d key) bool {
 	t.in.put(d, e)
 	t.filter.add(d, 1)
 	t.held.Add(1)
-	// The drops wait for the maintenance goroutine: here they would hold
+	// The drops wait for the maintenance goroutine, or for the store that
+	// runs a held pass (see Store.hold): here they would hold
 	// otter's eviction lock, which a writer whose buffer is full waits
 	// for, through the ghosts, the index and a namespace's lock. Until
 	// then the tier may pass its share by what one pass of otter's
@@ -278,8 +279,8 @@ func (t *tier) admit(e *entry, d key) bool {
 	queue := t.held.Load() > t.share.Load() && !t.queued
 	t.queued = t.queued || queue
 	t.mu.Unlock()
-	if queue {
-		t.s.execute(t.settleFn)
+	if queue && !t.s.hold(heldSettle, t.settleFn) {
+		t.s.submit(t.settleFn)
 	}
 	return true
 }
