@@ -237,3 +237,51 @@ func TestHeldTaskRunsOnce(t *testing.T) {
 		}
 	}
 }
+
+// A hit in otter hands the held pass to the maintenance goroutine at once
+// (a held pass leaves otter's read buffer undrained); a miss leaves it
+// held.
+func TestHitReleasesTheHeldPass(t *testing.T) {
+	for _, counted := range []bool{false, true} {
+		t.Run("counted="+strconv.FormatBool(counted), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) { // time stands still: the goroutine's timer never fires
+				s := New(Config{MaxEntries: 10})
+				defer s.Close()
+				n := s.Namespace("n")
+				get := func(k string) bool {
+					if counted {
+						_, _, _, ok := n.GetCounted([]byte(k))
+						return ok
+					}
+					_, _, ok := n.Get([]byte(k))
+					return ok
+				}
+				k, _ := keyFor(s, n, false, 0)
+				put(s, n, k, 0)
+				synctest.Wait()
+				var ranOn atomic.Int64
+				wrapHeld(t, s, heldPass, &ranOn)
+				if get("absent") {
+					t.Fatal("a key never stored was found")
+				}
+				synctest.Wait()
+				if ranOn.Load() != 0 || s.heldSeq.Load() == 0 {
+					t.Fatal("a miss released the held pass")
+				}
+				if !get(k) {
+					t.Fatalf("%s was not found", k)
+				}
+				synctest.Wait()
+				switch got := ranOn.Load(); got {
+				case 0:
+					t.Fatal("the held pass did not run after a hit")
+				case goid():
+					t.Fatal("the held pass ran on the reader's goroutine")
+				}
+				if s.heldSeq.Load() != 0 {
+					t.Fatal("a task is still held after a hit")
+				}
+			})
+		})
+	}
+}

@@ -82,6 +82,9 @@ func (n *Namespace) Get(k []byte) (value any, gen uint64, ok bool) {
 	ks := unsafe.String(unsafe.SliceData(k), len(k))
 	d := n.store.digest(n.id, ks)
 	e, ok := n.store.cache.GetIfPresent(d)
+	if ok && n.store.heldSeq.Load() != 0 {
+		n.store.releaseHeld()
+	}
 	// The entry may be another key's with the same digest: the namespace
 	// and key are compared. Otter tested the expiry against a reading that
 	// may be stale; an entry with a time to live is tested again against a
@@ -105,6 +108,9 @@ func (n *Namespace) GetCounted(k []byte) (value any, gen, sets uint64, ok bool) 
 	ks := unsafe.String(unsafe.SliceData(k), len(k))
 	d := n.store.digest(n.id, ks)
 	e, ok := n.store.cache.GetIfPresent(d)
+	if ok && n.store.heldSeq.Load() != 0 {
+		n.store.releaseHeld()
+	}
 	if ok && e.ns == n && sameKey(e.key, ks) && e.gen == n.gen.Load() {
 		if e.expires == 0 {
 			return e.value, 0, 0, true

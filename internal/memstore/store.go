@@ -367,6 +367,28 @@ func (s *Store) runHeld() {
 	}
 }
 
+// releaseHeld hands the held tasks to the maintenance goroutine. A hit in
+// otter calls it: each hit is recorded in otter's read buffer, which no
+// pass drains while one is held, and a read buffer left full drops the
+// reads' recency (the hit ratio of a loop falls with it). So a pass is
+// held only through a stream of misses, where it saves most, and a hit
+// ends the hold. A hit that finds another releasing leaves it to that
+// one.
+func (s *Store) releaseHeld() {
+	if !s.heldMu.TryLock() {
+		return
+	}
+	var fns [heldKinds]func()
+	fns, s.held = s.held, [heldKinds]func(){}
+	s.heldSeq.Store(0)
+	s.heldMu.Unlock()
+	for _, fn := range fns {
+		if fn != nil {
+			s.submit(fn)
+		}
+	}
+}
+
 // runHeldAfterStore runs the held tasks if the store of digest d is one
 // of those picked to (see hold). Its caller has returned from otter and
 // holds no lock. It counts as a store while it runs them, so that the
