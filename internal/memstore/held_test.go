@@ -285,3 +285,30 @@ func TestHitReleasesTheHeldPass(t *testing.T) {
 		})
 	}
 }
+
+// A store made while another goroutine stores holds nothing: its pass goes
+// to the maintenance goroutine.
+func TestConcurrentStoresHoldNothing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) { // time stands still: the goroutine's timer never fires
+		s := New(Config{MaxEntries: 10})
+		defer s.Close()
+		n := s.Namespace("n")
+		k, next := keyFor(s, n, false, 0)
+		put(s, n, k, 0)
+		synctest.Wait()
+		if s.heldSeq.Load() == 0 {
+			t.Fatal("a lone store held nothing")
+		}
+		time.Sleep(heldDelay) // the goroutine runs what is held
+		synctest.Wait()
+		s.storing.Add(1) // another goroutine's store, in progress
+		defer s.storing.Add(-1)
+		for range 5 {
+			k, next = keyFor(s, n, false, next)
+			put(s, n, k, 0)
+			if s.heldSeq.Load() != 0 {
+				t.Fatal("a store made while another was in progress held a task")
+			}
+		}
+	})
+}

@@ -288,9 +288,9 @@ const (
 )
 
 // hold holds fn, a task of the given kind, for a store to run, and
-// reports whether it did: it does if a store is in progress, the store is
-// not closed and no task of that kind is held already; the caller hands
-// on any other.
+// reports whether it did: it does if one store, and only one, is in
+// progress, the store is not closed and no task of that kind is held
+// already; the caller hands on any other.
 //
 // A serial stream of misses, each a store into otter, asks otter for a
 // pass at nearly every store. Handed to the maintenance goroutine, each
@@ -302,22 +302,26 @@ const (
 // pass asked for one. Until then otter asks for no other pass: it marks
 // its drain in progress from the request until the pass ends, and a read
 // or a store meanwhile only marks a pass required, which the held pass
-// does. A pass asked for by a read, or by otter's clean-up, goes to the
-// goroutine at once: a read buffer otter does not drain loses the reads'
+// does. So a pass asked for by a read, or by otter's clean-up, goes to the
+// goroutine at once, and a hit in otter hands on a held pass (see
+// releaseHeld): a read buffer otter does not drain loses the reads'
 // recency, and the hit ratio of a loop with it. If no picked store comes
-// within heldDelay, the goroutine runs the task (see watchHeld).
+// within heldDelay, the goroutine runs the task (see watchHeld). Stores
+// from several goroutines at once hold nothing: one pass on the goroutine
+// then serves many stores, and a store that ran it would make the others
+// wait for otter's eviction lock.
 //
 // A store in progress is told by storing, which counts the stores between
 // the start and the end of their calls to otter: Go has no goroutine-local
 // state, and otter calls the executor on the goroutine of the operation
-// that asks for the pass. A read's request that comes while another
+// that asks for the pass. A read's request that comes while one other
 // goroutine stores is held too. That only changes who runs the pass and
 // when, never whether: every held task is taken out under heldMu by
 // exactly one of a picked store, the goroutine's timer and the goroutine's
 // stop, and otter's drain protocol lets any goroutine run a pass it asked
 // for.
 func (s *Store) hold(kind int, fn func()) bool {
-	if s.storing.Load() == 0 {
+	if s.storing.Load() != 1 {
 		return false
 	}
 	s.heldMu.Lock()
