@@ -235,7 +235,13 @@ func (s *Store) maintain() {
 				case fn := <-s.tasks:
 					fn()
 				default:
-					if s.heldSeq.Load() == 0 {
+					// Read under heldMu: a hold that found the store
+					// open may still be holding its task, and this
+					// waits for it to finish (see hold).
+					s.heldMu.Lock()
+					held := s.heldSeq.Load() != 0
+					s.heldMu.Unlock()
+					if !held {
 						return
 					}
 					s.runHeld() // its settle, if any, runs at once: the store is closed
