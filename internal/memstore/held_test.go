@@ -46,18 +46,53 @@ func wrapHeld(t *testing.T, s *Store, kind int, ranOn *atomic.Int64) {
 	}
 }
 
+// holding returns a store whose lone store of k, a key not picked to run
+// the held tasks, left otter's pass held; its namespace; and where keyFor
+// goes on from. The caller closes the store. It runs in a bubble, where
+// the maintenance goroutine's timer fires only when the test sleeps.
+func holding(t *testing.T) (s *Store, n *Namespace, k string, next int) {
+	t.Helper()
+	s = New(Config{MaxEntries: 10})
+	n = s.Namespace("n")
+	k, next = keyFor(s, n, false, 0)
+	put(s, n, k, 0)
+	synctest.Wait()
+	return s, n, k, next
+}
+
+// probeHeld makes the held pass record the goroutine that runs it, and
+// returns the record: 0 until it runs.
+func probeHeld(t *testing.T, s *Store) *atomic.Int64 {
+	t.Helper()
+	ranOn := new(atomic.Int64)
+	wrapHeld(t, s, heldPass, ranOn)
+	return ranOn
+}
+
+// ranOnTheGoroutine fails unless the held pass that ranOn probes has run
+// (when says when it should have), on another goroutine than the test's,
+// and nothing is held any more.
+func ranOnTheGoroutine(t *testing.T, s *Store, ranOn *atomic.Int64, when string) {
+	t.Helper()
+	switch got := ranOn.Load(); got {
+	case 0:
+		t.Fatalf("the held pass did not run %s", when)
+	case goid():
+		t.Fatalf("the held pass ran %s on the test's goroutine", when)
+	}
+	if s.heldSeq.Load() != 0 {
+		t.Fatalf("a task is still held %s", when)
+	}
+}
+
 // A pass otter asks for during a store is held until a picked store runs
 // it, on the store's own goroutine; the stores before it leave it held.
 func TestPickedStoreRunsTheHeldPass(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) { // time stands still: the goroutine's timer never fires
-		s := New(Config{MaxEntries: 10})
+		s, n, _, next := holding(t)
 		defer s.Close()
-		n := s.Namespace("n")
-		k, next := keyFor(s, n, false, 0)
-		put(s, n, k, 0)
-		synctest.Wait()
-		var ranOn atomic.Int64
-		wrapHeld(t, s, heldPass, &ranOn)
+		ranOn := probeHeld(t, s)
+		var k string
 		for range 5 {
 			k, next = keyFor(s, n, false, next)
 			put(s, n, k, 0)
@@ -81,14 +116,9 @@ func TestPickedStoreRunsTheHeldPass(t *testing.T) {
 // heldDelay after it was held, not sooner.
 func TestGoroutineRunsTheHeldPassAfterHeldDelay(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := New(Config{MaxEntries: 10})
+		s, _, _, _ := holding(t)
 		defer s.Close()
-		n := s.Namespace("n")
-		k, _ := keyFor(s, n, false, 0)
-		put(s, n, k, 0)
-		synctest.Wait()
-		var ranOn atomic.Int64
-		wrapHeld(t, s, heldPass, &ranOn)
+		ranOn := probeHeld(t, s)
 		time.Sleep(heldDelay - time.Nanosecond)
 		synctest.Wait()
 		if ranOn.Load() != 0 {
@@ -96,26 +126,15 @@ func TestGoroutineRunsTheHeldPassAfterHeldDelay(t *testing.T) {
 		}
 		time.Sleep(time.Nanosecond)
 		synctest.Wait()
-		switch got := ranOn.Load(); got {
-		case 0:
-			t.Fatal("the held pass did not run at heldDelay")
-		case goid():
-			t.Fatal("the held pass ran on the test's goroutine")
-		}
-		if s.heldSeq.Load() != 0 {
-			t.Fatal("a task is still held after the goroutine ran it")
-		}
+		ranOnTheGoroutine(t, s, ranOn, "at heldDelay")
 	})
 }
 
 // A pass asked for by a read goes to the maintenance goroutine at once.
 func TestReadAsksForAPassAtOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := New(Config{MaxEntries: 10})
+		s, n, k, _ := holding(t)
 		defer s.Close()
-		n := s.Namespace("n")
-		k, _ := keyFor(s, n, false, 0)
-		put(s, n, k, 0)
 		time.Sleep(heldDelay) // the goroutine runs the held pass: otter may ask for another
 		synctest.Wait()
 		if s.heldSeq.Load() != 0 {
@@ -185,13 +204,8 @@ func TestSettleFollowsAStoreRunPass(t *testing.T) {
 // A task held at Close runs before Close returns, and none is held after.
 func TestCloseRunsTheHeldPass(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		s := New(Config{MaxEntries: 10})
-		n := s.Namespace("n")
-		k, _ := keyFor(s, n, false, 0)
-		put(s, n, k, 0)
-		synctest.Wait()
-		var ranOn atomic.Int64
-		wrapHeld(t, s, heldPass, &ranOn)
+		s, _, _, _ := holding(t)
+		ranOn := probeHeld(t, s)
 		s.Close()
 		if ranOn.Load() == 0 {
 			t.Fatal("the pass held at Close did not run")
@@ -245,9 +259,8 @@ func TestHitReleasesTheHeldPass(t *testing.T) {
 	for _, counted := range []bool{false, true} {
 		t.Run("counted="+strconv.FormatBool(counted), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) { // time stands still: the goroutine's timer never fires
-				s := New(Config{MaxEntries: 10})
+				s, n, k, _ := holding(t)
 				defer s.Close()
-				n := s.Namespace("n")
 				get := func(k string) bool {
 					if counted {
 						_, _, _, ok := n.GetCounted([]byte(k))
@@ -256,11 +269,7 @@ func TestHitReleasesTheHeldPass(t *testing.T) {
 					_, _, ok := n.Get([]byte(k))
 					return ok
 				}
-				k, _ := keyFor(s, n, false, 0)
-				put(s, n, k, 0)
-				synctest.Wait()
-				var ranOn atomic.Int64
-				wrapHeld(t, s, heldPass, &ranOn)
+				ranOn := probeHeld(t, s)
 				if get("absent") {
 					t.Fatal("a key never stored was found")
 				}
@@ -272,15 +281,7 @@ func TestHitReleasesTheHeldPass(t *testing.T) {
 					t.Fatalf("%s was not found", k)
 				}
 				synctest.Wait()
-				switch got := ranOn.Load(); got {
-				case 0:
-					t.Fatal("the held pass did not run after a hit")
-				case goid():
-					t.Fatal("the held pass ran on the reader's goroutine")
-				}
-				if s.heldSeq.Load() != 0 {
-					t.Fatal("a task is still held after a hit")
-				}
+				ranOnTheGoroutine(t, s, ranOn, "after a hit")
 			})
 		})
 	}
@@ -290,12 +291,8 @@ func TestHitReleasesTheHeldPass(t *testing.T) {
 // to the maintenance goroutine.
 func TestConcurrentStoresHoldNothing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) { // time stands still: the goroutine's timer never fires
-		s := New(Config{MaxEntries: 10})
+		s, n, _, next := holding(t)
 		defer s.Close()
-		n := s.Namespace("n")
-		k, next := keyFor(s, n, false, 0)
-		put(s, n, k, 0)
-		synctest.Wait()
 		if s.heldSeq.Load() == 0 {
 			t.Fatal("a lone store held nothing")
 		}
@@ -304,6 +301,7 @@ func TestConcurrentStoresHoldNothing(t *testing.T) {
 		s.storing.Add(1) // another goroutine's store, in progress
 		defer s.storing.Add(-1)
 		for range 5 {
+			var k string
 			k, next = keyFor(s, n, false, next)
 			put(s, n, k, 0)
 			if s.heldSeq.Load() != 0 {
