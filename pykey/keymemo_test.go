@@ -50,12 +50,12 @@ func crowd(t testing.TB, m *keyMemo, g Generator, typed bool, fn cachetoolz.Func
 	if !ok {
 		return
 	}
-	other := memoCall{id: "\x00other call", key: "0123456789abcdef0123456789abcdef"}
+	other := []byte("\x00other call")
 	i, j := twoway.Ways(maphash.Bytes(m.seed, id))
-	m.table.Put(i, j, &twoway.Slot[memoCall]{Value: other})
-	m.table.Put(i, j, &twoway.Slot[memoCall]{Value: other})
+	m.table.Put(i, j, newMemoCall(other, "0123456789abcdef0123456789abcdef"))
+	m.table.Put(i, j, newMemoCall(other, "0123456789abcdef0123456789abcdef"))
 	for _, k := range []uint64{i, j} {
-		if s := m.table.Load(k); s == nil || s.Value != other {
+		if s := m.table.Load(k); s == nil || !s.Value.is(other) {
 			t.Fatalf("slot %d of %#v holds %v, want the other call", k, args, s)
 		}
 	}
