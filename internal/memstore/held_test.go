@@ -310,3 +310,60 @@ func TestConcurrentStoresHoldNothing(t *testing.T) {
 		}
 	})
 }
+
+// waitingForLock reports whether a goroutine running fn (a function's name
+// as a stack shows it) is blocked locking a sync.Mutex.
+func waitingForLock(fn string) bool {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "[sync.Mutex.Lock") && strings.Contains(g, fn) {
+			return true
+		}
+	}
+	return false
+}
+
+// A hold reads closed and holds its task under heldMu, and Close does not
+// take heldMu: a hold that found the store open may hold its task after
+// Close marked the store closed. The goroutine's stop path must then still
+// run it, not return because it read nothing held without heldMu.
+func TestCloseRunsATaskHeldAsItCloses(t *testing.T) {
+	s := New(Config{MaxEntries: 10})
+	var ran atomic.Bool
+	s.heldMu.Lock() // a hold in progress, that found the store open
+	closed := make(chan struct{})
+	go func() {
+		defer close(closed)
+		s.Close()
+	}()
+	// The goroutine reaches its stop path: it waits there for heldMu, or
+	// (reading without it) finds nothing held and returns.
+	returned := func() bool {
+		select {
+		case <-s.done:
+			return true
+		default:
+			return false
+		}
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !waitingForLock("(*Store).maintain") && !returned() {
+		if time.Now().After(deadline) {
+			t.Fatal("the maintenance goroutine neither returned nor waited for heldMu")
+		}
+		time.Sleep(time.Millisecond) // between two looks at its state
+	}
+	s.held[heldPass] = func() { ran.Store(true) }
+	s.holds++
+	s.heldSeq.Store(s.holds)
+	s.heldMu.Unlock()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not return")
+	}
+	if !ran.Load() || s.heldSeq.Load() != 0 {
+		t.Fatal("a task held as the store closed was never run")
+	}
+}
