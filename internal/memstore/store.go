@@ -256,11 +256,14 @@ func (s *Store) maintain() {
 // store is in progress is held for a store to run (see hold); any other
 // goes to the maintenance goroutine. When its queue is full, or the store
 // is closed, the caller runs the task itself, as otter allows.
-func (s *Store) execute(fn func()) {
-	if s.hold(heldPass, fn) {
-		return
+func (s *Store) execute(fn func()) { s.schedule(heldPass, fn) }
+
+// schedule holds fn, a task of the given kind, for a store to run (see
+// hold), or else hands it to the maintenance goroutine (see submit).
+func (s *Store) schedule(kind int, fn func()) {
+	if !s.hold(kind, fn) {
+		s.submit(fn)
 	}
-	s.submit(fn)
 }
 
 // submit hands fn to the maintenance goroutine, or runs it if its queue

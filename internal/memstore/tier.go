@@ -279,8 +279,8 @@ func (t *tier) admit(e *entry, d key) bool {
 	queue := t.held.Load() > t.share.Load() && !t.queued
 	t.queued = t.queued || queue
 	t.mu.Unlock()
-	if queue && !t.s.hold(heldSettle, t.settleFn) {
-		t.s.submit(t.settleFn)
+	if queue {
+		t.s.schedule(heldSettle, t.settleFn)
 	}
 	return true
 }
