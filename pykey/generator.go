@@ -45,8 +45,8 @@ func (g Generator) Key(typed bool, fn cachetoolz.Function, args []any) (string, 
 	var idBuf [memoMaxID]byte
 	id, memoable := appendIdentity(idBuf[:0], proto, typed, module, name, args)
 	if memoable {
-		if k, ok := theMemo().get(id); ok {
-			return k, nil
+		if c := theMemo().Get(id); c != nil {
+			return c.Key(), nil
 		}
 	}
 	p := picklers.Get().(*pickler)
@@ -62,7 +62,7 @@ func (g Generator) Key(typed bool, fn cachetoolz.Function, args []any) (string, 
 	var buf [2 * md5.Size]byte
 	k := string(appendHex(buf[:0], &sum))
 	if memoable {
-		theMemo().put(id, k)
+		theMemo().Put(id, k, "")
 	}
 	return k, nil
 }

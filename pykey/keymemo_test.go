@@ -3,13 +3,12 @@ package pykey
 import (
 	"crypto/md5"
 	"encoding/hex"
-	"hash/maphash"
 	"math"
 	"sync"
 	"testing"
 
 	"github.com/cachetoolz/cachetoolz"
-	"github.com/cachetoolz/cachetoolz/internal/twoway"
+	"github.com/cachetoolz/cachetoolz/internal/keymemo"
 )
 
 // direct is the key of a call computed without the memo: the MD5 of its
@@ -39,7 +38,7 @@ var memoCalls = [][]any{
 
 // crowd fills both slots of the call's identity, when it has one, with
 // the entry of another call, as other calls sharing its slots leave them.
-func crowd(t testing.TB, m *keyMemo, g Generator, typed bool, fn cachetoolz.Function, args []any) {
+func crowd(t testing.TB, m *keymemo.Memo, g Generator, typed bool, fn cachetoolz.Function, args []any) {
 	t.Helper()
 	proto, module, name, err := g.resolve(fn)
 	if err != nil {
@@ -51,11 +50,11 @@ func crowd(t testing.TB, m *keyMemo, g Generator, typed bool, fn cachetoolz.Func
 		return
 	}
 	other := []byte("\x00other call")
-	i, j := twoway.Ways(maphash.Bytes(m.seed, id))
-	m.table.Put(i, j, newMemoCall(other, "0123456789abcdef0123456789abcdef"))
-	m.table.Put(i, j, newMemoCall(other, "0123456789abcdef0123456789abcdef"))
+	i, j := m.Ways(id)
+	m.PutIn(i, j, other, "0123456789abcdef0123456789abcdef", "")
+	m.PutIn(i, j, other, "0123456789abcdef0123456789abcdef", "")
 	for _, k := range []uint64{i, j} {
-		if s := m.table.Load(k); s == nil || !s.Value.is(other) {
+		if s := m.At(k); s == nil || !s.Is(other) {
 			t.Fatalf("slot %d of %#v holds %v, want the other call", k, args, s)
 		}
 	}
@@ -76,7 +75,7 @@ func TestMemoKeysEqualComputed(t *testing.T) {
 	saved := memo.Load()
 	defer memo.Store(saved)
 	for _, crowded := range []bool{true, false} {
-		m := newKeyMemo()
+		m := keymemo.New()
 		memo.Store(m)
 		for round := range 3 {
 			for _, g := range gens {
@@ -172,7 +171,7 @@ func FuzzMemoKey(f *testing.F) {
 	f.Add(int64(-1), math.Float64bits(math.NaN()), "", []byte(nil), false, uint8(7))
 	f.Add(int64(math.MaxInt64), uint64(1<<63), "é", []byte{0xff}, true, uint8(200))
 	saved := memo.Load()
-	m := newKeyMemo()
+	m := keymemo.New()
 	memo.Store(m)
 	f.Cleanup(func() { memo.Store(saved) })
 	f.Fuzz(func(t *testing.T, i int64, fbits uint64, s string, b []byte, x bool, shape uint8) {
@@ -204,34 +203,6 @@ func FuzzMemoKey(f *testing.F) {
 	})
 }
 
-// The memo keeps nearly every one of a quarter of its size of calls (about
-// 98% of them, where one slot per call would keep about 88%): a cache's hot
-// calls find their keys there.
-func TestMemoHoldsItsShare(t *testing.T) {
-	m := newKeyMemo()
-	const calls = memoSlots / 4
-	const key = "0123456789abcdef0123456789abcdef"
-	id := func(i int) []byte {
-		b, ok := appendIdentity(nil, 4, false, "m", "f", []any{i})
-		if !ok {
-			t.Fatal("an int argument is not remembered")
-		}
-		return b
-	}
-	for i := range calls {
-		m.put(id(i), key)
-	}
-	found := 0
-	for i := range calls {
-		if k, ok := m.get(id(i)); ok && k == key {
-			found++
-		}
-	}
-	if found < calls*90/100 {
-		t.Fatalf("the memo holds %d of the last %d calls, want at least 90%%", found, calls)
-	}
-}
-
 // Goroutines that need the memo at once, before it is made, all get the
 // one memo, which stays.
 func TestTheMemoIsOne(t *testing.T) {
@@ -239,7 +210,7 @@ func TestTheMemoIsOne(t *testing.T) {
 	defer memo.Store(saved)
 	memo.Store(nil)
 	const goroutines = 8
-	got := make([]*keyMemo, goroutines)
+	got := make([]*keymemo.Memo, goroutines)
 	var wg sync.WaitGroup
 	for g := range goroutines {
 		wg.Go(func() { got[g] = theMemo() })

@@ -1,0 +1,123 @@
+// Package keymemo remembers the keys of recent calls: a bounded table that
+// maps a call's identity, a few bytes that say everything its key depends
+// on, to the key computed for it, so that the same call again (what a cache
+// hit is) skips computing the key. It holds the key's bytes in the entry
+// itself, and beside them the key that a backend joined from it, if any.
+//
+// The table is a twoway.Table: a hash of the identity picks two slots, and
+// a lookup takes an entry only if its identity is equal, byte for byte, to
+// the one asked for, so that the memo never changes a key, whichever calls
+// share its slots.
+package keymemo
+
+import (
+	"hash/maphash"
+	"unsafe"
+
+	"github.com/cachetoolz/cachetoolz/internal/twoway"
+)
+
+const (
+	// MaxID is the longest identity remembered.
+	MaxID = 184
+	// MaxKey is the longest key remembered.
+	MaxKey = 64
+	// Slots is the number of entries a Memo holds at most: with the
+	// bounds above, it holds about 1.2 MiB besides the joined keys.
+	Slots = twoway.Size
+)
+
+// A Memo is a table of remembered keys. Its methods may be called from
+// several goroutines at once.
+type Memo struct {
+	seed  maphash.Seed
+	table twoway.Table[Call]
+}
+
+// New returns an empty Memo with a hash seed of its own.
+func New() *Memo {
+	return &Memo{seed: maphash.MakeSeed()}
+}
+
+// A Call is one remembered call: its identity, its key, and the key a
+// backend joined from it. It is never changed once remembered, so that its
+// strings may be kept.
+type Call struct {
+	// joined comes first, and the key's bytes before the identity's, so
+	// that a lookup of a short identity reads the entry's first two lines
+	// of memory only.
+	joined string
+	idLen  uint8
+	keyLen uint8
+	key    [MaxKey]byte
+	id     [MaxID]byte
+}
+
+// Is reports whether c remembers the call of identity id.
+func (c *Call) Is(id []byte) bool {
+	return int(c.idLen) == len(id) && string(c.id[:len(id)]) == string(id)
+}
+
+// Key returns c's key: a string over c's own memory.
+func (c *Call) Key() string {
+	return unsafe.String(&c.key[0], int(c.keyLen))
+}
+
+// Joined returns the joined key remembered with c's key, empty if none.
+func (c *Call) Joined() string { return c.joined }
+
+// Fits reports whether a call of identity id and key key can be
+// remembered.
+func Fits(id []byte, key string) bool {
+	return len(id) <= MaxID && len(key) <= MaxKey && len(key) > 0
+}
+
+// Ways returns the indexes of the two slots where the call of identity id
+// is looked for.
+func (m *Memo) Ways(id []byte) (i, j uint64) {
+	return twoway.Ways(maphash.Bytes(m.seed, id))
+}
+
+// At returns the entry in slot i, nil if the slot is empty.
+func (m *Memo) At(i uint64) *Call {
+	if s := m.table.Load(i); s != nil {
+		return &s.Value
+	}
+	return nil
+}
+
+// Get returns the remembered call of identity id, or nil.
+func (m *Memo) Get(id []byte) *Call {
+	i, j := m.Ways(id)
+	if s := m.table.Load(i); s != nil && s.Value.Is(id) {
+		return &s.Value
+	}
+	if s := m.table.Load(j); s != nil && s.Value.Is(id) {
+		return &s.Value
+	}
+	return nil
+}
+
+// Put remembers key, and joined with it, for the call of identity id, and
+// returns the entry that holds them; it remembers nothing and returns nil
+// when they do not fit (see Fits). The entry takes the first of id's
+// slots that is empty, or else the one whose call was remembered first.
+func (m *Memo) Put(id []byte, key, joined string) *Call {
+	i, j := m.Ways(id)
+	return m.PutIn(i, j, id, key, joined)
+}
+
+// PutIn is Put in slot i or j, which need not be id's.
+func (m *Memo) PutIn(i, j uint64, id []byte, key, joined string) *Call {
+	if !Fits(id, key) {
+		return nil
+	}
+	s := &twoway.Slot[Call]{}
+	c := &s.Value
+	c.joined = joined
+	c.idLen, c.keyLen = uint8(len(id)), uint8(len(key))
+	copy(c.id[:], id)
+	copy(c.key[:], key)
+	m.table.Put(i, j, s)
+	return c
+}

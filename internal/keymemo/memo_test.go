@@ -1,0 +1,97 @@
+package keymemo
+
+import (
+	"encoding/binary"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// id is the identity of call i in these tests.
+func id(i int) []byte { return binary.AppendUvarint([]byte("call"), uint64(i)) }
+
+// The memo keeps nearly every one of a quarter of its size of calls (about
+// 98% of them, where one slot per call would keep about 88%): a cache's hot
+// calls find their keys there.
+func TestMemoHoldsItsShare(t *testing.T) {
+	m := New()
+	const calls = Slots / 4
+	for i := range calls {
+		m.Put(id(i), strconv.Itoa(i), "ns:"+strconv.Itoa(i))
+	}
+	found := 0
+	for i := range calls {
+		if c := m.Get(id(i)); c != nil {
+			if c.Key() != strconv.Itoa(i) || c.Joined() != "ns:"+strconv.Itoa(i) {
+				t.Fatalf("call %d: got key %q joined %q", i, c.Key(), c.Joined())
+			}
+			found++
+		}
+	}
+	if found < calls*90/100 {
+		t.Fatalf("the memo holds %d of the last %d calls, want at least 90%%", found, calls)
+	}
+}
+
+// An entry answers only its own identity: not a prefix of it, not a longer
+// one, not one that differs in a byte, whichever slot it is in.
+func TestMemoAnswersItsIdentityOnly(t *testing.T) {
+	m := New()
+	base := []byte("\x01abc\x00")
+	i, j := m.Ways(base)
+	m.PutIn(i, j, base, "k", "")
+	for _, other := range [][]byte{[]byte("\x01abc"), []byte("\x01abc\x00\x00"), []byte("\x01abd\x00"), {}, nil} {
+		oi, oj := m.Ways(other)
+		// Put the entry where the other identity looks, too.
+		m.PutIn(oi, oj, base, "k", "")
+		if c := m.Get(other); c != nil {
+			t.Errorf("Get(%q) = %q, remembered for %q", other, c.Key(), base)
+		}
+	}
+	if c := m.Get(base); c == nil || c.Key() != "k" {
+		t.Errorf("Get(%q) = %v, want key k", base, c)
+	}
+}
+
+// What does not fit is not remembered; what fits exactly is.
+func TestMemoBounds(t *testing.T) {
+	m := New()
+	long := []byte(strings.Repeat("i", MaxID))
+	key := strings.Repeat("k", MaxKey)
+	if c := m.Put(long, key, "j"); c == nil || m.Get(long) != c || c.Key() != key {
+		t.Fatalf("an identity of MaxID bytes and a key of MaxKey bytes are not remembered")
+	}
+	for _, tc := range []struct {
+		id  []byte
+		key string
+	}{
+		{append(long, 'x'), "k"},
+		{[]byte("i"), key + "k"},
+		{[]byte("i"), ""},
+	} {
+		if c := m.Put(tc.id, tc.key, ""); c != nil || m.Get(tc.id) != nil {
+			t.Errorf("identity of %d bytes with key of %d bytes was remembered", len(tc.id), len(tc.key))
+		}
+	}
+}
+
+// Goroutines that remember and look up the same calls at once see either
+// nothing or the whole entry put for the identity (run with -race).
+func TestMemoConcurrent(t *testing.T) {
+	m := New()
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for n := range 2000 {
+				i := (n*7 + g) % 300
+				if c := m.Get(id(i)); c != nil && (c.Key() != strconv.Itoa(i) || c.Joined() != "j"+strconv.Itoa(i)) {
+					t.Errorf("call %d: key %q joined %q", i, c.Key(), c.Joined())
+					return
+				}
+				m.Put(id(i), strconv.Itoa(i), "j"+strconv.Itoa(i))
+			}
+		})
+	}
+	wg.Wait()
+}
