@@ -74,3 +74,19 @@ type Backend interface {
 type PlainBackend interface {
 	PlainValues() bool
 }
+
+// KeyJoiner is an optional interface of a [Backend] that keeps the entry
+// of a namespace and a key under one key of its own, joined from the two,
+// such as the Redis backend's seed layout (namespace:key). A wrapper that
+// remembers the keys of its calls (see [PureKeyGenerator]) remembers the
+// joined key beside each, and reads the entry of a remembered call with
+// GetJoined, so that a hit spends nothing on joining them again.
+type KeyJoiner interface {
+	// JoinKey returns the key under which the entry of namespace and key
+	// is kept, or false if there is no such single key (the Redis
+	// backend's default layout, whose keys change with every clear).
+	JoinKey(namespace, key string) (joined string, ok bool)
+	// GetJoined is Get of the entry of namespace and key, given joined,
+	// what JoinKey returned for them.
+	GetJoined(ctx context.Context, namespace, key, joined string) (value []byte, gen uint64, err error)
+}

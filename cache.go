@@ -15,6 +15,7 @@ import (
 // with New, or use Default.
 type Cache struct {
 	backend  Backend
+	joiner   KeyJoiner       // the backend, if it is one
 	mem      *memstore.Store // set when the backend keeps Go values
 	near     *near           // the local tier (Config.Local), or nil
 	cfg      Config
@@ -72,6 +73,7 @@ func New(backend Backend, cfg *Config) (*Cache, error) {
 		namespaces: map[string]*namespace{},
 		userNow:    cfg != nil && cfg.Now != nil,
 	}
+	cache.joiner, _ = backend.(KeyJoiner)
 	if c.Local != nil {
 		if cache.near, err = newNear(cache, backend, c.Local); err != nil {
 			return nil, err

@@ -49,6 +49,8 @@ type wrapper[R any] struct {
 	valueMem    *memstore.Namespace // ns.mem when its entries are bare Go values, else nil: the hit path
 	local       *memstore.Namespace // ns.local: the local tier, or nil (near.go)
 	memTyped    memstore.Typed[R]   // stores bare results with their entries
+	memo        bool                // the keys of calls are remembered: see memoizes
+	memoID      [8]byte             // the wrapper's number, which its calls' identities start with
 }
 
 // shape is what a wrapper's signature lets its function and callers do.
@@ -129,6 +131,9 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 	for i, t := range argTypes {
 		w.args[i] = newArgInfo(t, opts.Typed)
 	}
+	if w.memo = w.memoizes(); w.memo {
+		binary.BigEndian.PutUint64(w.memoID[:], wrapperIDs.Add(1))
+	}
 	if w.keys == nil && len(w.args) == 1 && w.args[0].fast == fastInt && len(w.args[0].tag) == 0 {
 		// The prefix and the tag of the int's encoding, which intKey
 		// follows with the value's eight bytes (TestIntKeyMatchesKey1).
@@ -166,25 +171,28 @@ func uncached[T, R any](w *wrapper[R], ctx context.Context, kerr error, args T, 
 // then the generator's key copied into b, and returns the generator's key
 // as a string too: the backend key, which lookupRemote then need not copy
 // out of the key.
-func (w *wrapper[R]) custom(b []byte, args ...any) ([]byte, string, error) {
+func (w *wrapper[R]) custom(b []byte, args ...any) ([]byte, backendKey, error) {
 	k, err := w.keys.Key(w.typed, w.fn, args)
 	if err != nil {
-		return nil, "", fmt.Errorf("cachetoolz: key generator: %w", err)
+		return nil, backendKey{}, fmt.Errorf("cachetoolz: key generator: %w", err)
 	}
-	return append(append(b, keyCustom), k...), k, nil
+	return append(append(b, keyCustom), k...), backendKey{key: k}, nil
 }
 
 // probe is what a lookup learnt that the store after a load needs.
 type probe struct {
 	gen   uint64
-	genOK bool     // the backend answered: gen is valid and a store may follow
-	retry bool     // the caller's context ended the lookup: the load looks again
-	force bool     // the load runs the function even if a result is stored
-	quiet bool     // a memory lookup: sets is valid
-	sets  uint64   // the memory namespace's Sets, read before the lookup
-	key   string   // the backend key (bytes path only); a call's lookup may be given it
-	x     *extra   // what the freshness paths need; nil on the usual ones
-	near  nearSnap // the local tier before the remote read, if the cache has one
+	genOK bool   // the backend answered: gen is valid and a store may follow
+	retry bool   // the caller's context ended the lookup: the load looks again
+	force bool   // the load runs the function even if a result is stored
+	quiet bool   // a memory lookup: sets is valid
+	sets  uint64 // the memory namespace's Sets, read before the lookup
+	key   string // the backend key (bytes path only); a call's lookup may be given it
+	// joined is what the backend joined from key (see KeyJoiner) when the
+	// call's key was remembered: a call's lookup may be given it.
+	joined string
+	x      *extra   // what the freshness paths need; nil on the usual ones
+	near   nearSnap // the local tier before the remote read, if the cache has one
 }
 
 // extra is what a lookup found that only the freshness paths (freshflight.go)
@@ -221,7 +229,7 @@ func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (
 			}
 			r, ok = w.lookupRemote(ctx, key, p, l != lookAgain) // it judges freshness itself
 		} else {
-			r, *p, ok = w.lookupFresh(ctx, key, l)
+			r, *p, ok = w.lookupFresh(ctx, key, l, backendKey{key: p.key, joined: p.joined})
 		}
 		return r, ok
 	}
@@ -373,8 +381,9 @@ func loadBody[T, R any](w *wrapper[R], lc *loadContext, key string, p probe, fn 
 		bctx = context.WithoutCancel(ctx)
 	}
 	if (p.genOK || p.retry) && !p.force && !w.quiet(p) { // the cache may hold the result by now
-		// lookup neither keeps nor changes the key it is given.
-		var p2 probe
+		// lookup neither keeps nor changes the key it is given; the
+		// backend keys are the call's.
+		p2 := probe{key: p.key, joined: p.joined}
 		r, ok := w.lookup(bctx, unsafe.Slice(unsafe.StringData(key), len(key)), lookAgain, &p2)
 		if ok {
 			return r, nil

@@ -10,15 +10,16 @@ import (
 // once some call has been given a control (see WithControl): it finds the
 // call's control, and judges the freshness of what it finds. What only the
 // freshness paths use goes in p.x, with ok false: the miss that follows
-// takes the freshness path (freshflight.go).
-func (w *wrapper[R]) lookupFresh(ctx context.Context, key []byte, l look) (r R, p probe, ok bool) {
+// takes the freshness path (freshflight.go). bk is the call's backend key,
+// when the caller has it (see custom).
+func (w *wrapper[R]) lookupFresh(ctx context.Context, key []byte, l look, bk backendKey) (r R, p probe, ok bool) {
 	var ctl Control
 	if l == lookCall && controlsUsed.Load() {
 		ctl = controlOf(ctx)
 	}
 	switch ctl {
 	case 0:
-		return w.lookupMeta(ctx, key, l)
+		return w.lookupMeta(ctx, key, l, bk)
 	case Bypass:
 		return r, probe{x: &extra{ctl: ctl}}, false
 	case Forget:
@@ -30,7 +31,7 @@ func (w *wrapper[R]) lookupFresh(ctx context.Context, key []byte, l look) (r R, 
 	}
 	// Refresh: the load needs the generation, and runs whatever is
 	// stored; a stale value stays a fallback.
-	_, p, _ = w.lookupMeta(ctx, key, lookAgain)
+	_, p, _ = w.lookupMeta(ctx, key, lookAgain, bk)
 	if n := w.ns.mem; n != nil && !p.genOK {
 		// A memory hit reports no generation; the function runs after
 		// this reading, so its result may be stored under it.
@@ -44,7 +45,7 @@ func (w *wrapper[R]) lookupFresh(ctx context.Context, key []byte, l look) (r R, 
 }
 
 // lookupMeta is lookup without controls.
-func (w *wrapper[R]) lookupMeta(ctx context.Context, key []byte, l look) (r R, p probe, ok bool) {
+func (w *wrapper[R]) lookupMeta(ctx context.Context, key []byte, l look, bk backendKey) (r R, p probe, ok bool) {
 	n := w.ns.mem
 	count := l != lookAgain
 	switch {
@@ -55,6 +56,7 @@ func (w *wrapper[R]) lookupMeta(ctx context.Context, key []byte, l look) (r R, p
 			}
 		}
 		// lookupRemote judges the entries that carry metadata.
+		p.key, p.joined = bk.key, bk.joined
 		r, ok = w.lookupRemote(ctx, key, &p, count)
 		return r, p, ok
 	case !w.metaOK():

@@ -243,7 +243,11 @@ func (nr *near) forget(n *namespace, key, bkey string) {
 func (w *wrapper[R]) remoteGet(ctx context.Context, p *probe) (data []byte, gen uint64, life time.Duration, err error) {
 	n := w.ns
 	if w.local == nil {
-		data, gen, err = w.c.backend.Get(ctx, n.name, p.key)
+		if p.joined != "" {
+			data, gen, err = w.c.joiner.GetJoined(ctx, n.name, p.key, p.joined)
+		} else {
+			data, gen, err = w.c.backend.Get(ctx, n.name, p.key)
+		}
 		return data, gen, 0, err
 	}
 	nr := w.c.near

@@ -40,12 +40,21 @@ import (
 // A1, ..., AN) (R, error).
 
 // key0 builds the key of a call of a function with no arguments.
-func key0[R any](w *wrapper[R], b []byte) ([]byte, string, error) {
+func key0[R any](w *wrapper[R], b []byte) ([]byte, backendKey, error) {
 	if w.keys != nil {
+		if w.memo {
+			var ib [memoIDLen]byte
+			id := w.memoStart(&ib)
+			if c := thePureKeys().Get(id); c != nil {
+				return w.recall(b, c)
+			}
+			key, bk, err := w.custom(b)
+			return w.remember(id, key, bk, err)
+		}
 		return w.custom(b)
 	}
 	b = append(b, w.prefix[:]...)
-	return b, "", nil
+	return b, backendKey{}, nil
 }
 
 // wrap0 is the path of every shape with no arguments: fn is the function in its
@@ -66,7 +75,7 @@ func wrap0[R any](c *Cache, ident any, fn func(context.Context) (R, error), opts
 	fl := newFlights(w, f)
 	return func(ctx context.Context) (R, error) {
 		var buf [keyBufSize]byte
-		key, bkey, err := key0(w, buf[:0])
+		key, bk, err := key0(w, buf[:0])
 		if err != nil {
 			return uncached(w, ctx, err, struct{}{}, f)
 		}
@@ -74,7 +83,7 @@ func wrap0[R any](c *Cache, ident any, fn func(context.Context) (R, error), opts
 		if r != nil {
 			return *r, nil
 		}
-		p := probe{key: bkey}
+		p := probe{key: bk.key, joined: bk.joined}
 		if looked {
 			p.missed(gen, sets)
 		} else if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
@@ -123,16 +132,26 @@ func Wrap0Plain[R any](c *Cache, fn func() R, opts *Options) (func() R, error) {
 }
 
 // key1 builds the key of a call of a function with one argument.
-func key1[A1, R any](w *wrapper[R], b []byte, a1 A1) ([]byte, string, error) {
+func key1[A1, R any](w *wrapper[R], b []byte, a1 A1) ([]byte, backendKey, error) {
 	if w.keys != nil {
+		if w.memo {
+			var ib [memoIDLen]byte
+			if id, ok := appendMemoArg(w.memoStart(&ib), a1, &w.args[0]); ok {
+				if c := thePureKeys().Get(id); c != nil {
+					return w.recall(b, c)
+				}
+				key, bk, err := w.custom(b, a1)
+				return w.remember(id, key, bk, err)
+			}
+		}
 		return w.custom(b, a1)
 	}
 	b = append(b, w.prefix[:]...)
 	var err error
 	if b, err = appendArg(b, a1, &w.args[0]); err != nil {
-		return nil, "", err
+		return nil, backendKey{}, err
 	}
-	return b, "", nil
+	return b, backendKey{}, nil
 }
 
 // wrap1 is the path of every shape with one argument: fn is the function in its
@@ -146,14 +165,14 @@ func wrap1[A1, R any](c *Cache, ident any, fn func(context.Context, A1) (R, erro
 	fl := newFlights(w, f)
 	return func(ctx context.Context, a1 A1) (R, error) {
 		var key []byte
-		var bkey string
+		var bk backendKey
 		var err error
 		if w.int1 {
 			var buf [intKeyLen]byte
 			key = w.intKey(&buf, *(*int)(unsafe.Pointer(&a1)))
 		} else {
 			var buf [keyBufSize]byte
-			if key, bkey, err = key1(w, buf[:0], a1); err != nil {
+			if key, bk, err = key1(w, buf[:0], a1); err != nil {
 				return uncached(w, ctx, err, a1, f)
 			}
 		}
@@ -161,7 +180,7 @@ func wrap1[A1, R any](c *Cache, ident any, fn func(context.Context, A1) (R, erro
 		if r != nil {
 			return *r, nil
 		}
-		p := probe{key: bkey}
+		p := probe{key: bk.key, joined: bk.joined}
 		if looked {
 			p.missed(gen, sets)
 		} else if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
@@ -210,19 +229,33 @@ func Wrap1Plain[A1, R any](c *Cache, fn func(A1) R, opts *Options) (func(A1) R, 
 }
 
 // key2 builds the key of a call of a function with two arguments.
-func key2[A1, A2, R any](w *wrapper[R], b []byte, a1 A1, a2 A2) ([]byte, string, error) {
+func key2[A1, A2, R any](w *wrapper[R], b []byte, a1 A1, a2 A2) ([]byte, backendKey, error) {
 	if w.keys != nil {
+		if w.memo {
+			var ib [memoIDLen]byte
+			id, ok := appendMemoArg(w.memoStart(&ib), a1, &w.args[0])
+			if ok {
+				id, ok = appendMemoArg(id, a2, &w.args[1])
+			}
+			if ok {
+				if c := thePureKeys().Get(id); c != nil {
+					return w.recall(b, c)
+				}
+				key, bk, err := w.custom(b, a1, a2)
+				return w.remember(id, key, bk, err)
+			}
+		}
 		return w.custom(b, a1, a2)
 	}
 	b = append(b, w.prefix[:]...)
 	var err error
 	if b, err = appendArg(b, a1, &w.args[0]); err != nil {
-		return nil, "", err
+		return nil, backendKey{}, err
 	}
 	if b, err = appendArg(b, a2, &w.args[1]); err != nil {
-		return nil, "", err
+		return nil, backendKey{}, err
 	}
-	return b, "", nil
+	return b, backendKey{}, nil
 }
 
 // args2 carries the arguments of a call with two arguments to its load.
@@ -242,7 +275,7 @@ func wrap2[A1, A2, R any](c *Cache, ident any, fn func(context.Context, A1, A2) 
 	fl := newFlights(w, f)
 	return func(ctx context.Context, a1 A1, a2 A2) (R, error) {
 		var buf [keyBufSize]byte
-		key, bkey, err := key2(w, buf[:0], a1, a2)
+		key, bk, err := key2(w, buf[:0], a1, a2)
 		if err != nil {
 			return uncached(w, ctx, err, args2[A1, A2]{a1, a2}, f)
 		}
@@ -250,7 +283,7 @@ func wrap2[A1, A2, R any](c *Cache, ident any, fn func(context.Context, A1, A2) 
 		if r != nil {
 			return *r, nil
 		}
-		p := probe{key: bkey}
+		p := probe{key: bk.key, joined: bk.joined}
 		if looked {
 			p.missed(gen, sets)
 		} else if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
@@ -299,22 +332,39 @@ func Wrap2Plain[A1, A2, R any](c *Cache, fn func(A1, A2) R, opts *Options) (func
 }
 
 // key3 builds the key of a call of a function with three arguments.
-func key3[A1, A2, A3, R any](w *wrapper[R], b []byte, a1 A1, a2 A2, a3 A3) ([]byte, string, error) {
+func key3[A1, A2, A3, R any](w *wrapper[R], b []byte, a1 A1, a2 A2, a3 A3) ([]byte, backendKey, error) {
 	if w.keys != nil {
+		if w.memo {
+			var ib [memoIDLen]byte
+			id, ok := appendMemoArg(w.memoStart(&ib), a1, &w.args[0])
+			if ok {
+				id, ok = appendMemoArg(id, a2, &w.args[1])
+			}
+			if ok {
+				id, ok = appendMemoArg(id, a3, &w.args[2])
+			}
+			if ok {
+				if c := thePureKeys().Get(id); c != nil {
+					return w.recall(b, c)
+				}
+				key, bk, err := w.custom(b, a1, a2, a3)
+				return w.remember(id, key, bk, err)
+			}
+		}
 		return w.custom(b, a1, a2, a3)
 	}
 	b = append(b, w.prefix[:]...)
 	var err error
 	if b, err = appendArg(b, a1, &w.args[0]); err != nil {
-		return nil, "", err
+		return nil, backendKey{}, err
 	}
 	if b, err = appendArg(b, a2, &w.args[1]); err != nil {
-		return nil, "", err
+		return nil, backendKey{}, err
 	}
 	if b, err = appendArg(b, a3, &w.args[2]); err != nil {
-		return nil, "", err
+		return nil, backendKey{}, err
 	}
-	return b, "", nil
+	return b, backendKey{}, nil
 }
 
 // args3 carries the arguments of a call with three arguments to its load.
@@ -335,7 +385,7 @@ func wrap3[A1, A2, A3, R any](c *Cache, ident any, fn func(context.Context, A1, 
 	fl := newFlights(w, f)
 	return func(ctx context.Context, a1 A1, a2 A2, a3 A3) (R, error) {
 		var buf [keyBufSize]byte
-		key, bkey, err := key3(w, buf[:0], a1, a2, a3)
+		key, bk, err := key3(w, buf[:0], a1, a2, a3)
 		if err != nil {
 			return uncached(w, ctx, err, args3[A1, A2, A3]{a1, a2, a3}, f)
 		}
@@ -343,7 +393,7 @@ func wrap3[A1, A2, A3, R any](c *Cache, ident any, fn func(context.Context, A1, 
 		if r != nil {
 			return *r, nil
 		}
-		p := probe{key: bkey}
+		p := probe{key: bk.key, joined: bk.joined}
 		if looked {
 			p.missed(gen, sets)
 		} else if r, ok := w.lookup(ctx, key, lookCall, &p); ok {

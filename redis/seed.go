@@ -31,15 +31,39 @@ func seedKey(namespace, key string) string {
 	return sb.String()
 }
 
+// JoinKey returns, in the seed layout, the one key of the entry of
+// namespace and key, namespace:key, and false in the default layout, whose
+// keys change with the namespace's generation. It implements
+// [cachetoolz.KeyJoiner].
+func (b *Backend) JoinKey(namespace, key string) (string, bool) {
+	if b.s.layout != LayoutSeed {
+		return "", false
+	}
+	return seedKey(namespace, key), true
+}
+
+// GetJoined is Get of the entry of namespace and key, given joined, what
+// JoinKey returned for them. It implements [cachetoolz.KeyJoiner].
+func (b *Backend) GetJoined(ctx context.Context, namespace, key, joined string) ([]byte, uint64, error) {
+	if b.s.layout != LayoutSeed || joined == "" {
+		return b.Get(ctx, namespace, key)
+	}
+	return b.seedGetJoined(ctx, namespace, joined)
+}
+
 // seedGet is Get in the seed layout: one GET.
 func (b *Backend) seedGet(ctx context.Context, namespace, key string) ([]byte, uint64, error) {
+	return b.seedGetJoined(ctx, namespace, b.seedKeys.join(namespace, key))
+}
+
+// seedGetJoined is seedGet of the key k, joined from namespace and a key.
+func (b *Backend) seedGetJoined(ctx context.Context, namespace, k string) ([]byte, uint64, error) {
 	client, err := b.conn()
 	if err != nil {
 		return nil, 0, b.wrap("get", namespace, err)
 	}
 	// An arbitrary command, as in Get: never retried by the client, never
 	// sent to a replica.
-	k := b.seedKeys.join(namespace, key)
 	cmd := func() rueidis.Completed { return client.B().Arbitrary("GET").Keys(k).Build() }
 	v, err := client.Do(ctx, cmd()).AsBytes()
 	for i := 0; i < staleRetries && err != nil && staleConn(err); i++ {

@@ -208,3 +208,58 @@ func TestSeedThroughCache(t *testing.T) {
 		t.Fatalf("keys = %q, want the entry only (no lock keys)", got)
 	}
 }
+
+// The seed layout joins namespace:key for a cache that remembers keys, and
+// a remembered call's hit reads that key: it finds what another program
+// wrote there. The default layout joins nothing, and GetJoined is Get.
+func TestSeedJoinedKeys(t *testing.T) {
+	srv := testserver.Redis(t)
+	def := newBackend(t, srv.URL(), nil)
+	if j, ok := def.JoinKey("ns", "k"); ok || j != "" {
+		t.Fatalf("JoinKey in the default layout = %q, %v; want none", j, ok)
+	}
+	_, gen, _ := def.Get(bg, "joindef", "k")
+	must(t, def.Set(bg, "joindef", "k", []byte("1"), time.Minute, gen))
+	if v, _, err := def.GetJoined(bg, "joindef", "k", ""); err != nil || string(v) != "1" {
+		t.Fatalf("GetJoined in the default layout = %q, %v; want Get's 1", v, err)
+	}
+
+	b := newBackend(t, srv.URL()+"?layout=seed", nil)
+	raw := rawClient(t, srv.Addr())
+	ns := "joined*[ns]"
+	j, ok := b.JoinKey(ns, "k")
+	if !ok || j != ns+":k" {
+		t.Fatalf("JoinKey in the seed layout = %q, %v; want %q", j, ok, ns+":k")
+	}
+	if _, _, err := b.GetJoined(bg, ns, "k", j); err != cachetoolz.ErrNotFound {
+		t.Fatalf("GetJoined of a fresh key: %v, want ErrNotFound", err)
+	}
+	c := cachetoolz.Must(cachetoolz.New(b, nil))
+	runs := 0
+	get := cachetoolz.Must(cachetoolz.Wrap1(c, func(_ context.Context, id int) (int, error) {
+		runs++
+		return id * 2, nil
+	}, &cachetoolz.Options{Namespace: ns, TTL: time.Minute,
+		Keys: cachetoolz.PureKeyFunc(func(_ bool, _ cachetoolz.Function, args []any) (string, error) {
+			return fmt.Sprint("id", args[0]), nil
+		})}))
+	for range 2 {
+		if v, err := get(bg, 21); err != nil || v != 42 {
+			t.Fatalf("get(21) = %d, %v", v, err)
+		}
+	}
+	if runs != 1 {
+		t.Fatalf("%d runs, want 1", runs)
+	}
+	if v, _, err := b.GetJoined(bg, ns, "id21", ns+":id21"); err != nil || string(v) != "42" {
+		t.Fatalf("GetJoined = %q, %v; want 42", v, err)
+	}
+	must(t, raw.Do(bg, raw.B().Set().Key(ns+":id21").Value("7").Build()).Error())
+	if v, err := get(bg, 21); err != nil || v != 7 || runs != 1 {
+		t.Fatalf("get(21) after another program wrote 7 = %d, %v (%d runs); want 7 from Redis", v, err, runs)
+	}
+	must(t, b.Clear(bg, ns))
+	if v, err := get(bg, 21); err != nil || v != 42 || runs != 2 {
+		t.Fatalf("get(21) after a clear = %d, %v (%d runs); want 42 from a second run", v, err, runs)
+	}
+}
