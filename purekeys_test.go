@@ -19,6 +19,7 @@ import (
 type askedGen struct {
 	mu    sync.Mutex
 	asked map[string]int
+	n     int // the sum of asked
 }
 
 func (g *askedGen) Key(_ bool, _ cachetoolz.Function, args []any) (string, error) {
@@ -32,6 +33,7 @@ func (g *askedGen) Key(_ bool, _ cachetoolz.Function, args []any) (string, error
 		g.asked = map[string]int{}
 	}
 	g.asked[k]++
+	g.n++
 	return k, nil
 }
 
@@ -40,16 +42,12 @@ func (*askedGen) PureKeys() {}
 func (g *askedGen) total() int {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	n := 0
-	for _, v := range g.asked {
-		n += v
-	}
-	return n
+	return g.n
 }
 
 // byteCache returns a cache on a memory backend that stores bytes, as a
 // remote backend does.
-func byteCache(t *testing.T, b cachetoolz.Backend) *cachetoolz.Cache {
+func byteCache(t testing.TB, b cachetoolz.Backend) *cachetoolz.Cache {
 	t.Helper()
 	if b == nil {
 		b = memory.Must(memory.New(&memory.Options{Isolate: true}))
@@ -191,8 +189,17 @@ func (j *joiner) Get(ctx context.Context, namespace, key string) ([]byte, uint64
 // A remembered call reads the backend with the key the backend joined,
 // when the backend joins keys; otherwise with Get.
 func TestPureKeysReadJoinedKeys(t *testing.T) {
-	for _, join := range []bool{true, false} {
-		t.Run(fmt.Sprintf("join=%v", join), func(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		join, controls bool
+	}{{"join", true, false}, {"nojoin", false, false}, {"controls", true, true}} {
+		join := tc.join
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.controls {
+				// Once a control is given, every lookup takes the
+				// freshness path, which must carry the joined key too.
+				_ = cachetoolz.WithControl(context.Background(), cachetoolz.Bypass)
+			}
 			j := &joiner{Backend: memory.Must(memory.New(&memory.Options{Isolate: true})), join: join}
 			c := byteCache(t, j)
 			f := cachetoolz.Must(cachetoolz.Wrap1(c, func(_ context.Context, n int) (int, error) { return n * 2, nil },
@@ -217,4 +224,74 @@ func TestPureKeysReadJoinedKeys(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzPureKeys: a wrapper that remembers its calls' keys never answers a
+// call with another's result, however close their arguments, and once it
+// has seen a call whose arguments hold no NaN and are short enough to
+// remember, does not ask for its key again.
+func FuzzPureKeys(f *testing.F) {
+	f.Add(0.0, "", []byte(nil), math.Copysign(0, -1), "", []byte{}, int64(0), false, int64(0), true)
+	f.Add(1.0, "ab", []byte("c"), 1.0, "a", []byte("bc"), int64(-1), true, int64(255), true)
+	f.Add(math.Inf(-1), "\x00", []byte{0}, math.Float64frombits(1), "\x00\x00", []byte{0, 0}, int64(math.MinInt64), false, int64(math.MaxInt64), false)
+	f.Add(math.NaN(), "é", []byte("é"), math.Float64frombits(0x7ff8000000000001), "\xff", []byte{0xff}, int64(1), true, int64(1), false)
+	g := &askedGen{}
+	c := byteCache(f, nil)
+	show3 := func(x float64, s string, b []byte) string { return fmt.Sprintf("%#v %#v %#v", x, s, b) }
+	show2 := func(n int64, t bool) string { return fmt.Sprintf("%#v %#v", n, t) }
+	f3 := cachetoolz.Must(cachetoolz.Wrap3(c, func(_ context.Context, x float64, s string, b []byte) (string, error) {
+		return show3(x, s, b), nil
+	}, &cachetoolz.Options{Keys: g, Namespace: "fuzz3"}))
+	f2 := cachetoolz.Must(cachetoolz.Wrap2(c, func(_ context.Context, n int64, t bool) (string, error) {
+		return show2(n, t), nil
+	}, &cachetoolz.Options{Keys: g, Namespace: "fuzz2"}))
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, x1 float64, s1 string, b1 []byte, x2 float64, s2 string, b2 []byte, n1 int64, t1 bool, n2 int64, t2 bool) {
+		type call struct {
+			name     string
+			do       func() (string, error)
+			want     string
+			memoable bool // no NaN, and short enough to remember
+		}
+		var calls []call
+		for _, a := range []struct {
+			x float64
+			s string
+			b []byte
+		}{{x1, s1, b1}, {x2, s2, b2}} {
+			calls = append(calls, call{
+				name:     fmt.Sprintf("f3(%#v, %#v, %#v)", a.x, a.s, a.b),
+				do:       func() (string, error) { return f3(ctx, a.x, a.s, a.b) },
+				want:     show3(a.x, a.s, a.b),
+				memoable: !math.IsNaN(a.x) && len(a.s)+len(a.b) < 120,
+			})
+		}
+		for _, a := range []struct {
+			n int64
+			t bool
+		}{{n1, t1}, {n2, t2}} {
+			calls = append(calls, call{
+				name:     fmt.Sprintf("f2(%#v, %#v)", a.n, a.t),
+				do:       func() (string, error) { return f2(ctx, a.n, a.t) },
+				want:     show2(a.n, a.t),
+				memoable: true,
+			})
+		}
+		for round := range 2 {
+			for _, c := range calls {
+				if got, err := c.do(); err != nil || got != c.want {
+					t.Fatalf("round %d: %s = %q, %v; want %q", round, c.name, got, err, c.want)
+				}
+				// The call just made is remembered, unless it cannot be:
+				// made again at once, its key is not asked for.
+				asked := g.total()
+				if got, err := c.do(); err != nil || got != c.want {
+					t.Fatalf("round %d, again: %s = %q, %v; want %q", round, c.name, got, err, c.want)
+				}
+				if c.memoable && g.total() != asked {
+					t.Fatalf("%s, made twice in a row, was asked for twice", c.name)
+				}
+			}
+		}
+	})
 }

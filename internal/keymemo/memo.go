@@ -20,7 +20,8 @@ import (
 const (
 	// MaxID is the longest identity remembered.
 	MaxID = 184
-	// MaxKey is the longest key remembered.
+	// MaxKey is the longest key held in an entry's own memory; a longer
+	// one is held as the string it was given.
 	MaxKey = 64
 	// Slots is the number of entries a Memo holds at most: with the
 	// bounds above, it holds about 1.2 MiB besides the joined keys.
@@ -47,6 +48,7 @@ type Call struct {
 	// that a lookup of a short identity reads the entry's first two lines
 	// of memory only.
 	joined string
+	long   string // the key, when longer than MaxKey
 	idLen  uint8
 	keyLen uint8
 	key    [MaxKey]byte
@@ -58,8 +60,12 @@ func (c *Call) Is(id []byte) bool {
 	return int(c.idLen) == len(id) && string(c.id[:len(id)]) == string(id)
 }
 
-// Key returns c's key: a string over c's own memory.
+// Key returns c's key: a string over c's own memory, unless longer than
+// MaxKey.
 func (c *Call) Key() string {
+	if c.keyLen == 0 {
+		return c.long
+	}
 	return unsafe.String(&c.key[0], int(c.keyLen))
 }
 
@@ -67,9 +73,9 @@ func (c *Call) Key() string {
 func (c *Call) Joined() string { return c.joined }
 
 // Fits reports whether a call of identity id and key key can be
-// remembered.
+// remembered: the identity is at most MaxID bytes, and the key not empty.
 func Fits(id []byte, key string) bool {
-	return len(id) <= MaxID && len(key) <= MaxKey && len(key) > 0
+	return len(id) <= MaxID && len(key) > 0
 }
 
 // Ways returns the indexes of the two slots where the call of identity id
@@ -115,9 +121,14 @@ func (m *Memo) PutIn(i, j uint64, id []byte, key, joined string) *Call {
 	s := &twoway.Slot[Call]{}
 	c := &s.Value
 	c.joined = joined
-	c.idLen, c.keyLen = uint8(len(id)), uint8(len(key))
+	c.idLen = uint8(len(id))
 	copy(c.id[:], id)
-	copy(c.key[:], key)
+	if len(key) <= MaxKey {
+		c.keyLen = uint8(len(key))
+		copy(c.key[:], key)
+	} else {
+		c.long = key
+	}
 	m.table.Put(i, j, s)
 	return c
 }
