@@ -97,6 +97,37 @@ func appendMemoArg[A any](id []byte, a A, info *argInfo) ([]byte, bool) {
 	return id, len(id) <= memoIDLen
 }
 
+// memoKey builds the key of a call whose wrapper remembers its calls' keys
+// (w.memo): id is the call's identity, which ok says can be remembered,
+// and anys makes the generator's arguments of args, on a miss only, so
+// that a remembered call boxes none.
+func memoKey[T, R any](w *wrapper[R], b, id []byte, ok bool, args T, anys func(T) []any) ([]byte, backendKey, error) {
+	if !ok {
+		return w.custom(b, anys(args)...)
+	}
+	if c := thePureKeys().Get(id); c != nil {
+		return w.recall(b, c)
+	}
+	key, bk, err := w.custom(b, anys(args)...)
+	return w.remember(id, key, bk, err)
+}
+
+// memoID2 returns the identity of a call's first two arguments, and
+// whether it can be remembered (see appendMemoArg).
+func memoID2[A1, A2, R any](w *wrapper[R], ib *[memoIDLen]byte, a1 A1, a2 A2) ([]byte, bool) {
+	id, ok := appendMemoArg(w.memoStart(ib), a1, &w.args[0])
+	if ok {
+		id, ok = appendMemoArg(id, a2, &w.args[1])
+	}
+	return id, ok
+}
+
+// The generator's arguments of a call with zero to three.
+func anys0(struct{}) []any                            { return nil }
+func anys1[A1 any](a1 A1) []any                       { return []any{a1} }
+func anys2[A1, A2 any](a args2[A1, A2]) []any         { return []any{a.a1, a.a2} }
+func anys3[A1, A2, A3 any](a args3[A1, A2, A3]) []any { return []any{a.a1, a.a2, a.a3} }
+
 // recall returns the key of a remembered call c, built in b as custom
 // builds it.
 func (w *wrapper[R]) recall(b []byte, c *keymemo.Call) ([]byte, backendKey, error) {

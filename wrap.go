@@ -42,16 +42,11 @@ import (
 // key0 builds the key of a call of a function with no arguments.
 func key0[R any](w *wrapper[R], b []byte) ([]byte, backendKey, error) {
 	if w.keys != nil {
-		if w.memo {
-			var ib [memoIDLen]byte
-			id := w.memoStart(&ib)
-			if c := thePureKeys().Get(id); c != nil {
-				return w.recall(b, c)
-			}
-			key, bk, err := w.custom(b)
-			return w.remember(id, key, bk, err)
+		if !w.memo {
+			return w.custom(b)
 		}
-		return w.custom(b)
+		var ib [memoIDLen]byte
+		return memoKey(w, b, w.memoStart(&ib), true, struct{}{}, anys0)
 	}
 	b = append(b, w.prefix[:]...)
 	return b, backendKey{}, nil
@@ -134,17 +129,12 @@ func Wrap0Plain[R any](c *Cache, fn func() R, opts *Options) (func() R, error) {
 // key1 builds the key of a call of a function with one argument.
 func key1[A1, R any](w *wrapper[R], b []byte, a1 A1) ([]byte, backendKey, error) {
 	if w.keys != nil {
-		if w.memo {
-			var ib [memoIDLen]byte
-			if id, ok := appendMemoArg(w.memoStart(&ib), a1, &w.args[0]); ok {
-				if c := thePureKeys().Get(id); c != nil {
-					return w.recall(b, c)
-				}
-				key, bk, err := w.custom(b, a1)
-				return w.remember(id, key, bk, err)
-			}
+		if !w.memo {
+			return w.custom(b, a1)
 		}
-		return w.custom(b, a1)
+		var ib [memoIDLen]byte
+		id, ok := appendMemoArg(w.memoStart(&ib), a1, &w.args[0])
+		return memoKey(w, b, id, ok, a1, anys1)
 	}
 	b = append(b, w.prefix[:]...)
 	var err error
@@ -231,21 +221,12 @@ func Wrap1Plain[A1, R any](c *Cache, fn func(A1) R, opts *Options) (func(A1) R, 
 // key2 builds the key of a call of a function with two arguments.
 func key2[A1, A2, R any](w *wrapper[R], b []byte, a1 A1, a2 A2) ([]byte, backendKey, error) {
 	if w.keys != nil {
-		if w.memo {
-			var ib [memoIDLen]byte
-			id, ok := appendMemoArg(w.memoStart(&ib), a1, &w.args[0])
-			if ok {
-				id, ok = appendMemoArg(id, a2, &w.args[1])
-			}
-			if ok {
-				if c := thePureKeys().Get(id); c != nil {
-					return w.recall(b, c)
-				}
-				key, bk, err := w.custom(b, a1, a2)
-				return w.remember(id, key, bk, err)
-			}
+		if !w.memo {
+			return w.custom(b, a1, a2)
 		}
-		return w.custom(b, a1, a2)
+		var ib [memoIDLen]byte
+		id, ok := memoID2(w, &ib, a1, a2)
+		return memoKey(w, b, id, ok, args2[A1, A2]{a1, a2}, anys2)
 	}
 	b = append(b, w.prefix[:]...)
 	var err error
@@ -334,24 +315,15 @@ func Wrap2Plain[A1, A2, R any](c *Cache, fn func(A1, A2) R, opts *Options) (func
 // key3 builds the key of a call of a function with three arguments.
 func key3[A1, A2, A3, R any](w *wrapper[R], b []byte, a1 A1, a2 A2, a3 A3) ([]byte, backendKey, error) {
 	if w.keys != nil {
-		if w.memo {
-			var ib [memoIDLen]byte
-			id, ok := appendMemoArg(w.memoStart(&ib), a1, &w.args[0])
-			if ok {
-				id, ok = appendMemoArg(id, a2, &w.args[1])
-			}
-			if ok {
-				id, ok = appendMemoArg(id, a3, &w.args[2])
-			}
-			if ok {
-				if c := thePureKeys().Get(id); c != nil {
-					return w.recall(b, c)
-				}
-				key, bk, err := w.custom(b, a1, a2, a3)
-				return w.remember(id, key, bk, err)
-			}
+		if !w.memo {
+			return w.custom(b, a1, a2, a3)
 		}
-		return w.custom(b, a1, a2, a3)
+		var ib [memoIDLen]byte
+		id, ok := memoID2(w, &ib, a1, a2)
+		if ok {
+			id, ok = appendMemoArg(id, a3, &w.args[2])
+		}
+		return memoKey(w, b, id, ok, args3[A1, A2, A3]{a1, a2, a3}, anys3)
 	}
 	b = append(b, w.prefix[:]...)
 	var err error

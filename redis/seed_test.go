@@ -185,22 +185,8 @@ func TestSeedThroughCache(t *testing.T) {
 	b := newBackend(t, srv.URL()+"?layout=seed", nil)
 	raw := rawClient(t, srv.Addr())
 	c := cachetoolz.Must(cachetoolz.New(b, nil))
-	runs := 0
-	get := cachetoolz.Must(cachetoolz.Wrap1(c, func(_ context.Context, id int) (int, error) {
-		runs++
-		return id * 2, nil
-	}, &cachetoolz.Options{Namespace: "locked", Lock: true, TTL: time.Minute,
-		Keys: cachetoolz.KeyFunc(func(_ bool, _ cachetoolz.Function, args []any) (string, error) {
-			return fmt.Sprint("id", args[0]), nil
-		})}))
-	for range 2 {
-		if v, err := get(bg, 21); err != nil || v != 42 {
-			t.Fatalf("get(21) = %d, %v", v, err)
-		}
-	}
-	if runs != 1 {
-		t.Fatalf("%d runs, want 1", runs)
-	}
+	doubler(t, c, &cachetoolz.Options{Namespace: "locked", Lock: true, TTL: time.Minute,
+		Keys: cachetoolz.KeyFunc(idKey)})
 	if v, err := raw.Do(bg, raw.B().Get().Key("locked:id21").Build()).ToString(); err != nil || v != "42" {
 		t.Fatalf("GET locked:id21 = %q, %v; want 42, the codec's output alone", v, err)
 	}
@@ -235,31 +221,42 @@ func TestSeedJoinedKeys(t *testing.T) {
 		t.Fatalf("GetJoined of a fresh key: %v, want ErrNotFound", err)
 	}
 	c := cachetoolz.Must(cachetoolz.New(b, nil))
-	runs := 0
+	get, runs := doubler(t, c, &cachetoolz.Options{Namespace: ns, TTL: time.Minute, Keys: cachetoolz.PureKeyFunc(idKey)})
+	if v, _, err := b.GetJoined(bg, ns, "id21", ns+":id21"); err != nil || string(v) != "42" {
+		t.Fatalf("GetJoined = %q, %v; want 42", v, err)
+	}
+	must(t, raw.Do(bg, raw.B().Set().Key(ns+":id21").Value("7").Build()).Error())
+	if v, err := get(bg, 21); err != nil || v != 7 || *runs != 1 {
+		t.Fatalf("get(21) after another program wrote 7 = %d, %v (%d runs); want 7 from Redis", v, err, *runs)
+	}
+	must(t, b.Clear(bg, ns))
+	if v, err := get(bg, 21); err != nil || v != 42 || *runs != 2 {
+		t.Fatalf("get(21) after a clear = %d, %v (%d runs); want 42 from a second run", v, err, *runs)
+	}
+}
+
+// idKey is the key "id" followed by the call's one argument.
+func idKey(_ bool, _ cachetoolz.Function, args []any) (string, error) {
+	return fmt.Sprint("id", args[0]), nil
+}
+
+// doubler wraps, on c with opts, a function that doubles its argument and
+// counts its runs, checks that two calls with 21 get 42 from one run, and
+// returns the wrapped function and the count.
+func doubler(t *testing.T, c *cachetoolz.Cache, opts *cachetoolz.Options) (func(context.Context, int) (int, error), *int) {
+	t.Helper()
+	runs := new(int)
 	get := cachetoolz.Must(cachetoolz.Wrap1(c, func(_ context.Context, id int) (int, error) {
-		runs++
+		*runs++
 		return id * 2, nil
-	}, &cachetoolz.Options{Namespace: ns, TTL: time.Minute,
-		Keys: cachetoolz.PureKeyFunc(func(_ bool, _ cachetoolz.Function, args []any) (string, error) {
-			return fmt.Sprint("id", args[0]), nil
-		})}))
+	}, opts))
 	for range 2 {
 		if v, err := get(bg, 21); err != nil || v != 42 {
 			t.Fatalf("get(21) = %d, %v", v, err)
 		}
 	}
-	if runs != 1 {
-		t.Fatalf("%d runs, want 1", runs)
+	if *runs != 1 {
+		t.Fatalf("%d runs, want 1", *runs)
 	}
-	if v, _, err := b.GetJoined(bg, ns, "id21", ns+":id21"); err != nil || string(v) != "42" {
-		t.Fatalf("GetJoined = %q, %v; want 42", v, err)
-	}
-	must(t, raw.Do(bg, raw.B().Set().Key(ns+":id21").Value("7").Build()).Error())
-	if v, err := get(bg, 21); err != nil || v != 7 || runs != 1 {
-		t.Fatalf("get(21) after another program wrote 7 = %d, %v (%d runs); want 7 from Redis", v, err, runs)
-	}
-	must(t, b.Clear(bg, ns))
-	if v, err := get(bg, 21); err != nil || v != 42 || runs != 2 {
-		t.Fatalf("get(21) after a clear = %d, %v (%d runs); want 42 from a second run", v, err, runs)
-	}
+	return get, runs
 }
