@@ -16,13 +16,9 @@ import (
 // one it was computed from, and an identity is written so that equal
 // identities have equal pickles (see appendIdentity), so the memo never
 // changes a key.
-const (
-	// memoSlots is the size of the package's memo.
-	memoSlots = keymemo.Slots
-	// memoMaxID is the longest identity remembered; calls with longer
-	// arguments always compute their keys.
-	memoMaxID = keymemo.MaxID
-)
+// memoMaxID is the longest identity remembered; calls with longer
+// arguments always compute their keys.
+const memoMaxID = keymemo.MaxID
 
 // memo holds the package's memo once a call has made it; see theMemo.
 var memo atomic.Pointer[keymemo.Memo]
