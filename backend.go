@@ -80,12 +80,19 @@ type PlainBackend interface {
 // such as the Redis backend's seed layout (namespace:key). A wrapper that
 // remembers the keys of its calls (see [PureKeyGenerator]) remembers the
 // joined key beside each, and reads the entry of a remembered call with
-// GetJoined, so that a hit spends nothing on joining them again.
+// GetJoined, so that a hit spends nothing on joining them again. A cache
+// with a local tier (Config.Local) does not use it.
+//
+// A type that embeds a KeyJoiner to change its Get (adding a prefix to
+// namespaces, say) inherits JoinKey and GetJoined, which know nothing of
+// the change; so JoinKey is given the cache's backend, and must report
+// false unless that is the KeyJoiner itself.
 type KeyJoiner interface {
 	// JoinKey returns the key under which the entry of namespace and key
-	// is kept, or false if there is no such single key (the Redis
-	// backend's default layout, whose keys change with every clear).
-	JoinKey(namespace, key string) (joined string, ok bool)
+	// is kept, for a cache whose backend is be, or false if be is not the
+	// receiver or there is no such single key (the Redis backend's
+	// default layout, whose keys change with every clear).
+	JoinKey(be Backend, namespace, key string) (joined string, ok bool)
 	// GetJoined is Get of the entry of namespace and key, given joined,
 	// what JoinKey returned for them.
 	GetJoined(ctx context.Context, namespace, key, joined string) (value []byte, gen uint64, err error)

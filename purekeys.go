@@ -18,7 +18,9 @@ import (
 // call that repeats one, as a hit does, takes its key from there and does
 // not ask the generator. Arguments that differ in any way (other bits of
 // a float, a nil slice and an empty one) are different calls; a float
-// argument that is a NaN is never remembered.
+// argument that is a NaN is never remembered. A generator whose keys
+// change with state of its own (a pointer to a struct whose fields change
+// after wrapping) is not pure.
 type PureKeyGenerator interface {
 	KeyGenerator
 	// PureKeys declares the generator pure; it is never called.
@@ -141,8 +143,10 @@ func (w *wrapper[R]) remember(id, key []byte, bk backendKey, err error) ([]byte,
 	if err != nil {
 		return nil, backendKey{}, err
 	}
-	if j := w.c.joiner; j != nil {
-		bk.joined, _ = j.JoinKey(w.ns.name, bk.key)
+	if j := w.c.joiner; j != nil && w.local == nil {
+		if joined, ok := j.JoinKey(w.c.backend, w.ns.name, bk.key); ok {
+			bk.joined = joined
+		}
 	}
 	thePureKeys().Put(id, bk.key, bk.joined)
 	return key, bk, nil

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cachetoolz/cachetoolz"
 	"github.com/cachetoolz/cachetoolz/memory"
@@ -166,8 +167,8 @@ type joiner struct {
 	bad            atomic.Value // a joined key GetJoined was given that JoinKey did not make
 }
 
-func (j *joiner) JoinKey(namespace, key string) (string, bool) {
-	if !j.join {
+func (j *joiner) JoinKey(be cachetoolz.Backend, namespace, key string) (string, bool) {
+	if !j.join || be != cachetoolz.Backend(j) {
 		return "", false
 	}
 	return namespace + "/" + key, true
@@ -294,4 +295,44 @@ func FuzzPureKeys(f *testing.F) {
 			}
 		}
 	})
+}
+
+// prefixed embeds a joiner to change its Get and Set: every namespace
+// gets a prefix. It inherits JoinKey and GetJoined, which know nothing of
+// the prefix.
+type prefixed struct{ *joiner }
+
+func (p prefixed) Get(ctx context.Context, namespace, key string) ([]byte, uint64, error) {
+	return p.joiner.Get(ctx, "tenant/"+namespace, key)
+}
+
+func (p prefixed) Set(ctx context.Context, namespace, key string, v []byte, ttl time.Duration, gen uint64) error {
+	return p.joiner.Set(ctx, "tenant/"+namespace, key, v, ttl, gen)
+}
+
+// A backend that embeds a KeyJoiner and changes its Get is read with its
+// own Get, never with the GetJoined it inherits: a remembered call finds
+// what the backend's Set stored, not an entry under another key.
+func TestPureKeysEmbeddedJoiner(t *testing.T) {
+	j := &joiner{Backend: memory.Must(memory.New(&memory.Options{Isolate: true})), join: true}
+	ctx := context.Background()
+	// An entry under the key the embedded joiner would read.
+	_, gen, _ := j.Backend.Get(ctx, "ns", "int:21|")
+	if err := j.Backend.Set(ctx, "ns", "int:21|", []byte("7"), time.Minute, gen); err != nil {
+		t.Fatal(err)
+	}
+	c := byteCache(t, prefixed{j})
+	runs := 0
+	f := cachetoolz.Must(cachetoolz.Wrap1(c, func(_ context.Context, n int) (int, error) {
+		runs++
+		return n * 2, nil
+	}, &cachetoolz.Options{Keys: &askedGen{}, Namespace: "ns"}))
+	for i := range 3 {
+		if n, err := f(ctx, 21); err != nil || n != 42 {
+			t.Fatalf("call %d: f(21) = %d, %v; want 42 (%d runs)", i, n, err, runs)
+		}
+	}
+	if runs != 1 || j.joinedOK.Load() != 0 {
+		t.Fatalf("%d runs and %d reads with GetJoined; want 1 and 0", runs, j.joinedOK.Load())
+	}
 }

@@ -32,11 +32,12 @@ func seedKey(namespace, key string) string {
 }
 
 // JoinKey returns, in the seed layout, the one key of the entry of
-// namespace and key, namespace:key, and false in the default layout, whose
-// keys change with the namespace's generation. It implements
-// [cachetoolz.KeyJoiner].
-func (b *Backend) JoinKey(namespace, key string) (string, bool) {
-	if b.s.layout != LayoutSeed {
+// namespace and key, namespace:key, when be is b itself; it reports false
+// in the default layout, whose keys change with the namespace's
+// generation, and for any other be, such as a type that embeds b to change
+// its Get. It implements [cachetoolz.KeyJoiner].
+func (b *Backend) JoinKey(be cachetoolz.Backend, namespace, key string) (string, bool) {
+	if b.s.layout != LayoutSeed || be != cachetoolz.Backend(b) {
 		return "", false
 	}
 	return seedKey(namespace, key), true
@@ -48,6 +49,11 @@ func (b *Backend) GetJoined(ctx context.Context, namespace, key, joined string) 
 	if b.s.layout != LayoutSeed || joined == "" {
 		return b.Get(ctx, namespace, key)
 	}
+	if b.closed.Load() {
+		return nil, 0, b.closedErr("get", namespace)
+	}
+	ctx, cancel := b.ctx(ctx)
+	defer cancel()
 	return b.seedGetJoined(ctx, namespace, joined)
 }
 

@@ -2,6 +2,7 @@ package rediscache_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -201,7 +202,7 @@ func TestSeedThroughCache(t *testing.T) {
 func TestSeedJoinedKeys(t *testing.T) {
 	srv := testserver.Redis(t)
 	def := newBackend(t, srv.URL(), nil)
-	if j, ok := def.JoinKey("ns", "k"); ok || j != "" {
+	if j, ok := def.JoinKey(def, "ns", "k"); ok || j != "" {
 		t.Fatalf("JoinKey in the default layout = %q, %v; want none", j, ok)
 	}
 	_, gen, _ := def.Get(bg, "joindef", "k")
@@ -213,7 +214,7 @@ func TestSeedJoinedKeys(t *testing.T) {
 	b := newBackend(t, srv.URL()+"?layout=seed", nil)
 	raw := rawClient(t, srv.Addr())
 	ns := "joined*[ns]"
-	j, ok := b.JoinKey(ns, "k")
+	j, ok := b.JoinKey(b, ns, "k")
 	if !ok || j != ns+":k" {
 		t.Fatalf("JoinKey in the seed layout = %q, %v; want %q", j, ok, ns+":k")
 	}
@@ -259,4 +260,63 @@ func doubler(t *testing.T, c *cachetoolz.Cache, opts *cachetoolz.Options) (func(
 		t.Fatalf("%d runs, want 1", *runs)
 	}
 	return get, runs
+}
+
+// tenant embeds a backend to change its Get and Set: every namespace gets
+// a prefix. It inherits JoinKey and GetJoined, which know nothing of it.
+type tenant struct {
+	*rediscache.Backend
+	prefix string
+}
+
+func (t tenant) Get(ctx context.Context, namespace, key string) ([]byte, uint64, error) {
+	return t.Backend.Get(ctx, t.prefix+namespace, key)
+}
+
+func (t tenant) Set(ctx context.Context, namespace, key string, v []byte, ttl time.Duration, gen uint64) error {
+	return t.Backend.Set(ctx, t.prefix+namespace, key, v, ttl, gen)
+}
+
+// A cache on a type that embeds the backend and changes its Get reads
+// with that Get: JoinKey reports false for it, so a remembered call never
+// reads the entry of the key the embedded backend would join.
+func TestSeedJoinedKeysNotInherited(t *testing.T) {
+	srv := testserver.Redis(t)
+	b := newBackend(t, srv.URL()+"?layout=seed", nil)
+	raw := rawClient(t, srv.Addr())
+	must(t, raw.Do(bg, raw.B().Set().Key("tenantns:id21").Value("7").Build()).Error())
+	te := tenant{b, "tenantA/"}
+	if j, ok := b.JoinKey(te, "tenantns", "id21"); ok {
+		t.Fatalf("JoinKey for a cache on an embedding type = %q, true; want false", j)
+	}
+	c := cachetoolz.Must(cachetoolz.New(te, nil))
+	doubler(t, c, &cachetoolz.Options{Namespace: "tenantns", TTL: time.Minute, Keys: cachetoolz.PureKeyFunc(idKey)})
+	if v, err := raw.Do(bg, raw.B().Get().Key("tenantA/tenantns:id21").Build()).ToString(); err != nil || v != "42" {
+		t.Fatalf("GET tenantA/tenantns:id21 = %q, %v; want 42", v, err)
+	}
+}
+
+// GetJoined is Get's twin: after Close it fails with ErrClosed, and a
+// server that does not answer fails it after Options.Timeout.
+func TestSeedGetJoinedClosedAndTimeout(t *testing.T) {
+	srv := testserver.RedisWith(t, testserver.RedisOptions{}) // its own: it pauses the server
+	raw := rawClient(t, srv.Addr())
+	shared := rediscache.NewFromClient(raw, &rediscache.Options{Layout: rediscache.LayoutSeed})
+	must(t, shared.Set(bg, "gj", "k", []byte("1"), time.Minute, 1))
+	j, _ := shared.JoinKey(shared, "gj", "k")
+	must(t, shared.Close())
+	if v, _, err := shared.GetJoined(bg, "gj", "k", j); !errors.Is(err, cachetoolz.ErrClosed) {
+		t.Fatalf("GetJoined after Close = %q, %v; want ErrClosed", v, err)
+	}
+
+	b := newBackend(t, srv.URL()+"?layout=seed", &rediscache.Options{Timeout: 100 * time.Millisecond})
+	if v, _, err := b.GetJoined(bg, "gj", "k", j); err != nil || string(v) != "1" {
+		t.Fatalf("GetJoined = %q, %v; want 1", v, err)
+	}
+	must(t, raw.Do(bg, raw.B().Arbitrary("CLIENT", "PAUSE", "1000", "ALL").Build()).Error())
+	start := time.Now()
+	_, _, err := b.GetJoined(context.Background(), "gj", "k", j)
+	if d := time.Since(start); err == nil || d > 700*time.Millisecond {
+		t.Fatalf("GetJoined of a paused server: %v after %v; want an error after about 100ms", err, d)
+	}
 }
