@@ -187,12 +187,12 @@ type probe struct {
 	force bool   // the load runs the function even if a result is stored
 	quiet bool   // a memory lookup: sets is valid
 	sets  uint64 // the memory namespace's Sets, read before the lookup
-	key   string // the backend key (bytes path only); a call's lookup may be given it
-	// joined is what the backend joined from key (see KeyJoiner) when the
-	// call's key was remembered: a call's lookup may be given it.
-	joined string
-	x      *extra   // what the freshness paths need; nil on the usual ones
-	near   nearSnap // the local tier before the remote read, if the cache has one
+	// backendKey is the backend key (bytes path only), and its joined key
+	// when the call's key was remembered (see KeyJoiner); a call's lookup
+	// may be given them.
+	backendKey
+	x    *extra   // what the freshness paths need; nil on the usual ones
+	near nearSnap // the local tier before the remote read, if the cache has one
 }
 
 // extra is what a lookup found that only the freshness paths (freshflight.go)
@@ -229,7 +229,7 @@ func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (
 			}
 			r, ok = w.lookupRemote(ctx, key, p, l != lookAgain) // it judges freshness itself
 		} else {
-			r, *p, ok = w.lookupFresh(ctx, key, l, backendKey{key: p.key, joined: p.joined})
+			r, *p, ok = w.lookupFresh(ctx, key, l, p.backendKey)
 		}
 		return r, ok
 	}
@@ -383,7 +383,7 @@ func loadBody[T, R any](w *wrapper[R], lc *loadContext, key string, p probe, fn 
 	if (p.genOK || p.retry) && !p.force && !w.quiet(p) { // the cache may hold the result by now
 		// lookup neither keeps nor changes the key it is given; the
 		// backend keys are the call's.
-		p2 := probe{key: p.key, joined: p.joined}
+		p2 := probe{backendKey: p.backendKey}
 		r, ok := w.lookup(bctx, unsafe.Slice(unsafe.StringData(key), len(key)), lookAgain, &p2)
 		if ok {
 			return r, nil

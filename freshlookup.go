@@ -56,7 +56,7 @@ func (w *wrapper[R]) lookupMeta(ctx context.Context, key []byte, l look, bk back
 			}
 		}
 		// lookupRemote judges the entries that carry metadata.
-		p.key, p.joined = bk.key, bk.joined
+		p.backendKey = bk
 		r, ok = w.lookupRemote(ctx, key, &p, count)
 		return r, p, ok
 	case !w.metaOK():

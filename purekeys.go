@@ -50,19 +50,8 @@ type backendKey struct {
 // start with.
 var wrapperIDs atomic.Uint64
 
-// pureKeys holds the process's memo of pure generators' keys once a call
-// has made it; see thePureKeys.
-var pureKeys atomic.Pointer[keymemo.Memo]
-
-// thePureKeys returns the memo of pure generators' keys, made by the first
-// call to need it.
-func thePureKeys() *keymemo.Memo {
-	if m := pureKeys.Load(); m != nil {
-		return m
-	}
-	pureKeys.CompareAndSwap(nil, keymemo.New())
-	return pureKeys.Load()
-}
+// pureKeys is the process's memo of pure generators' keys.
+var pureKeys keymemo.Lazy
 
 // memoizes reports whether the wrapper remembers its calls' keys: its
 // generator is pure and its arguments' static types are basic.
@@ -107,7 +96,7 @@ func memoKey[T, R any](w *wrapper[R], b, id []byte, ok bool, args T, anys func(T
 	if !ok {
 		return w.custom(b, anys(args)...)
 	}
-	if c := thePureKeys().Get(id); c != nil {
+	if c := pureKeys.Memo().Get(id); c != nil {
 		return w.recall(b, c)
 	}
 	key, bk, err := w.custom(b, anys(args)...)
@@ -148,7 +137,7 @@ func (w *wrapper[R]) remember(id, key []byte, bk backendKey, err error) ([]byte,
 			bk.joined = joined
 		}
 	}
-	thePureKeys().Put(id, bk.key, bk.joined)
+	pureKeys.Memo().Put(id, bk.key, bk.joined)
 	return key, bk, nil
 }
 

@@ -78,7 +78,7 @@ func wrap0[R any](c *Cache, ident any, fn func(context.Context) (R, error), opts
 		if r != nil {
 			return *r, nil
 		}
-		p := probe{key: bk.key, joined: bk.joined}
+		p := probe{backendKey: bk}
 		if looked {
 			p.missed(gen, sets)
 		} else if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
@@ -170,7 +170,7 @@ func wrap1[A1, R any](c *Cache, ident any, fn func(context.Context, A1) (R, erro
 		if r != nil {
 			return *r, nil
 		}
-		p := probe{key: bk.key, joined: bk.joined}
+		p := probe{backendKey: bk}
 		if looked {
 			p.missed(gen, sets)
 		} else if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
@@ -264,7 +264,7 @@ func wrap2[A1, A2, R any](c *Cache, ident any, fn func(context.Context, A1, A2) 
 		if r != nil {
 			return *r, nil
 		}
-		p := probe{key: bk.key, joined: bk.joined}
+		p := probe{backendKey: bk}
 		if looked {
 			p.missed(gen, sets)
 		} else if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
@@ -365,7 +365,7 @@ func wrap3[A1, A2, A3, R any](c *Cache, ident any, fn func(context.Context, A1, 
 		if r != nil {
 			return *r, nil
 		}
-		p := probe{key: bk.key, joined: bk.joined}
+		p := probe{backendKey: bk}
 		if looked {
 			p.missed(gen, sets)
 		} else if r, ok := w.lookup(ctx, key, lookCall, &p); ok {

@@ -3,42 +3,25 @@ package pykey
 import (
 	"encoding/binary"
 	"math"
-	"sync/atomic"
 
 	"github.com/cachetoolz/cachetoolz/internal/keymemo"
 )
 
-// The package's memo remembers the keys of recent calls whose arguments
-// are all of the scalar types that convert reads without reflection (nil,
-// bool, int, int32, int64, float64, string, []byte), so that a call repeated
-// with the same arguments, which is what a cache hit is, skips the pickle
-// and its MD5. A key comes from the memo only for an identity equal to the
-// one it was computed from, and an identity is written so that equal
-// identities have equal pickles (see appendIdentity), so the memo never
-// changes a key.
+// memo remembers the keys of recent calls whose arguments are all of the
+// scalar types that convert reads without reflection (nil, bool, int,
+// int32, int64, float64, string, []byte), so that a call repeated with the
+// same arguments, which is what a cache hit is, skips the pickle and its
+// MD5. A key comes from the memo only for an identity equal to the one it
+// was computed from, and an identity is written so that equal identities
+// have equal pickles (see appendIdentity), so the memo never changes a key.
+var memo keymemo.Lazy
+
 // memoMaxID is the longest identity remembered; calls with longer
 // arguments always compute their keys.
 const memoMaxID = keymemo.MaxID
 
-// memo holds the package's memo once a call has made it; see theMemo.
-var memo atomic.Pointer[keymemo.Memo]
-
-// theMemo returns the package's memo, made by the first call to need it,
-// so that a program that imports the package and never remembers a key
-// spends neither the table's memory nor a collector's scan of it.
-func theMemo() *keymemo.Memo {
-	if m := memo.Load(); m != nil {
-		return m
-	}
-	return makeMemo()
-}
-
-// makeMemo makes the package's memo, or returns the one another goroutine
-// made first.
-func makeMemo() *keymemo.Memo {
-	memo.CompareAndSwap(nil, keymemo.New())
-	return memo.Load()
-}
+// theMemo returns the package's memo.
+func theMemo() *keymemo.Memo { return memo.Memo() }
 
 // appendIdentity appends to dst what identifies the key of a call, and
 // reports whether the call can be remembered: all its arguments are of the

@@ -46,24 +46,11 @@ func (b *Backend) JoinKey(be cachetoolz.Backend, namespace, key string) (string,
 // GetJoined is Get of the entry of namespace and key, given joined, what
 // JoinKey returned for them. It implements [cachetoolz.KeyJoiner].
 func (b *Backend) GetJoined(ctx context.Context, namespace, key, joined string) ([]byte, uint64, error) {
-	if b.s.layout != LayoutSeed || joined == "" {
-		return b.Get(ctx, namespace, key)
-	}
-	if b.closed.Load() {
-		return nil, 0, b.closedErr("get", namespace)
-	}
-	ctx, cancel := b.ctx(ctx)
-	defer cancel()
-	return b.seedGetJoined(ctx, namespace, joined)
+	return b.get(ctx, namespace, key, joined)
 }
 
-// seedGet is Get in the seed layout: one GET.
-func (b *Backend) seedGet(ctx context.Context, namespace, key string) ([]byte, uint64, error) {
-	return b.seedGetJoined(ctx, namespace, b.seedKeys.join(namespace, key))
-}
-
-// seedGetJoined is seedGet of the key k, joined from namespace and a key.
-func (b *Backend) seedGetJoined(ctx context.Context, namespace, k string) ([]byte, uint64, error) {
+// seedGet is Get in the seed layout: one GET of k, namespace:key.
+func (b *Backend) seedGet(ctx context.Context, namespace, k string) ([]byte, uint64, error) {
 	client, err := b.conn()
 	if err != nil {
 		return nil, 0, b.wrap("get", namespace, err)

@@ -12,6 +12,7 @@ package keymemo
 
 import (
 	"hash/maphash"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/cachetoolz/cachetoolz/internal/twoway"
@@ -38,6 +39,22 @@ type Memo struct {
 // New returns an empty Memo with a hash seed of its own.
 func New() *Memo {
 	return &Memo{seed: maphash.MakeSeed()}
+}
+
+// Lazy holds a Memo made by the first call that needs it (see Memo), so
+// that a program that never remembers a key spends neither the table's
+// memory nor a collector's scan of it. Its zero value holds none yet.
+type Lazy struct {
+	atomic.Pointer[Memo]
+}
+
+// Memo returns l's memo, making it if no goroutine has yet.
+func (l *Lazy) Memo() *Memo {
+	if m := l.Load(); m != nil {
+		return m
+	}
+	l.CompareAndSwap(nil, New())
+	return l.Load()
 }
 
 // A Call is one remembered call: its identity, its key, and the key a
@@ -72,9 +89,9 @@ func (c *Call) Key() string {
 // Joined returns the joined key remembered with c's key, empty if none.
 func (c *Call) Joined() string { return c.joined }
 
-// Fits reports whether a call of identity id and key key can be
+// fits reports whether a call of identity id and key key can be
 // remembered: the identity is at most MaxID bytes, and the key not empty.
-func Fits(id []byte, key string) bool {
+func fits(id []byte, key string) bool {
 	return len(id) <= MaxID && len(key) > 0
 }
 
@@ -106,7 +123,7 @@ func (m *Memo) Get(id []byte) *Call {
 
 // Put remembers key, and joined with it, for the call of identity id, and
 // returns the entry that holds them; it remembers nothing and returns nil
-// when they do not fit (see Fits). The entry takes the first of id's
+// when they do not fit (see fits). The entry takes the first of id's
 // slots that is empty, or else the one whose call was remembered first.
 func (m *Memo) Put(id []byte, key, joined string) *Call {
 	i, j := m.Ways(id)
@@ -115,7 +132,7 @@ func (m *Memo) Put(id []byte, key, joined string) *Call {
 
 // PutIn is Put in slot i or j, which need not be id's.
 func (m *Memo) PutIn(i, j uint64, id []byte, key, joined string) *Call {
-	if !Fits(id, key) {
+	if !fits(id, key) {
 		return nil
 	}
 	s := &twoway.Slot[Call]{}
