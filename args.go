@@ -146,6 +146,31 @@ func appendFast(b []byte, p unsafe.Pointer, k fastKind) []byte {
 	}
 }
 
+// wordKind reports whether appendFast encodes arguments of kind k as a
+// tag and an 8-byte word (see fastWord).
+func wordKind(k fastKind) bool {
+	return k >= fastInt && k <= fastUint32
+}
+
+// fastWord returns the tag and the word of what appendFast appends for the
+// argument at p, of a kind that wordKind accepts.
+func fastWord(p unsafe.Pointer, k fastKind) (byte, uint64) {
+	switch k {
+	case fastInt:
+		return canon.IntWord(int64(*(*int)(p)))
+	case fastInt64:
+		return canon.IntWord(*(*int64)(p))
+	case fastInt32:
+		return canon.IntWord(int64(*(*int32)(p)))
+	case fastUint:
+		return canon.UintWord(uint64(*(*uint)(p)))
+	case fastUint64:
+		return canon.UintWord(*(*uint64)(p))
+	default: // fastUint32
+		return canon.UintWord(uint64(*(*uint32)(p)))
+	}
+}
+
 // appendSlow encodes a through reflection. It is a function of its own so
 // that only this path makes a escape to the heap.
 func appendSlow[A any](b []byte, a A, typed bool) ([]byte, error) {

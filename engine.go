@@ -11,6 +11,7 @@ import (
 
 	"github.com/cachetoolz/cachetoolz/codec"
 	"github.com/cachetoolz/cachetoolz/internal/canon"
+	"github.com/cachetoolz/cachetoolz/internal/keymemo"
 	"github.com/cachetoolz/cachetoolz/internal/memstore"
 )
 
@@ -49,8 +50,9 @@ type wrapper[R any] struct {
 	valueMem    *memstore.Namespace // ns.mem when its entries are bare Go values, else nil: the hit path
 	local       *memstore.Namespace // ns.local: the local tier, or nil (near.go)
 	memTyped    memstore.Typed[R]   // stores bare results with their entries
-	memo        bool                // the keys of calls are remembered: see memoizes
-	memoID      [8]byte             // the wrapper's number, which its calls' identities start with
+	memo        *keymemo.Memo       // remembers the keys of calls (see memoizes), or nil
+	memoNum     uint64              // the wrapper's number, which its calls' identities start with
+	memoWord    bool                // a call's identity is a word identity (see key1)
 }
 
 // shape is what a wrapper's signature lets its function and callers do.
@@ -131,8 +133,9 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 	for i, t := range argTypes {
 		w.args[i] = newArgInfo(t, opts.Typed)
 	}
-	if w.memo = w.memoizes(); w.memo {
-		binary.BigEndian.PutUint64(w.memoID[:], wrapperIDs.Add(1))
+	if w.memoizes() {
+		w.memo, w.memoNum = pureKeys.Memo(), wrapperIDs.Add(1)
+		w.memoWord = len(w.args) == 1 && wordKind(w.args[0].fast)
 	}
 	if w.keys == nil && len(w.args) == 1 && w.args[0].fast == fastInt && len(w.args[0].tag) == 0 {
 		// The prefix and the tag of the int's encoding, which intKey

@@ -1,6 +1,7 @@
 package cachetoolz
 
 import (
+	"encoding/binary"
 	"math"
 	"sync/atomic"
 	"unsafe"
@@ -96,7 +97,7 @@ func memoKey[T, R any](w *wrapper[R], b, id []byte, ok bool, args T, anys func(T
 	if !ok {
 		return w.custom(b, anys(args)...)
 	}
-	if c := pureKeys.Memo().Get(id); c != nil {
+	if c := w.memo.Get(id); c != nil {
 		return w.recall(b, c)
 	}
 	key, bk, err := w.custom(b, anys(args)...)
@@ -137,12 +138,12 @@ func (w *wrapper[R]) remember(id, key []byte, bk backendKey, err error) ([]byte,
 			bk.joined = joined
 		}
 	}
-	pureKeys.Memo().Put(id, bk.key, bk.joined)
+	w.memo.Put(id, bk.key, bk.joined)
 	return key, bk, nil
 }
 
 // memoStart returns the start of the identity of a call, the wrapper's
 // number, in b's memory.
 func (w *wrapper[R]) memoStart(b *[memoIDLen]byte) []byte {
-	return append(b[:0], w.memoID[:]...)
+	return binary.BigEndian.AppendUint64(b[:0], w.memoNum)
 }

@@ -130,6 +130,43 @@ func TestPureKeysPerWrapper(t *testing.T) {
 	}
 }
 
+// wordCalls makes, twice each, calls of a function of one integer argument
+// of type A, wrapped with g: a remembered call (looked up by the
+// argument's word) gets its own result, and g is asked once per value.
+func wordCalls[A any](t *testing.T, c *cachetoolz.Cache, g *askedGen, values ...A) {
+	t.Helper()
+	ns := fmt.Sprintf("%T", values[0])
+	f := cachetoolz.Must(cachetoolz.Wrap1(c, func(_ context.Context, a A) (string, error) {
+		return fmt.Sprintf("%T %v", a, a), nil
+	}, &cachetoolz.Options{Keys: g, Namespace: ns, Name: "wordCalls." + ns}))
+	before := g.total()
+	ctx := context.Background()
+	for round := range 2 {
+		for _, a := range values {
+			if got, err := f(ctx, a); err != nil || got != fmt.Sprintf("%T %v", a, a) {
+				t.Fatalf("round %d: f(%T %v) = %q, %v", round, a, a, got, err)
+			}
+		}
+	}
+	if n := g.total() - before; n != len(values) {
+		t.Fatalf("%s: the generator was asked %d times for %d calls made twice each, want once each", ns, n, len(values))
+	}
+}
+
+// A wrapper of one integer argument, of any integer type, remembers each
+// value's key apart, however close the values' bits: the extremes, -1 and
+// the unsigned numbers past MaxInt64.
+func TestPureKeysOneInteger(t *testing.T) {
+	g := &askedGen{}
+	c := byteCache(t, nil)
+	wordCalls(t, c, g, 0, 1, -1, 255, 256, math.MaxInt, math.MinInt)
+	wordCalls(t, c, g, int64(0), -1, math.MaxInt64, math.MinInt64)
+	wordCalls(t, c, g, int32(0), -1, 1, math.MaxInt32, math.MinInt32)
+	wordCalls(t, c, g, uint(0), 1, math.MaxUint)
+	wordCalls(t, c, g, uint64(0), 1, math.MaxInt64, math.MaxInt64+1, math.MaxUint64)
+	wordCalls(t, c, g, uint32(0), 1, math.MaxUint32)
+}
+
 // A generator that does not declare itself pure is asked at every call, and
 // so is a pure one when an argument's static type is an interface.
 func TestImpureKeysAreAskedEveryCall(t *testing.T) {
@@ -246,6 +283,12 @@ func FuzzPureKeys(f *testing.F) {
 	f2 := cachetoolz.Must(cachetoolz.Wrap2(c, func(_ context.Context, n int64, t bool) (string, error) {
 		return show2(n, t), nil
 	}, &cachetoolz.Options{Keys: g, Namespace: "fuzz2"}))
+	f32 := cachetoolz.Must(cachetoolz.Wrap1(c, func(_ context.Context, n int32) (string, error) {
+		return fmt.Sprint("int32 ", n), nil
+	}, &cachetoolz.Options{Keys: g, Namespace: "fuzz32"}))
+	fu64 := cachetoolz.Must(cachetoolz.Wrap1(c, func(_ context.Context, n uint64) (string, error) {
+		return fmt.Sprint("uint64 ", n), nil
+	}, &cachetoolz.Options{Keys: g, Namespace: "fuzzu64"}))
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, x1 float64, s1 string, b1 []byte, x2 float64, s2 string, b2 []byte, n1 int64, t1 bool, n2 int64, t2 bool) {
 		type call struct {
@@ -275,6 +318,17 @@ func FuzzPureKeys(f *testing.F) {
 				name:     fmt.Sprintf("f2(%#v, %#v)", a.n, a.t),
 				do:       func() (string, error) { return f2(ctx, a.n, a.t) },
 				want:     show2(a.n, a.t),
+				memoable: true,
+			}, call{
+				// One integer argument: looked up by its word.
+				name:     fmt.Sprintf("f32(%d)", int32(a.n)),
+				do:       func() (string, error) { return f32(ctx, int32(a.n)) },
+				want:     fmt.Sprint("int32 ", int32(a.n)),
+				memoable: true,
+			}, call{
+				name:     fmt.Sprintf("fu64(%d)", uint64(a.n)),
+				do:       func() (string, error) { return fu64(ctx, uint64(a.n)) },
+				want:     fmt.Sprint("uint64 ", uint64(a.n)),
 				memoable: true,
 			})
 		}

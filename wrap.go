@@ -42,7 +42,7 @@ import (
 // key0 builds the key of a call of a function with no arguments.
 func key0[R any](w *wrapper[R], b []byte) ([]byte, backendKey, error) {
 	if w.keys != nil {
-		if !w.memo {
+		if w.memo == nil {
 			return w.custom(b)
 		}
 		var ib [memoIDLen]byte
@@ -129,8 +129,17 @@ func Wrap0Plain[R any](c *Cache, fn func() R, opts *Options) (func() R, error) {
 // key1 builds the key of a call of a function with one argument.
 func key1[A1, R any](w *wrapper[R], b []byte, a1 A1) ([]byte, backendKey, error) {
 	if w.keys != nil {
-		if !w.memo {
+		if w.memo == nil {
 			return w.custom(b, a1)
+		}
+		if w.memoWord {
+			// The identity of the call is the wrapper's number and the
+			// argument's word: looked up from the words, with no bytes
+			// built (a miss goes on below, where they are).
+			tag, v := fastWord(unsafe.Pointer(&a1), w.args[0].fast)
+			if c := w.memo.GetWord(w.memoNum, tag, v); c != nil {
+				return w.recall(b, c)
+			}
 		}
 		var ib [memoIDLen]byte
 		id, ok := appendMemoArg(w.memoStart(&ib), a1, &w.args[0])
@@ -221,7 +230,7 @@ func Wrap1Plain[A1, R any](c *Cache, fn func(A1) R, opts *Options) (func(A1) R, 
 // key2 builds the key of a call of a function with two arguments.
 func key2[A1, A2, R any](w *wrapper[R], b []byte, a1 A1, a2 A2) ([]byte, backendKey, error) {
 	if w.keys != nil {
-		if !w.memo {
+		if w.memo == nil {
 			return w.custom(b, a1, a2)
 		}
 		var ib [memoIDLen]byte
@@ -315,7 +324,7 @@ func Wrap2Plain[A1, A2, R any](c *Cache, fn func(A1, A2) R, opts *Options) (func
 // key3 builds the key of a call of a function with three arguments.
 func key3[A1, A2, A3, R any](w *wrapper[R], b []byte, a1 A1, a2 A2, a3 A3) ([]byte, backendKey, error) {
 	if w.keys != nil {
-		if !w.memo {
+		if w.memo == nil {
 			return w.custom(b, a1, a2, a3)
 		}
 		var ib [memoIDLen]byte

@@ -43,18 +43,30 @@ const (
 // nanBits is the one encoding of every NaN.
 const nanBits = 0x7ff8000000000001
 
-// AppendInt appends the encoding of an integer.
+// AppendInt appends the encoding of an integer: its tag and its word (see
+// IntWord), the word big-endian.
 func AppendInt(b []byte, v int64) []byte {
-	return binary.BigEndian.AppendUint64(append(b, tagInt), uint64(v))
+	tag, w := IntWord(v)
+	return binary.BigEndian.AppendUint64(append(b, tag), w)
 }
 
-// AppendUint appends the encoding of an unsigned integer: that of the
-// same number as an int64 when it is one.
+// AppendUint appends the encoding of an unsigned integer (see UintWord):
+// that of the same number as an int64 when it is one.
 func AppendUint(b []byte, v uint64) []byte {
+	tag, w := UintWord(v)
+	return binary.BigEndian.AppendUint64(append(b, tag), w)
+}
+
+// IntWord returns the tag and the 8-byte word that encode an integer.
+func IntWord(v int64) (tag byte, w uint64) { return tagInt, uint64(v) }
+
+// UintWord returns the tag and the word that encode an unsigned integer:
+// those of the same number as an int64 when it is one.
+func UintWord(v uint64) (tag byte, w uint64) {
 	if v <= math.MaxInt64 {
-		return AppendInt(b, int64(v))
+		return tagInt, v
 	}
-	return binary.BigEndian.AppendUint64(append(b, tagUint), v)
+	return tagUint, v
 }
 
 // AppendFloat appends the encoding of a float. A float that is an integer

@@ -8,10 +8,17 @@
 // a lookup takes an entry only if its identity is equal, byte for byte, to
 // the one asked for, so that the memo never changes a key, whichever calls
 // share its slots.
+//
+// An identity of WordLen bytes, two 8-byte words around a tag byte (the
+// identity of a call with one integer argument), is hashed from its words,
+// so that GetWord looks it up from the words themselves, building no bytes.
 package keymemo
 
 import (
+	"encoding/binary"
 	"hash/maphash"
+	"math/bits"
+	"math/rand/v2"
 	"sync/atomic"
 	"unsafe"
 
@@ -27,18 +34,22 @@ const (
 	// Slots is the number of entries a Memo holds at most: with the
 	// bounds above, it holds about 1.2 MiB besides the joined keys.
 	Slots = twoway.Size
+	// WordLen is the length of a word identity: an 8-byte word, a tag
+	// byte, and another 8-byte word, each word big-endian (see GetWord).
+	WordLen = 17
 )
 
 // A Memo is a table of remembered keys. Its methods may be called from
 // several goroutines at once.
 type Memo struct {
-	seed  maphash.Seed
-	table twoway.Table[Call]
+	seed   maphash.Seed // hashes identities other than words
+	k0, k1 uint64       // hash word identities
+	table  twoway.Table[Call]
 }
 
-// New returns an empty Memo with a hash seed of its own.
+// New returns an empty Memo with hash seeds of its own.
 func New() *Memo {
-	return &Memo{seed: maphash.MakeSeed()}
+	return &Memo{seed: maphash.MakeSeed(), k0: rand.Uint64(), k1: rand.Uint64()}
 }
 
 // Lazy holds a Memo made by the first call that needs it (see Memo), so
@@ -77,6 +88,12 @@ func (c *Call) Is(id []byte) bool {
 	return int(c.idLen) == len(id) && string(c.id[:len(id)]) == string(id)
 }
 
+// isWord reports whether c remembers the call of the word identity of w,
+// tag and v.
+func (c *Call) isWord(w uint64, tag byte, v uint64) bool {
+	return c.idLen == WordLen && binary.BigEndian.Uint64(c.id[:8]) == w && c.id[8] == tag && binary.BigEndian.Uint64(c.id[9:]) == v
+}
+
 // Key returns c's key: a string over c's own memory, unless longer than
 // MaxKey.
 func (c *Call) Key() string {
@@ -98,7 +115,17 @@ func fits(id []byte, key string) bool {
 // Ways returns the indexes of the two slots where the call of identity id
 // is looked for.
 func (m *Memo) Ways(id []byte) (i, j uint64) {
+	if len(id) == WordLen {
+		return m.wordWays(binary.BigEndian.Uint64(id), id[8], binary.BigEndian.Uint64(id[9:]))
+	}
 	return twoway.Ways(maphash.Bytes(m.seed, id))
+}
+
+// wordWays is Ways of the word identity of w, tag and v: the high and the
+// low half of a product of the seeded words, folded.
+func (m *Memo) wordWays(w uint64, tag byte, v uint64) (i, j uint64) {
+	hi, lo := bits.Mul64(w^m.k0^uint64(tag), v^m.k1)
+	return twoway.Ways(hi ^ lo)
 }
 
 // At returns the entry in slot i, nil if the slot is empty.
@@ -116,6 +143,19 @@ func (m *Memo) Get(id []byte) *Call {
 		return &s.Value
 	}
 	if s := m.table.Load(j); s != nil && s.Value.Is(id) {
+		return &s.Value
+	}
+	return nil
+}
+
+// GetWord is Get of the word identity of w, tag and v: the bytes of w,
+// tag, then the bytes of v, each word big-endian.
+func (m *Memo) GetWord(w uint64, tag byte, v uint64) *Call {
+	i, j := m.wordWays(w, tag, v)
+	if s := m.table.Load(i); s != nil && s.Value.isWord(w, tag, v) {
+		return &s.Value
+	}
+	if s := m.table.Load(j); s != nil && s.Value.isWord(w, tag, v) {
 		return &s.Value
 	}
 	return nil

@@ -99,3 +99,51 @@ func TestMemoConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// wordID is the word identity of w, tag and v, as bytes.
+func wordID(w uint64, tag byte, v uint64) []byte {
+	return binary.BigEndian.AppendUint64(append(binary.BigEndian.AppendUint64(nil, w), tag), v)
+}
+
+// GetWord finds what Put remembered under the bytes of the same word
+// identity, and only that: not another owner's, tag's or value's, however
+// close.
+func TestMemoWords(t *testing.T) {
+	m := New()
+	type word struct {
+		w   uint64
+		tag byte
+		v   uint64
+	}
+	words := []word{{1, 'i', 0}, {1, 'i', 1}, {2, 'i', 0}, {1, 'u', 0}, {1, 'i', 1 << 63}, {1 << 56, 'i', 0}, {0, 'i', 1 << 56}}
+	for i, x := range words {
+		id := wordID(x.w, x.tag, x.v)
+		if len(id) != WordLen {
+			t.Fatalf("a word identity is %d bytes, WordLen is %d", len(id), WordLen)
+		}
+		if c := m.Put(id, strconv.Itoa(i), "j"+strconv.Itoa(i)); c == nil {
+			t.Fatalf("word %v not remembered", x)
+		}
+	}
+	for i, x := range words {
+		c := m.GetWord(x.w, x.tag, x.v)
+		if c == nil || c.Key() != strconv.Itoa(i) || c.Joined() != "j"+strconv.Itoa(i) {
+			t.Fatalf("GetWord%v = %v, want key %d", x, c, i)
+		}
+		if b := m.Get(wordID(x.w, x.tag, x.v)); b != c {
+			t.Errorf("Get and GetWord of %v answer apart", x)
+		}
+	}
+	for _, x := range []word{{1, 'i', 2}, {3, 'i', 0}, {1, 'x', 1}, {1, 'u', 1 << 63}} {
+		if c := m.GetWord(x.w, x.tag, x.v); c != nil {
+			t.Errorf("GetWord%v = key %q, never remembered", x, c.Key())
+		}
+	}
+	// Another identity of WordLen bytes put in the word's slots is not
+	// the word's.
+	i, j := m.Ways(wordID(5, 'i', 5))
+	m.PutIn(i, j, wordID(5, 'i', 6), "other", "")
+	if c := m.GetWord(5, 'i', 5); c != nil {
+		t.Errorf("GetWord(5, i, 5) = %q, remembered for (5, i, 6)", c.Key())
+	}
+}
