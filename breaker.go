@@ -34,10 +34,15 @@ type breaker struct {
 
 // allow reports whether a call may use the backend.
 func (b *breaker) allow() bool {
-	until := b.openUntil.Load()
-	if until == 0 {
-		return true
+	if until := b.openUntil.Load(); until != 0 {
+		return b.allowOpen(until)
 	}
+	return true
+}
+
+// allowOpen is allow while the breaker is open until until: once that
+// has passed, it lets one call through to probe the backend.
+func (b *breaker) allowOpen(until int64) bool {
 	now := b.cfg.now().UnixNano()
 	if now < until {
 		return false

@@ -100,6 +100,21 @@ type outcome[R any] struct {
 	goexit bool
 }
 
+// lookupOrMiss answers a call that the memory hit path (wrapper.hit) did
+// not: if hit looked and missed (looked, with what it returned, gen and
+// sets), or else the lookup finds nothing, by miss. The call's key and
+// backend key are key and bk. (Apart from the wrappers' own functions, so
+// that their frames hold no probe.)
+func (f *flights[T, R]) lookupOrMiss(ctx context.Context, key []byte, bk backendKey, looked bool, gen, sets uint64, args T) (R, error) {
+	p := probe{backendKey: bk}
+	if looked {
+		p.missed(gen, sets)
+	} else if r, ok := f.w.lookup(ctx, key, lookCall, &p); ok {
+		return r, nil
+	}
+	return f.miss(ctx, key, p, args)
+}
+
 // miss answers a call whose lookup, p, found nothing: it loads the result,
 // once for every concurrent call with the same key, and stores it unless the
 // load failed, before any caller returns: once a call has returned, the next

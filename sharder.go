@@ -22,6 +22,14 @@ func (n *namespace) breakerFor(key string) *breaker {
 	if len(n.breakers) == 1 {
 		return &n.breakers[0]
 	}
+	return n.partBreaker(key)
+}
+
+// partBreaker is breakerFor when n has a breaker per part. It is never
+// inlined, so that breakerFor is.
+//
+//go:noinline
+func (n *namespace) partBreaker(key string) *breaker {
 	return &n.breakers[uint(n.sharder.Shard(n.name, key))%uint(len(n.breakers))]
 }
 

@@ -78,13 +78,7 @@ func wrap0[R any](c *Cache, ident any, fn func(context.Context) (R, error), opts
 		if r != nil {
 			return *r, nil
 		}
-		p := probe{backendKey: bk}
-		if looked {
-			p.missed(gen, sets)
-		} else if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
-			return r, nil
-		}
-		return fl.miss(ctx, key, p, struct{}{})
+		return fl.lookupOrMiss(ctx, key, bk, looked, gen, sets, struct{}{})
 	}, nil
 }
 
@@ -179,13 +173,7 @@ func wrap1[A1, R any](c *Cache, ident any, fn func(context.Context, A1) (R, erro
 		if r != nil {
 			return *r, nil
 		}
-		p := probe{backendKey: bk}
-		if looked {
-			p.missed(gen, sets)
-		} else if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
-			return r, nil
-		}
-		return fl.miss(ctx, key, p, a1)
+		return fl.lookupOrMiss(ctx, key, bk, looked, gen, sets, a1)
 	}, nil
 }
 
@@ -273,13 +261,7 @@ func wrap2[A1, A2, R any](c *Cache, ident any, fn func(context.Context, A1, A2) 
 		if r != nil {
 			return *r, nil
 		}
-		p := probe{backendKey: bk}
-		if looked {
-			p.missed(gen, sets)
-		} else if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
-			return r, nil
-		}
-		return fl.miss(ctx, key, p, args2[A1, A2]{a1, a2})
+		return fl.lookupOrMiss(ctx, key, bk, looked, gen, sets, args2[A1, A2]{a1, a2})
 	}, nil
 }
 
@@ -374,13 +356,7 @@ func wrap3[A1, A2, A3, R any](c *Cache, ident any, fn func(context.Context, A1, 
 		if r != nil {
 			return *r, nil
 		}
-		p := probe{backendKey: bk}
-		if looked {
-			p.missed(gen, sets)
-		} else if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
-			return r, nil
-		}
-		return fl.miss(ctx, key, p, args3[A1, A2, A3]{a1, a2, a3})
+		return fl.lookupOrMiss(ctx, key, bk, looked, gen, sets, args3[A1, A2, A3]{a1, a2, a3})
 	}, nil
 }
 
