@@ -52,22 +52,29 @@ func (b *bounded) Deadline() (time.Time, bool) { return b.d.ctx.Deadline() }
 func (b *bounded) Done() <-chan struct{}       { return b.d.ctx.Done() }
 func (b *bounded) Err() error                  { return b.d.ctx.Err() }
 
-func noCancel() {}
-
 // timeout bounds a backend operation by Config.Timeout. A context that ends
 // sooner is used as it is; one that cannot end shares a deadline with the
 // operations that start at about the same time (see sharedDeadlines); any
-// other gets a deadline of its own.
+// other gets a deadline of its own, which the caller releases by passing
+// the returned cancel to release (nil when there is nothing to release,
+// which spares the commonest operations a call).
 func (c *Cache) timeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	if ctx.Done() == nil {
 		d := c.deadlines.get(time.Since(clockBase), c.cfg.Timeout)
 		if ctx == context.Background() {
-			return d.ctx, noCancel
+			return d.ctx, nil
 		}
-		return &bounded{ctx, d}, noCancel
+		return &bounded{ctx, d}, nil
 	}
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= c.cfg.Timeout {
-		return ctx, noCancel
+		return ctx, nil
 	}
 	return context.WithTimeout(ctx, c.cfg.Timeout)
+}
+
+// release calls cancel, what timeout returned, unless it is nil.
+func release(cancel context.CancelFunc) {
+	if cancel != nil {
+		cancel()
+	}
 }

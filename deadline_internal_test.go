@@ -40,14 +40,14 @@ func TestTimeoutContexts(t *testing.T) {
 	c := Must(New(nil, &Config{Timeout: time.Second}))
 	// Background: the shared deadline itself.
 	ctx, cancel := c.timeout(context.Background())
-	cancel()
+	release(cancel)
 	if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > time.Second || ctx.Done() == nil {
 		t.Fatalf("Background: deadline %v, %v; want one within a second", dl, ok)
 	}
 	// A context that cannot end but holds values keeps them.
 	valued := context.WithoutCancel(context.WithValue(context.Background(), deadlineKey{}, "v"))
 	ctx, cancel = c.timeout(valued)
-	cancel()
+	release(cancel)
 	if _, ok := ctx.Deadline(); !ok || ctx.Value(deadlineKey{}) != "v" {
 		t.Fatalf("WithoutCancel: deadline set %v, value %v; want a deadline and the value", ok, ctx.Value(deadlineKey{}))
 	}
@@ -57,7 +57,7 @@ func TestTimeoutContexts(t *testing.T) {
 	if ctx, cancel = c.timeout(soon); ctx != soon {
 		t.Fatal("a context that ends sooner than the timeout was replaced")
 	}
-	cancel()
+	release(cancel)
 	// One that ends later, or is cancellable with no deadline, gets its own.
 	late, stop2 := context.WithTimeout(context.Background(), time.Hour)
 	defer stop2()
@@ -73,6 +73,6 @@ func TestTimeoutContexts(t *testing.T) {
 			stop3()
 			<-ctx.Done() // the caller's cancellation still reaches the operation
 		}
-		cancel()
+		release(cancel)
 	}
 }

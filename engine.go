@@ -53,6 +53,9 @@ type wrapper[R any] struct {
 	memo        *keymemo.Memo       // remembers the keys of calls (see memoizes), or nil
 	memoNum     uint64              // the wrapper's number, which its calls' identities start with
 	memoWord    bool                // a call's identity is a word identity (see key1)
+	// remoteOnly: lookup goes straight to lookupRemote (for a call that
+	// carries no control): a byte-storing backend with no local tier.
+	remoteOnly bool
 }
 
 // shape is what a wrapper's signature lets its function and callers do.
@@ -126,6 +129,7 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 		w.valueMem = w.ns.mem
 		w.memTyped = memstore.NewTyped[R]()
 	}
+	w.remoteOnly = w.ns.mem == nil && w.local == nil
 	w.header = newHeader(rt, opts.Version, w.metaOK())
 	w.lock = c.lockOptions(&opts)
 	w.prefix[0] = keyDefault
@@ -331,10 +335,24 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, p *probe, cou
 		return r, false
 	}
 	tctx, cancel := c.timeout(ctx)
-	tctx, end := c.startOp(tctx, OpGet, n.name)
-	data, gen, life, err := w.remoteGet(tctx, p)
-	end(err)
-	cancel()
+	var end func(error)
+	if c.cfg.Observer != nil { // startOp's own test, spared a call here
+		tctx, end = c.startOp(tctx, OpGet, n.name)
+	}
+	var data []byte
+	var gen uint64
+	var life time.Duration
+	var err error
+	switch {
+	case w.local != nil:
+		data, gen, life, err = w.nearGet(tctx, p)
+	case p.joined != "":
+		data, gen, err = c.joiner.GetJoined(tctx, n.name, p.key, p.joined)
+	default:
+		data, gen, err = c.backend.Get(tctx, n.name, p.key)
+	}
+	endOp(end, err)
+	release(cancel)
 	if err != nil {
 		w.getFailed(ctx, err, gen, br, p)
 		return r, false
@@ -507,10 +525,10 @@ func (w *wrapper[R]) storeRemote(ctx context.Context, r R, p probe, m meta) bool
 	// The store is the load's last step on behalf of every caller: it
 	// gets its own time, whatever is left of the load's.
 	tctx, cancel := c.timeout(context.WithoutCancel(ctx))
-	defer cancel()
+	defer release(cancel)
 	tctx, end := c.startOp(tctx, OpSet, n.name)
 	err = c.backend.Set(tctx, n.name, p.key, data, w.physicalTTL(), p.gen)
-	end(err)
+	endOp(end, err)
 	if err != nil {
 		br.failure()
 		c.trouble(n, n.name, opSet, err)

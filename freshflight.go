@@ -205,10 +205,10 @@ func (f *flights[T, R]) remove(ctx context.Context, key []byte, p probe) error {
 		return fmt.Errorf("cachetoolz: %T cannot remove one entry: %w", c.backend, errors.ErrUnsupported)
 	}
 	tctx, cancel := c.timeout(ctx)
-	defer cancel()
+	defer release(cancel)
 	tctx, end := c.startOp(tctx, OpDelete, n.name)
 	err := d.Delete(tctx, n.name, p.key)
-	end(err)
+	endOp(end, err)
 	if c.near != nil {
 		// After the removal: a read begun before it is killed too.
 		c.near.forget(n, string(key), p.key)

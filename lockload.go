@@ -54,8 +54,8 @@ func (w *wrapper[R]) lockLoad(ctx context.Context, p *probe) (r R, done bool, un
 		tctx, cancel := c.timeout(ctx)
 		tctx, end := c.startOp(tctx, OpLock, n.name)
 		st, err := l.locker.TryLock(tctx, n.name, p.key, l.ttl)
-		end(err)
-		cancel()
+		endOp(end, err)
+		release(cancel)
 		if err != nil {
 			return w.lockFailed(ctx, br, err)
 		}
@@ -93,7 +93,7 @@ func (w *wrapper[R]) lockLoad(ctx context.Context, p *probe) (r R, done bool, un
 		wctx, cancel := context.WithTimeout(ctx, wait+c.cfg.Timeout)
 		wctx, end = c.startOp(wctx, OpLockWait, n.name)
 		err = l.locker.WaitLock(wctx, n.name, p.key, st, wait)
-		end(err)
+		endOp(end, err)
 		cancel()
 		if err != nil && (ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded)) {
 			return w.lockFailed(ctx, br, err)
@@ -144,8 +144,8 @@ func (w *wrapper[R]) holdLock(ctx context.Context, l Lock) (unlock func()) {
 			tctx, cancel := c.timeout(context.WithoutCancel(ctx))
 			tctx, end := c.startOp(tctx, OpLock, n.name)
 			err := l.Extend(tctx, ttl)
-			end(err)
-			cancel()
+			endOp(end, err)
+			release(cancel)
 			if errors.Is(err, ErrLockLost) {
 				return // expired, perhaps taken over: the load goes on without it
 			}
@@ -160,10 +160,10 @@ func (w *wrapper[R]) holdLock(ctx context.Context, l Lock) (unlock func()) {
 		// Like the store before it, the release is done for every waiter,
 		// whatever is left of the load's time.
 		tctx, cancel := c.timeout(context.WithoutCancel(ctx))
-		defer cancel()
+		defer release(cancel)
 		tctx, end := c.startOp(tctx, OpLock, n.name)
 		err := l.Release(tctx)
-		end(err)
+		endOp(end, err)
 		if err != nil {
 			c.trouble(n, n.name, opLock, err)
 		}

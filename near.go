@@ -237,20 +237,10 @@ func (nr *near) forget(n *namespace, key, bkey string) {
 	nr.store.Delete(n.local, key)
 }
 
-// remoteGet is the backend's Get for the lookup p; with a local tier, it
-// takes the tier's snapshot into p.near first, and asks for the entry's
-// time to live too.
-func (w *wrapper[R]) remoteGet(ctx context.Context, p *probe) (data []byte, gen uint64, life time.Duration, err error) {
-	n := w.ns
-	if w.local == nil {
-		if p.joined != "" {
-			data, gen, err = w.c.joiner.GetJoined(ctx, n.name, p.key, p.joined)
-		} else {
-			data, gen, err = w.c.backend.Get(ctx, n.name, p.key)
-		}
-		return data, gen, 0, err
-	}
-	nr := w.c.near
+// nearGet is lookupRemote's Get with a local tier: it takes the tier's
+// snapshot into p.near first, and asks for the entry's time to live too.
+func (w *wrapper[R]) nearGet(ctx context.Context, p *probe) (data []byte, gen uint64, life time.Duration, err error) {
+	n, nr := w.ns, w.c.near
 	p.near = nr.snap(n, p.key)
 	return nr.ttl.GetTTL(ctx, n.name, p.key)
 }

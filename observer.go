@@ -74,15 +74,22 @@ const (
 // itself, as a *PanicError.
 var ErrAborted = errors.New("cachetoolz: the function panicked or called runtime.Goexit")
 
-// noEnd is the end function when there is no observer.
-func noEnd(error) {}
-
-// startOp tells the observer, if any, that a backend operation begins.
+// startOp tells the observer, if any, that a backend operation begins,
+// and returns the function that tells it the operation's end, for endOp:
+// nil when there is no observer.
 func (c *Cache) startOp(ctx context.Context, kind OpKind, namespace string) (context.Context, func(error)) {
 	if c.cfg.Observer == nil {
-		return ctx, noEnd
+		return ctx, nil
 	}
 	return c.cfg.Observer.StartOp(ctx, Op{Kind: kind, Namespace: namespace})
+}
+
+// endOp tells the observer, through end (what startOp returned, if not
+// nil), that an operation ended with err.
+func endOp(end func(error), err error) {
+	if end != nil {
+		end(err)
+	}
 }
 
 // observeLoad runs fn(ctx, args) under the observer's load events, if
