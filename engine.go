@@ -285,9 +285,10 @@ func (w *wrapper[R]) lookupMem(key []byte, l look, p *probe) (r R, ok bool) {
 // namespace's generation and Sets, for the caller's probe (see missed), and
 // reports that it looked; when it did not look (another path, or a value
 // of another type, which lookup reports), the caller goes on with lookup.
+// The caller calls it only when w.valueMem is set.
 func (w *wrapper[R]) hit(key []byte) (r *R, gen, sets uint64, looked bool) {
-	n := w.valueMem
-	if n == nil || !w.memTyped.Inline() || controlsUsed.Load() {
+	n := w.valueMem // not nil: the caller has looked
+	if !w.memTyped.Inline() || controlsUsed.Load() {
 		return nil, 0, 0, false
 	}
 	v, gen, sets, ok := n.GetCounted(key)

@@ -74,6 +74,9 @@ func wrap0[R any](c *Cache, ident any, fn func(context.Context) (R, error), opts
 		if err != nil {
 			return uncached(w, ctx, err, struct{}{}, f)
 		}
+		if w.valueMem == nil { // no memory hit to try: spare the call
+			return fl.lookupOrMiss(ctx, key, bk, false, 0, 0, struct{}{})
+		}
 		r, gen, sets, looked := w.hit(key)
 		if r != nil {
 			return *r, nil
@@ -169,6 +172,9 @@ func wrap1[A1, R any](c *Cache, ident any, fn func(context.Context, A1) (R, erro
 				return uncached(w, ctx, err, a1, f)
 			}
 		}
+		if w.valueMem == nil { // no memory hit to try: spare the call
+			return fl.lookupOrMiss(ctx, key, bk, false, 0, 0, a1)
+		}
 		r, gen, sets, looked := w.hit(key)
 		if r != nil {
 			return *r, nil
@@ -256,6 +262,9 @@ func wrap2[A1, A2, R any](c *Cache, ident any, fn func(context.Context, A1, A2) 
 		key, bk, err := key2(w, buf[:0], a1, a2)
 		if err != nil {
 			return uncached(w, ctx, err, args2[A1, A2]{a1, a2}, f)
+		}
+		if w.valueMem == nil { // no memory hit to try: spare the call
+			return fl.lookupOrMiss(ctx, key, bk, false, 0, 0, args2[A1, A2]{a1, a2})
 		}
 		r, gen, sets, looked := w.hit(key)
 		if r != nil {
@@ -351,6 +360,9 @@ func wrap3[A1, A2, A3, R any](c *Cache, ident any, fn func(context.Context, A1, 
 		key, bk, err := key3(w, buf[:0], a1, a2, a3)
 		if err != nil {
 			return uncached(w, ctx, err, args3[A1, A2, A3]{a1, a2, a3}, f)
+		}
+		if w.valueMem == nil { // no memory hit to try: spare the call
+			return fl.lookupOrMiss(ctx, key, bk, false, 0, 0, args3[A1, A2, A3]{a1, a2, a3})
 		}
 		r, gen, sets, looked := w.hit(key)
 		if r != nil {
