@@ -122,14 +122,23 @@ func (b *Backend) Close() error {
 }
 
 // ctx applies the default timeout to a context without a deadline.
+// Without a default timeout it is inlined.
 func (b *Backend) ctx(ctx context.Context) (context.Context, context.CancelFunc) {
 	if b.s.timeout > 0 {
-		if _, ok := ctx.Deadline(); !ok {
-			return context.WithTimeout(ctx, b.s.timeout)
-		}
+		return b.ctxWithin(ctx)
 	}
-	return ctx, func() {}
+	return ctx, noCancel
 }
+
+// ctxWithin is ctx with a default timeout.
+func (b *Backend) ctxWithin(ctx context.Context) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); !ok {
+		return context.WithTimeout(ctx, b.s.timeout)
+	}
+	return ctx, noCancel
+}
+
+func noCancel() {}
 
 // wrap turns a client error into the backend's: ErrClosed once closed,
 // context errors kept recognisable, everything prefixed.
