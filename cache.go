@@ -182,7 +182,7 @@ func (c *Cache) Clear(ctx context.Context, namespaces ...string) error {
 	}
 	err := c.backend.Clear(ctx, names...)
 	for _, end := range ends {
-		end(err)
+		endOp(end, err)
 	}
 	c.clearNear(names)
 	return err

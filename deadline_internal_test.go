@@ -65,6 +65,9 @@ func TestTimeoutContexts(t *testing.T) {
 	defer stop3()
 	for _, parent := range []context.Context{late, cancellable} {
 		ctx, cancel = c.timeout(parent)
+		if cancel == nil {
+			t.Fatal("a context with a timer of its own came with no cancel to release it")
+		}
 		dl, ok := ctx.Deadline()
 		if !ok || time.Until(dl) > time.Second {
 			t.Fatalf("deadline %v, %v; want one within a second", dl, ok)

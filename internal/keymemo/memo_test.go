@@ -139,11 +139,13 @@ func TestMemoWords(t *testing.T) {
 			t.Errorf("GetWord%v = key %q, never remembered", x, c.Key())
 		}
 	}
-	// Another identity of WordLen bytes put in the word's slots is not
-	// the word's.
+	// Another identity of WordLen bytes put in the word's slots, which
+	// differs in its value, its owner or its tag alone, is not the word's.
 	i, j := m.Ways(wordID(5, 'i', 5))
-	m.PutIn(i, j, wordID(5, 'i', 6), "other", "")
-	if c := m.GetWord(5, 'i', 5); c != nil {
-		t.Errorf("GetWord(5, i, 5) = %q, remembered for (5, i, 6)", c.Key())
+	for _, other := range [][]byte{wordID(5, 'i', 6), wordID(6, 'i', 5), wordID(5, 'u', 5)} {
+		m.PutIn(i, j, other, "other", "")
+		if c := m.GetWord(5, 'i', 5); c != nil {
+			t.Errorf("GetWord(5, i, 5) = %q, remembered for %x", c.Key(), other)
+		}
 	}
 }
