@@ -53,9 +53,6 @@ type wrapper[R any] struct {
 	memo        *keymemo.Memo       // remembers the keys of calls (see memoizes), or nil
 	memoNum     uint64              // the wrapper's number, which its calls' identities start with
 	memoWord    bool                // a call's identity is a word identity (see key1)
-	// remoteOnly: lookup goes straight to lookupRemote (for a call that
-	// carries no control): a byte-storing backend with no local tier.
-	remoteOnly bool
 }
 
 // shape is what a wrapper's signature lets its function and callers do.
@@ -129,7 +126,6 @@ func newWrapper[R any](c *Cache, ident any, sh shape, o *Options, argTypes ...re
 		w.valueMem = w.ns.mem
 		w.memTyped = memstore.NewTyped[R]()
 	}
-	w.remoteOnly = w.ns.mem == nil && w.local == nil
 	w.header = newHeader(rt, opts.Version, w.metaOK())
 	w.lock = c.lockOptions(&opts)
 	w.prefix[0] = keyDefault
@@ -241,6 +237,10 @@ func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (
 	return w.lookupRemote(ctx, key, p, l != lookAgain) // it judges freshness itself
 }
 
+// remoteOnly reports whether lookup goes straight to lookupRemote for a
+// call that carries no control: a byte-storing backend with no local tier.
+func (w *wrapper[R]) remoteOnly() bool { return w.ns.mem == nil && w.local == nil }
+
 // lookupFreshTo is lookupFresh, filling *p. It is never inlined, so that
 // lookup's frame holds no copy of a probe.
 //
@@ -336,10 +336,7 @@ func (w *wrapper[R]) lookupRemote(ctx context.Context, key []byte, p *probe, cou
 		return r, false
 	}
 	tctx, cancel := c.timeout(ctx)
-	var end func(error)
-	if c.cfg.Observer != nil { // startOp's own test, spared a call here
-		tctx, end = c.startOp(tctx, OpGet, n.name)
-	}
+	tctx, end := c.startOp(tctx, OpGet, n.name)
 	var data []byte
 	var gen uint64
 	var life time.Duration

@@ -110,7 +110,7 @@ func (f *flights[T, R]) lookupOrMiss(ctx context.Context, key []byte, bk backend
 	p := probe{backendKey: bk}
 	if looked {
 		p.missed(gen, sets)
-	} else if w.remoteOnly && !controlsUsed.Load() {
+	} else if w.remoteOnly() && !controlsUsed.Load() {
 		// lookup would call lookupRemote: the commonest remote hit
 		// spares a call, which costs it about 2% at 32 goroutines.
 		if r, ok := w.lookupRemote(ctx, key, &p, true); ok {

@@ -77,10 +77,18 @@ var ErrAborted = errors.New("cachetoolz: the function panicked or called runtime
 // startOp tells the observer, if any, that a backend operation begins,
 // and returns the function that tells it the operation's end, for endOp:
 // nil when there is no observer.
-func (c *Cache) startOp(ctx context.Context, kind OpKind, namespace string) (context.Context, func(error)) {
-	if c.cfg.Observer == nil {
-		return ctx, nil
+func (c *Cache) startOp(ctx context.Context, kind OpKind, namespace string) (_ context.Context, end func(error)) {
+	if c.cfg.Observer != nil {
+		ctx, end = c.observeOp(ctx, kind, namespace)
 	}
+	return ctx, end
+}
+
+// observeOp is startOp when there is an observer. It is never inlined, so
+// that startOp is, and an operation without an observer makes no call.
+//
+//go:noinline
+func (c *Cache) observeOp(ctx context.Context, kind OpKind, namespace string) (context.Context, func(error)) {
 	return c.cfg.Observer.StartOp(ctx, Op{Kind: kind, Namespace: namespace})
 }
 
