@@ -19,6 +19,7 @@ import (
 	"hash/maphash"
 	"math/bits"
 	"math/rand/v2"
+	"strings"
 	"sync/atomic"
 	"unsafe"
 
@@ -28,11 +29,13 @@ import (
 const (
 	// MaxID is the longest identity remembered.
 	MaxID = 184
-	// MaxKey is the longest key held in an entry's own memory; a longer
-	// one is held as the string it was given.
+	// MaxKey is the longest key that an entry holds in its own memory
+	// whatever the length of its identity: a longer one is held there if
+	// the identity leaves room, and else as the string it was given.
 	MaxKey = 64
 	// Slots is the number of entries a Memo holds at most: with the
-	// bounds above, it holds about 1.2 MiB besides the joined keys.
+	// bounds above, it holds about 1.3 MiB besides the joined keys that
+	// do not fit in their entries (see Call).
 	Slots = twoway.Size
 	// WordLen is the length of a word identity: an 8-byte word, a tag
 	// byte, and another 8-byte word, each word big-endian (see GetWord).
@@ -71,40 +74,55 @@ func (l *Lazy) Memo() *Memo {
 // A Call is one remembered call: its identity, its key, and the key a
 // backend joined from it. It is never changed once remembered, so that its
 // strings may be kept.
+//
+// Its text holds the identity, and after it the joined key when that ends
+// with the key (as a backend's namespace:key does), the key's own bytes
+// then being its end, or else the key. So the lookup of a short identity,
+// and the two keys it answers, read the entry's first line of memory, or
+// its first two when they are longer (see TestCallLayout).
 type Call struct {
-	// joined comes first, and the key's bytes before the identity's, so
-	// that a lookup of a short identity reads the entry's first two lines
-	// of memory only.
-	joined string
-	long   string // the key, when longer than MaxKey
-	idLen  uint8
-	keyLen uint8
-	key    [MaxKey]byte
-	id     [MaxID]byte
+	idLen   uint8 // the identity is text[:idLen]
+	keyLen  uint8 // the key's length; 0 when the key is held in long
+	joinLen uint8 // the joined key's length when it is held in text; else 0
+	text    [textLen]byte
+	long    string // the key, when not held in text
+	joined  string // the joined key, when not held in text
 }
+
+// textLen is the length of a Call's text: the longest identity and the
+// longest key that always fit.
+const textLen = MaxID + MaxKey
 
 // Is reports whether c remembers the call of identity id.
 func (c *Call) Is(id []byte) bool {
-	return int(c.idLen) == len(id) && string(c.id[:len(id)]) == string(id)
+	return int(c.idLen) == len(id) && string(c.text[:len(id)]) == string(id)
 }
 
 // isWord reports whether c remembers the call of the word identity of w,
 // tag and v.
 func (c *Call) isWord(w uint64, tag byte, v uint64) bool {
-	return c.idLen == WordLen && binary.BigEndian.Uint64(c.id[:8]) == w && c.id[8] == tag && binary.BigEndian.Uint64(c.id[9:]) == v
+	return c.idLen == WordLen && binary.BigEndian.Uint64(c.text[:8]) == w && c.text[8] == tag && binary.BigEndian.Uint64(c.text[9:WordLen]) == v
 }
 
-// Key returns c's key: a string over c's own memory, unless longer than
-// MaxKey.
+// Key returns c's key: a string over c's own memory, unless held in long.
 func (c *Call) Key() string {
-	if c.keyLen == 0 {
+	switch {
+	case c.keyLen == 0:
 		return c.long
+	case c.joinLen != 0:
+		end := int(c.idLen) + int(c.joinLen)
+		return unsafe.String(&c.text[end-int(c.keyLen)], int(c.keyLen))
 	}
-	return unsafe.String(&c.key[0], int(c.keyLen))
+	return unsafe.String(&c.text[c.idLen], int(c.keyLen))
 }
 
 // Joined returns the joined key remembered with c's key, empty if none.
-func (c *Call) Joined() string { return c.joined }
+func (c *Call) Joined() string {
+	if c.joinLen != 0 {
+		return unsafe.String(&c.text[c.idLen], int(c.joinLen))
+	}
+	return c.joined
+}
 
 // fits reports whether a call of identity id and key key can be
 // remembered: the identity is at most MaxID bytes, and the key not empty.
@@ -177,14 +195,18 @@ func (m *Memo) PutIn(i, j uint64, id []byte, key, joined string) *Call {
 	}
 	s := &twoway.Slot[Call]{}
 	c := &s.Value
-	c.joined = joined
-	c.idLen = uint8(len(id))
-	copy(c.id[:], id)
-	if len(key) <= MaxKey {
+	c.idLen = uint8(copy(c.text[:], id))
+	rest := c.text[len(id):]
+	switch {
+	case joined != "" && len(joined) <= len(rest) && strings.HasSuffix(joined, key):
+		c.joinLen = uint8(copy(rest, joined))
 		c.keyLen = uint8(len(key))
-		copy(c.key[:], key)
-	} else {
+	case len(key) <= len(rest):
+		c.keyLen = uint8(copy(rest, key))
+		c.joined = joined
+	default:
 		c.long = key
+		c.joined = joined
 	}
 	m.table.Put(i, j, s)
 	return c

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unsafe"
+
+	"github.com/cachetoolz/cachetoolz/internal/twoway"
 )
 
 // id is the identity of call i in these tests.
@@ -148,4 +151,82 @@ func TestMemoWords(t *testing.T) {
 			t.Errorf("GetWord(5, i, 5) = %q, remembered for %x", c.Key(), other)
 		}
 	}
+}
+
+// Each way an entry holds its keys (the joined key in its text with the key
+// as its end, the key in its text and the joined key apart, or both apart)
+// answers the keys it was given.
+func TestCallHoldsItsKeys(t *testing.T) {
+	short := []byte("id")
+	longID := []byte(strings.Repeat("i", MaxID))
+	roomy := strings.Repeat("k", MaxKey+10) // fits beside a short identity only
+	for _, tc := range []struct {
+		name        string
+		id          []byte
+		key, joined string
+	}{
+		{"joined ends with the key", short, "key", "ns:key"},
+		{"joined is the key", short, "key", "key"},
+		{"joined does not end with the key", short, "key", "key:ns"},
+		{"no joined key", short, "key", ""},
+		{"joined too long for the text", longID, "key", strings.Repeat("j", MaxKey+1) + "key"},
+		{"key longer than MaxKey, room beside the identity", short, roomy, "ns:" + roomy},
+		{"key longer than MaxKey, no room", longID, strings.Repeat("k", MaxKey+1), "ns"},
+		{"key of MaxKey beside the longest identity", longID, strings.Repeat("k", MaxKey), "ns:" + strings.Repeat("k", MaxKey)},
+	} {
+		m := New()
+		c := m.Put(tc.id, tc.key, tc.joined)
+		if c == nil {
+			t.Errorf("%s: not remembered", tc.name)
+			continue
+		}
+		if g := m.Get(tc.id); g != c {
+			t.Errorf("%s: Get answers %p, Put made %p", tc.name, g, c)
+		}
+		if c.Key() != tc.key || c.Joined() != tc.joined {
+			t.Errorf("%s: got key %q joined %q, want %q and %q", tc.name, c.Key(), c.Joined(), tc.key, tc.joined)
+		}
+	}
+}
+
+// The lookup of a word identity, and the keys it answers when the joined
+// key is namespace:key with a key of 32 bytes and a namespace of up to 11,
+// read the first line of the entry's memory alone.
+func TestCallLayout(t *testing.T) {
+	const line = 64
+	var c Call
+	if end := unsafe.Offsetof(c.text) + WordLen + 11 + 1 + 32; end > line {
+		t.Errorf("a word identity and its keys end at byte %d of an entry, past its first line", end)
+	}
+	if off := unsafe.Offsetof(twoway.Slot[Call]{}.Value); off != 0 {
+		t.Errorf("an entry starts at byte %d of its slot", off)
+	}
+}
+
+// Whatever its identity and keys, an entry answers the keys Put was given,
+// for its own identity, or Put remembers nothing because they do not fit.
+func FuzzMemo(f *testing.F) {
+	f.Add([]byte("id"), "key", "ns:key")
+	f.Add([]byte(strings.Repeat("i", MaxID)), strings.Repeat("k", MaxKey+1), "")
+	f.Add([]byte{}, "k", "k")
+	f.Add(wordID(1, 'i', 2), "abc", "ns:abc")
+	f.Fuzz(func(t *testing.T, id []byte, key, joined string) {
+		m := New()
+		c := m.Put(id, key, joined)
+		if c == nil {
+			if fits(id, key) {
+				t.Fatalf("identity of %d bytes with a key of %d not remembered", len(id), len(key))
+			}
+			return
+		}
+		if m.Get(id) != c || !c.Is(id) {
+			t.Fatalf("Get does not answer the entry Put made")
+		}
+		if c.Key() != key || c.Joined() != joined {
+			t.Fatalf("got key %q joined %q, want %q and %q", c.Key(), c.Joined(), key, joined)
+		}
+		if len(id) == WordLen && m.GetWord(binary.BigEndian.Uint64(id), id[8], binary.BigEndian.Uint64(id[9:])) != c {
+			t.Fatalf("GetWord does not answer the entry of a word identity")
+		}
+	})
 }
