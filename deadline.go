@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // sharedDeadlines bounds the backend operations of calls whose context
@@ -61,7 +62,7 @@ func (b *bounded) Err() error                  { return b.d.ctx.Err() }
 func (c *Cache) timeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	if ctx.Done() == nil {
 		d := c.deadlines.get(time.Since(clockBase), c.cfg.Timeout)
-		if ctx == context.Background() {
+		if isBackground(ctx) {
 			return d.ctx, nil
 		}
 		return &bounded{ctx, d}, nil
@@ -70,6 +71,23 @@ func (c *Cache) timeout(ctx context.Context) (context.Context, context.CancelFun
 		return ctx, nil
 	}
 	return context.WithTimeout(ctx, c.cfg.Timeout)
+}
+
+// background is context.Background() as the two words of an interface
+// value, which are the same for every call of it.
+var background = ifaceWords(context.Background())
+
+// isBackground reports whether ctx is context.Background(), which has no
+// values for a bounded context to carry. It compares the interface's
+// words, where ctx == context.Background() costs a call into the runtime
+// on every operation; a context it did not recognise would only be
+// bounded as another that cannot end is.
+func isBackground(ctx context.Context) bool { return ifaceWords(ctx) == background }
+
+// ifaceWords returns the two words of the interface value ctx: its type's
+// and its data's.
+func ifaceWords(ctx context.Context) [2]unsafe.Pointer {
+	return *(*[2]unsafe.Pointer)(unsafe.Pointer(&ctx))
 }
 
 // release calls cancel, what timeout returned, unless it is nil.

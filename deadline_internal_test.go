@@ -79,3 +79,36 @@ func TestTimeoutContexts(t *testing.T) {
 		release(cancel)
 	}
 }
+
+// zeroCtx is a context of no size of its own, as context.Background's is.
+type zeroCtx struct{}
+
+func (zeroCtx) Deadline() (time.Time, bool) { return time.Time{}, false }
+func (zeroCtx) Done() <-chan struct{}       { return nil }
+func (zeroCtx) Err() error                  { return nil }
+func (zeroCtx) Value(any) any               { return nil }
+
+// Background is recognised, and is given the shared deadline's own context;
+// no other context that cannot end is, however like it, and each keeps its
+// values in a bounded context.
+func TestIsBackground(t *testing.T) {
+	if !isBackground(context.Background()) {
+		t.Fatal("context.Background() is not recognised")
+	}
+	c := Must(New(nil, &Config{Timeout: time.Second}))
+	if ctx, _ := c.timeout(context.Background()); ctx != c.deadlines.cur.Load().ctx {
+		t.Errorf("Background is bounded by %T, not the shared deadline's context", ctx)
+	}
+	var nilCtx context.Context
+	for _, ctx := range []context.Context{context.TODO(), zeroCtx{}, context.WithoutCancel(context.Background()), nilCtx} {
+		if isBackground(ctx) {
+			t.Errorf("%T taken for context.Background()", ctx)
+		}
+		if ctx == nil {
+			continue
+		}
+		if got, _ := c.timeout(ctx); got == c.deadlines.cur.Load().ctx {
+			t.Errorf("%T is given the shared deadline's context, without its own values", ctx)
+		}
+	}
+}
