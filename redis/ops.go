@@ -16,23 +16,14 @@ import (
 // one round trip, whatever the topology. In LayoutSeed it is one GET of
 // namespace:key, and the generation is always the same.
 func (b *Backend) Get(ctx context.Context, namespace, key string) ([]byte, uint64, error) {
-	return b.get(ctx, namespace, key, "")
-}
-
-// get is Get, and GetJoined when joined, what JoinKey returned, is not
-// empty.
-func (b *Backend) get(ctx context.Context, namespace, key, joined string) ([]byte, uint64, error) {
+	if b.s.layout == LayoutSeed {
+		return b.seedGet(ctx, namespace, b.seedKeys.join(namespace, key))
+	}
 	if b.closed.Load() {
 		return nil, 0, b.closedErr("get", namespace)
 	}
 	ctx, cancel := b.ctx(ctx)
 	defer cancel()
-	if b.s.layout == LayoutSeed {
-		if joined == "" {
-			joined = b.seedKeys.join(namespace, key)
-		}
-		return b.seedGet(ctx, namespace, joined)
-	}
 	client, err := b.conn()
 	if err != nil {
 		return nil, 0, b.wrap("get", namespace, err)

@@ -46,11 +46,19 @@ func (b *Backend) JoinKey(be cachetoolz.Backend, namespace, key string) (string,
 // GetJoined is Get of the entry of namespace and key, given joined, what
 // JoinKey returned for them. It implements [cachetoolz.KeyJoiner].
 func (b *Backend) GetJoined(ctx context.Context, namespace, key, joined string) ([]byte, uint64, error) {
-	return b.get(ctx, namespace, key, joined)
+	if joined == "" || b.s.layout != LayoutSeed {
+		return b.Get(ctx, namespace, key)
+	}
+	return b.seedGet(ctx, namespace, joined)
 }
 
 // seedGet is Get in the seed layout: one GET of k, namespace:key.
 func (b *Backend) seedGet(ctx context.Context, namespace, k string) ([]byte, uint64, error) {
+	if b.closed.Load() {
+		return nil, 0, b.closedErr("get", namespace)
+	}
+	ctx, cancel := b.ctx(ctx)
+	defer cancel()
 	client, err := b.conn()
 	if err != nil {
 		return nil, 0, b.wrap("get", namespace, err)
