@@ -60,12 +60,11 @@ func (b *bounded) Err() error                  { return b.d.ctx.Err() }
 // the returned cancel to release (nil when there is nothing to release,
 // which spares the commonest operations a call).
 func (c *Cache) timeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if isBackground(ctx) { // the commonest, recognised without a call
+		return c.deadlines.get(time.Since(clockBase), c.cfg.Timeout).ctx, nil
+	}
 	if ctx.Done() == nil {
-		d := c.deadlines.get(time.Since(clockBase), c.cfg.Timeout)
-		if isBackground(ctx) {
-			return d.ctx, nil
-		}
-		return &bounded{ctx, d}, nil
+		return &bounded{ctx, c.deadlines.get(time.Since(clockBase), c.cfg.Timeout)}, nil
 	}
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= c.cfg.Timeout {
 		return ctx, nil
@@ -78,10 +77,10 @@ func (c *Cache) timeout(ctx context.Context) (context.Context, context.CancelFun
 var background = ifaceWords(context.Background())
 
 // isBackground reports whether ctx is context.Background(), which has no
-// values for a bounded context to carry. It compares the interface's
-// words, where ctx == context.Background() costs a call into the runtime
-// on every operation; a context it did not recognise would only be
-// bounded as another that cannot end is.
+// values for a bounded context to carry and cannot end. It compares the
+// interface's words, where ctx == context.Background() costs a call into
+// the runtime, and ctx.Done() another; a context it did not recognise
+// would only be bounded as another that cannot end is.
 func isBackground(ctx context.Context) bool { return ifaceWords(ctx) == background }
 
 // ifaceWords returns the two words of the interface value ctx: its type's

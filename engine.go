@@ -237,9 +237,14 @@ func (w *wrapper[R]) lookup(ctx context.Context, key []byte, l look, p *probe) (
 	return w.lookupRemote(ctx, key, p, l != lookAgain) // it judges freshness itself
 }
 
-// remoteOnly reports whether lookup goes straight to lookupRemote for a
-// call that carries no control: a byte-storing backend with no local tier.
-func (w *wrapper[R]) remoteOnly() bool { return w.ns.mem == nil && w.local == nil }
+// remoteFirst reports whether the lookup of a call goes straight to
+// lookupRemote, as lookup would: a byte-storing backend with no local tier,
+// and no control carried by any call so far. The wrappers' own functions
+// then call lookupRemote themselves, which spares the commonest remote hit
+// a call (about 3% of its cost at 32 goroutines).
+func (w *wrapper[R]) remoteFirst() bool {
+	return w.ns.mem == nil && w.local == nil && !controlsUsed.Load()
+}
 
 // lookupFreshTo is lookupFresh, filling *p. It is never inlined, so that
 // lookup's frame holds no copy of a probe.

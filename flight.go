@@ -101,22 +101,14 @@ type outcome[R any] struct {
 }
 
 // lookupOrMiss answers a call that the memory hit path (wrapper.hit) did
-// not: if hit looked and missed (looked, with what it returned, gen and
-// sets), or else the lookup finds nothing, by miss. The call's key and
-// backend key are key and bk. (Apart from the wrappers' own functions, so
-// that their frames hold no probe.)
+// not, nor the remote one (see remoteFirst): if hit looked and missed
+// (looked, with what it returned, gen and sets), or else the lookup finds
+// nothing, by miss. The call's key and backend key are key and bk.
 func (f *flights[T, R]) lookupOrMiss(ctx context.Context, key []byte, bk backendKey, looked bool, gen, sets uint64, args T) (R, error) {
-	w := f.w
 	p := probe{backendKey: bk}
 	if looked {
 		p.missed(gen, sets)
-	} else if w.remoteOnly() && !controlsUsed.Load() {
-		// lookup would call lookupRemote: the commonest remote hit
-		// spares a call, which costs it about 2% at 32 goroutines.
-		if r, ok := w.lookupRemote(ctx, key, &p, true); ok {
-			return r, nil
-		}
-	} else if r, ok := w.lookup(ctx, key, lookCall, &p); ok {
+	} else if r, ok := f.w.lookup(ctx, key, lookCall, &p); ok {
 		return r, nil
 	}
 	return f.miss(ctx, key, p, args)

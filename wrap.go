@@ -55,12 +55,13 @@ func key0[R any](w *wrapper[R], b []byte) ([]byte, backendKey, error) {
 // wrap0 is the path of every shape with no arguments: fn is the function in its
 // fullest form, ident the one the caller gave, whose name identifies it.
 //
-// The call's few lines of lookup (hit, then lookup, then the flights' miss)
-// are written out in wrap0 to wrap3 alike rather than in a method they
-// share: through such a method, which the compiler does not inline, a
-// memory hit with a TTL executes about 55 instructions more, 7% (callgrind,
+// The call's few lines of lookup (the memory hit, or the remote lookup when
+// remoteFirst, then the flights' lookupOrMiss or miss) are written out in
+// wrap0 to wrap3 alike rather than in a method they share: through such a
+// method, which the compiler does not inline, a memory hit with a TTL
+// executes about 55 instructions more, 7% (callgrind,
 // BenchmarkMemory/hit/cachetoolz-ttl), the result being copied once more on
-// its way out.
+// its way out, and a Redis hit from 32 goroutines costs about 3% more.
 func wrap0[R any](c *Cache, ident any, fn func(context.Context) (R, error), opts *Options, sh shape) (func(context.Context) (R, error), error) {
 	w, err := newWrapper[R](c, ident, sh, opts)
 	if err != nil {
@@ -75,6 +76,13 @@ func wrap0[R any](c *Cache, ident any, fn func(context.Context) (R, error), opts
 			return uncached(w, ctx, err, struct{}{}, f)
 		}
 		if w.valueMem == nil { // no memory hit to try: spare the call
+			if w.remoteFirst() {
+				p := probe{backendKey: bk}
+				if r, ok := w.lookupRemote(ctx, key, &p, true); ok {
+					return r, nil
+				}
+				return fl.miss(ctx, key, p, struct{}{})
+			}
 			return fl.lookupOrMiss(ctx, key, bk, false, 0, 0, struct{}{})
 		}
 		r, gen, sets, looked := w.hit(key)
@@ -173,6 +181,13 @@ func wrap1[A1, R any](c *Cache, ident any, fn func(context.Context, A1) (R, erro
 			}
 		}
 		if w.valueMem == nil { // no memory hit to try: spare the call
+			if w.remoteFirst() {
+				p := probe{backendKey: bk}
+				if r, ok := w.lookupRemote(ctx, key, &p, true); ok {
+					return r, nil
+				}
+				return fl.miss(ctx, key, p, a1)
+			}
 			return fl.lookupOrMiss(ctx, key, bk, false, 0, 0, a1)
 		}
 		r, gen, sets, looked := w.hit(key)
@@ -264,6 +279,13 @@ func wrap2[A1, A2, R any](c *Cache, ident any, fn func(context.Context, A1, A2) 
 			return uncached(w, ctx, err, args2[A1, A2]{a1, a2}, f)
 		}
 		if w.valueMem == nil { // no memory hit to try: spare the call
+			if w.remoteFirst() {
+				p := probe{backendKey: bk}
+				if r, ok := w.lookupRemote(ctx, key, &p, true); ok {
+					return r, nil
+				}
+				return fl.miss(ctx, key, p, args2[A1, A2]{a1, a2})
+			}
 			return fl.lookupOrMiss(ctx, key, bk, false, 0, 0, args2[A1, A2]{a1, a2})
 		}
 		r, gen, sets, looked := w.hit(key)
@@ -362,6 +384,13 @@ func wrap3[A1, A2, A3, R any](c *Cache, ident any, fn func(context.Context, A1, 
 			return uncached(w, ctx, err, args3[A1, A2, A3]{a1, a2, a3}, f)
 		}
 		if w.valueMem == nil { // no memory hit to try: spare the call
+			if w.remoteFirst() {
+				p := probe{backendKey: bk}
+				if r, ok := w.lookupRemote(ctx, key, &p, true); ok {
+					return r, nil
+				}
+				return fl.miss(ctx, key, p, args3[A1, A2, A3]{a1, a2, a3})
+			}
 			return fl.lookupOrMiss(ctx, key, bk, false, 0, 0, args3[A1, A2, A3]{a1, a2, a3})
 		}
 		r, gen, sets, looked := w.hit(key)
