@@ -34,3 +34,7 @@ func ShardGenerationKeys(prefix, namespace string, shards int) []string {
 
 // Shards returns the number of shards of every namespace of b.
 func (b *Backend) Shards() int { return b.shards() }
+
+// SeedPart is the part that Shard gives namespace:key in LayoutSeed on a
+// Cluster.
+func SeedPart(joined string) int { return int(keySlot(joined)) * seedParts >> 14 }

@@ -139,3 +139,25 @@ func TestSeedKey(t *testing.T) {
 		}
 	}
 }
+
+// keySlot agrees with CLUSTER KEYSLOT of a Redis server (7.0) on keys with
+// and without hash tags, empty or unclosed ones among them.
+func TestKeySlot(t *testing.T) {
+	for key, want := range map[string]uint16{
+		"foo":                  12182,
+		"bar":                  5061,
+		"hello":                866,
+		"ns:abc":               13691,
+		"{user1000}.following": 3443,
+		"a{}b":                 13694,
+		"{}x":                  10595,
+		"x{y":                  2740,
+		"p{q}r{s}":             11958,
+		"{{a}}":                10276,
+		"bench:seed:1::0123456789abcdef0123456789abcdef": 755,
+	} {
+		if got := keySlot(key); got != want {
+			t.Errorf("keySlot(%q) = %d, want %d", key, got, want)
+		}
+	}
+}

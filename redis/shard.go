@@ -173,14 +173,41 @@ func (b *Backend) shards() int {
 var _ cachetoolz.Sharder = (*Backend)(nil)
 
 // Shard returns the shard of namespace that holds key, from 0 to the
-// number of shards less one (always 0 in LayoutSeed, and before the
-// backend first reached its server when Options.Shards is zero). It
-// implements [cachetoolz.Sharder], so that a cache keeps a circuit breaker
-// per shard: a Cluster master that is down costs the keys of the shards
-// it holds, and the others keep their hits.
-func (b *Backend) Shard(_, key string) int {
+// number of shards less one (0 before the backend first reached its server
+// when Options.Shards is zero). In LayoutSeed, whose keys have no shards,
+// it is on a Cluster the sixteenth of the slot space that the slot of
+// namespace:key lies in, and 0 otherwise. It implements
+// [cachetoolz.Sharder], so that a cache keeps a circuit breaker per shard:
+// a Cluster master that is down costs the keys of the shards it holds (in
+// LayoutSeed, of the sixteenths its slots cover, with those it shares with
+// a neighbour at either end of its range), and the others keep their hits.
+func (b *Backend) Shard(namespace, key string) int {
 	if b.s.layout == LayoutSeed {
-		return 0
+		return b.seedPart(namespace, key)
 	}
 	return shardOf(key, b.shards())
+}
+
+// seedParts is how many parts Shard splits the slot space into in
+// LayoutSeed on a Cluster.
+const seedParts = 16
+
+// seedPart is Shard in LayoutSeed.
+func (b *Backend) seedPart(namespace, key string) int {
+	if r := b.client.Load(); r == nil || r.shards == 1 {
+		return 0
+	}
+	return int(keySlot(b.seedKeys.join(namespace, key))) * seedParts >> 14
+}
+
+// keySlot is the Redis Cluster slot of key: the CRC16 of its hash tag
+// (what lies between its first '{' and the next '}', if not empty) or else
+// of the whole key, mod 16384.
+func keySlot(key string) uint16 {
+	if i := strings.IndexByte(key, '{'); i >= 0 {
+		if j := strings.IndexByte(key[i+1:], '}'); j > 0 {
+			key = key[i+1 : i+1+j]
+		}
+	}
+	return crc16(0, key) & slotMask
 }
