@@ -34,7 +34,7 @@ const (
 	// the identity leaves room, and else as the string it was given.
 	MaxKey = 64
 	// Slots is the number of entries a Memo holds at most: with the
-	// bounds above, it holds about 1.3 MiB besides the joined keys that
+	// bounds above, it holds about 1.2 MiB besides the joined keys that
 	// do not fit in their entries (see Call).
 	Slots = twoway.Size
 	// WordLen is the length of a word identity: an 8-byte word, a tag
