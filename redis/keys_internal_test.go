@@ -161,3 +161,27 @@ func TestKeySlot(t *testing.T) {
 		}
 	}
 }
+
+// seedSlot, which skips the join when no brace can start a hash tag, gives
+// the slot of the joined key, braces in either half or across the two
+// included.
+func TestSeedSlot(t *testing.T) {
+	for _, tc := range [][2]string{
+		{"ns", "abc"}, {"", ""}, {"bench:seed:1:", "0123456789abcdef0123456789abcdef"},
+		{"{user1000}", "k"}, {"ns", "{tag}rest"}, {"a{", "}b"}, {"a{", "b}"}, {"x", "{}y"}, {"{", ""},
+	} {
+		if got, want := seedSlot(tc[0], tc[1]), keySlot(seedKey(tc[0], tc[1])); got != want {
+			t.Errorf("seedSlot(%q, %q) = %d, want %d", tc[0], tc[1], got, want)
+		}
+	}
+}
+
+func FuzzSeedSlot(f *testing.F) {
+	f.Add("ns", "key")
+	f.Add("a{", "}b")
+	f.Fuzz(func(t *testing.T, namespace, key string) {
+		if got, want := seedSlot(namespace, key), keySlot(seedKey(namespace, key)); got != want {
+			t.Fatalf("seedSlot(%q, %q) = %d, want %d", namespace, key, got, want)
+		}
+	})
+}

@@ -197,7 +197,17 @@ func (b *Backend) seedPart(namespace, key string) int {
 	if r := b.client.Load(); r == nil || r.shards == 1 {
 		return 0
 	}
-	return int(keySlot(b.seedKeys.join(namespace, key))) * seedParts >> 14
+	return int(seedSlot(namespace, key)) * seedParts >> 14
+}
+
+// seedSlot is keySlot of namespace:key. Without a '{' in either, which
+// could start a hash tag, it runs the CRC over the two in turn rather than
+// joining them, which costs the hit path a table lookup or an allocation.
+func seedSlot(namespace, key string) uint16 {
+	if strings.IndexByte(namespace, '{') >= 0 || strings.IndexByte(key, '{') >= 0 {
+		return keySlot(seedKey(namespace, key))
+	}
+	return crc16(crc16Byte(crc16(0, namespace), ':'), key) & slotMask
 }
 
 // keySlot is the Redis Cluster slot of key: the CRC16 of its hash tag
